@@ -1,0 +1,24 @@
+"""site_gen: a static site generator for a regional news bulletin.
+
+Modules, each importing only modules above it in this list:
+
+- ``errors``      ContentError (``path:line: message — hint``), BuildFailed
+- ``dates``       how dates are read and shown (site time zone)
+- ``yamlload``    safe YAML with line numbers
+- ``config``      frozen Config from ``site.yaml``
+- ``model``       frozen dataclasses: Article, Term, Period, Site; no I/O
+- ``urls``        URL, slug and output-path rules
+- ``frontmatter`` split front matter from body
+- ``markdown``    the configured markdown-it-py renderer
+- ``load``        ``content/`` → Articles, with all errors gathered
+- ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
+- ``plan``        Site → Pages (path + template + plain context)
+- ``render``      Jinja2 environment; the one place that knows about escaping
+- ``write``       safe, atomic, only-changed writes into the output folder
+- ``build``       load → collect → plan → render → write
+- ``new``         ``site-gen new``: a new article file
+- ``serve``       live-reload preview
+- ``cli``         argument parsing; the only place that prints or exits
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,217 @@
+"""Command line: ``site-gen build|serve|check|new``; the only place that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .build import BuildOptions, build_site, check_site
+from .errors import BuildFailed, ContentError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("site")
+    group.add_argument(
+        "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
+    )
+    group.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
+    )
+    group.add_argument(
+        "--templates", type=Path, default=Path("templates"), metavar="DIR", help="Jinja2 templates (default: templates)"
+    )
+    group.add_argument(
+        "--static", type=Path, default=Path("static"), metavar="DIR", help="files copied as they are (default: static)"
+    )
+    group.add_argument(
+        "--output", type=Path, default=Path("build"), metavar="DIR", help="where the site is written (default: build)"
+    )
+    group.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    group.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
+    group.add_argument("--base-url", metavar="URL", help="override base_url from the configuration")
+    group.add_argument(
+        "--now",
+        type=_parse_now,
+        metavar="TIME",
+        help="pretend it is this time (ISO 8601 with offset), for reproducible builds",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+def _parse_now(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}; use e.g. 2025-07-20T10:00:00+05:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give an offset, e.g. 2025-07-20T10:00:00+05:00")
+    return moment
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-gen",
+        description="Static site generator for a news bulletin: content/*.md → build/.",
+    )
+    parser.add_argument("--version", action="version", version=f"site-gen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser(
+        "build",
+        help="build the site into the output folder",
+        description="Build the site. Nothing is written unless every file is valid.",
+    )
+    _common(build)
+    build.add_argument(
+        "--clean", action="store_true", help="also delete files in the output folder that site-gen did not write"
+    )
+    build.add_argument("--fresh", action="store_true", help="ignore the previous output and write every file")
+
+    serve = commands.add_parser(
+        "serve",
+        help="preview the site with live reload",
+        description="Build, serve on http://HOST:PORT and rebuild when a file changes.",
+    )
+    _common(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+
+    check = commands.add_parser(
+        "check",
+        help="check content and templates without writing anything",
+        description="Report every problem as path:line: message — hint. Exit 1 on errors.",
+    )
+    _common(check)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    new = commands.add_parser(
+        "new",
+        help="start a new article",
+        description="Write content/articles/YYYY/MM/slug.md with today's date and print its path.",
+    )
+    new.add_argument("title", help="the headline")
+    new.add_argument("--section", default="", help="section name")
+    new.add_argument("--tags", default="", help="comma-separated tags")
+    new.add_argument("--lang", default="", help="language code (ur, ps, fa for right-to-left)")
+    new.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
+    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    return parser
+
+
+def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
+    values = dict(
+        config=args.config,
+        content=args.content,
+        templates=args.templates,
+        static=args.static,
+        output=args.output,
+        drafts=args.drafts,
+        future=args.future,
+        base_url=args.base_url,
+        now=args.now,
+        clean=getattr(args, "clean", False),
+        fresh=getattr(args, "fresh", False),
+    )
+    values.update(changes)
+    return BuildOptions(**values)
+
+
+def print_problems(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def run_build(args) -> int:
+    progress = None
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="page", leave=False, mininterval=0.2, file=sys.stderr)
+
+        def progress(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+    try:
+        report = build_site(options_from(args), progress)
+    except BuildFailed as failed:
+        if bar:
+            bar.close()
+        print_problems(failed.errors)
+        count = len(failed.errors)
+        print(
+            f"build failed: {count} error{'s' if count != 1 else ''}; the output folder was left as it was",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+    if bar:
+        bar.close()
+    if not args.quiet:
+        print_problems(report.warnings)
+        print(f"Built {report.summary()} → {args.output}/")
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    try:
+        warnings = check_site(options_from(args))
+    except BuildFailed as failed:
+        print_problems(failed.errors)
+        print(f"{len(failed.errors)} error(s)", file=sys.stderr)
+        return EXIT_ERRORS
+    print_problems(warnings)
+    if warnings and args.strict:
+        print(f"{len(warnings)} warning(s); failing because of --strict", file=sys.stderr)
+        return EXIT_ERRORS
+    if not args.quiet:
+        print(f"ok: no errors, {len(warnings)} warning(s)")
+    return EXIT_OK
+
+
+def run_serve(args) -> int:
+    from .serve import serve
+
+    try:
+        return serve(options_from(args, drafts=True, future=True), args.host, args.port, args.open)
+    except BuildFailed as failed:
+        print_problems(failed.errors)
+        return EXIT_ERRORS
+
+
+def run_new(args) -> int:
+    from .new import new_article
+
+    try:
+        path = new_article(args.title, args.config, args.content, args.section, args.tags, args.lang)
+    except (BuildFailed, ContentError) as exc:
+        print_problems(getattr(exc, "errors", [exc]))
+        return EXIT_ERRORS
+    except FileExistsError as exc:
+        print(f"{exc.filename}: already exists — choose another title or edit that file", file=sys.stderr)
+        return EXIT_ERRORS
+    print(path)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    handler = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Site configuration, read from ``site.yaml``.
+
+Every problem (unknown key, wrong type, bad value) is reported at once, each
+with its line. The result is a frozen :class:`Config` passed as an argument:
+there is no global configuration.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .dates import site_zone
+from .errors import BuildFailed, ContentError
+from .yamlload import YamlError, load_mapping
+
+RTL_LANGUAGES = frozenset({"ur", "ps", "fa", "ar", "sd", "ug", "he", "yi", "dv"})
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the site (shown in the footer and in structured data)."""
+
+    name: str
+    """Name of the news organisation."""
+    logo: str = ""
+    """Site-relative path of its logo (``/images/logo.png``), or empty."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything ``site.yaml`` says, checked."""
+
+    title: str
+    """Name of the site, shown in every page header."""
+    base_url: str
+    """Absolute URL of the site root, always ending in ``/``."""
+    description: str = ""
+    """One sentence about the site (home page meta description)."""
+    language: str = "en"
+    """Default language of articles (BCP 47 code)."""
+    timezone: str = "Asia/Karachi"
+    """IANA time zone in which dates are read and shown."""
+    per_page: int = 10
+    """Articles per list page (home, tag, section, author pages)."""
+    publisher: Publisher = field(default_factory=lambda: Publisher(""))
+    """The news organisation."""
+    menu: tuple[str, ...] = ()
+    """Sections shown in the navigation, in order."""
+    raw_html: bool = False
+    """Allow raw HTML inside Markdown bodies (off by default)."""
+    source_hash: str = ""
+    """Hash of the configuration file's bytes (for caches)."""
+
+    @property
+    def base_path(self) -> str:
+        """Path part of ``base_url`` (``/`` or ``/news/``): prefix of every site link."""
+        return urlsplit(self.base_url).path or "/"
+
+    def is_rtl(self, lang: str) -> bool:
+        """Whether a language is written right to left."""
+        return lang.split("-")[0].lower() in RTL_LANGUAGES
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "per_page": int,
+    "publisher": dict,
+    "menu": list,
+    "raw_html": bool,
+}
+_REQUIRED = ("title", "base_url")
+_TYPE_WORDS = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
+
+
+def load_config(path: Path, shown_as: str | None = None) -> Config:
+    """Read and check ``site.yaml``; raise :class:`BuildFailed` with every problem."""
+    where = shown_as or path.as_posix()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildFailed(
+            [ContentError(where, 0, "configuration file not found", "create site.yaml or pass --config FILE")]
+        ) from None
+    try:
+        fields = load_mapping(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise BuildFailed([ContentError(where, 0, "not UTF-8 text", "save the file as UTF-8")]) from None
+    except YamlError as exc:
+        raise BuildFailed([ContentError(where, exc.line, exc.message)]) from None
+    return parse_config(fields, where, hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
+def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
+    """Check parsed ``site.yaml`` fields and build the :class:`Config`."""
+    errors: list[ContentError] = []
+    values: dict[str, Any] = {}
+    for key, item in fields.items():
+        expected = _FIELDS.get(key)
+        if expected is None:
+            close = difflib.get_close_matches(key, _FIELDS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(sorted(_FIELDS))
+            errors.append(ContentError(where, item.line, f"unknown key `{key}`", hint))
+            continue
+        value = item.text if expected is str and item.text is not None else item.value
+        if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+            errors.append(ContentError(where, item.line, f"`{key}` must be {_TYPE_WORDS[expected]}, not {value!r}"))
+            continue
+        values[key] = value
+    for key in _REQUIRED:
+        if key not in fields:
+            errors.append(ContentError(where, 0, f"`{key}` is required"))
+
+    def bad(key: str, message: str, hint: str = "") -> None:
+        errors.append(ContentError(where, fields[key].line, message, hint))
+
+    if "base_url" in values:
+        url = values["base_url"].strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            bad(
+                "base_url", f"`base_url` must be an absolute http(s) URL, not {url!r}", "e.g. https://news.example.org/"
+            )
+        values["base_url"] = url if url.endswith("/") else url + "/"
+    if "timezone" in values:
+        try:
+            site_zone(values["timezone"])
+        except ValueError:
+            bad("timezone", f"unknown time zone {values['timezone']!r}", "use an IANA name such as Asia/Karachi")
+    if "per_page" in values and values["per_page"] < 1:
+        bad("per_page", "`per_page` must be at least 1")
+    if "publisher" in values:
+        pub = values["publisher"]
+        unknown = sorted(set(pub) - {"name", "logo"})
+        if unknown:
+            bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: logo, name")
+        elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo")):
+            bad("publisher", "`publisher.name` and `publisher.logo` must be text")
+        else:
+            values["publisher"] = Publisher(str(pub.get("name", "")), str(pub.get("logo", "")))
+    if "menu" in values:
+        if not all(isinstance(s, str) and s.strip() for s in values["menu"]):
+            bad("menu", "`menu` must be a list of section names")
+        else:
+            values["menu"] = tuple(s.strip() for s in values["menu"])
+    if errors:
+        raise BuildFailed(errors)
+    if not isinstance(values.get("publisher"), Publisher):
+        values["publisher"] = Publisher(values["title"])
+    elif not values["publisher"].name:
+        values["publisher"] = Publisher(values["title"], values["publisher"].logo)
+    return Config(**values, source_hash=source_hash)
+
+
+def override(config: Config, **changes: Any) -> Config:
+    """A copy of ``config`` with command-line overrides (``--base-url``) applied."""
+    from dataclasses import replace
+
+    if changes.get("base_url") and not changes["base_url"].endswith("/"):
+        changes["base_url"] += "/"
+    return replace(config, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,303 @@
+"""Read ``content/`` into :class:`~site_gen.model.Article` objects.
+
+Articles are ``content/articles/**/*.md``, static pages ``content/pages/*.md``.
+Every problem in every file is gathered as a
+:class:`~site_gen.errors.ContentError`; nothing is written here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import urls
+from .config import Config
+from .dates import FORMATS_HINT, Moment, parse_moment
+from .errors import ContentError, display_path
+from .frontmatter import split_front_matter
+from .markdown import render_markdown
+from .model import Article, Correction, Image
+from .yamlload import Field, YamlError, load_mapping
+
+MAX_FILE_BYTES = 2_000_000
+KNOWN_KEYS = ["title", "date", "updated", "slug", "summary", "dateline", "author", "authors", "section", "category", "tags", "image", "lang", "draft", "aliases", "corrections"]
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass
+class Loaded:
+    """What :func:`load_content` found."""
+
+    articles: list[Article] = field(default_factory=list)
+    pages: list[Article] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+
+
+def find_sources(content: Path) -> tuple[list[Path], list[Path]]:
+    """Article files and static page files, in a stable order."""
+    articles = sorted((content / "articles").rglob("*.md"))
+    pages = sorted((content / "pages").glob("*.md"))
+    return articles, pages
+
+
+def load_content(content: Path, config: Config, root: Path | None = None) -> Loaded:
+    """Read every article and page under ``content``; gather all problems."""
+    result = Loaded()
+    if not content.is_dir():
+        result.errors.append(
+            ContentError(display_path(content, root), 0, "content folder not found", "pass --content DIR")
+        )
+        return result
+    article_files, page_files = find_sources(content)
+    for kind, files, bucket in (("article", article_files, result.articles), ("page", page_files, result.pages)):
+        for path in files:
+            where = display_path(path, root)
+            try:
+                data = path.read_bytes()
+                article, warnings = parse_article(data, where, config, kind=kind, stem=path.stem)
+            except ContentError as exc:
+                result.errors.append(exc)
+            except _Problems as exc:
+                result.errors.extend(exc.errors)
+            else:
+                bucket.append(article)
+                result.warnings.extend(warnings)
+    return result
+
+
+class _Problems(Exception):
+    def __init__(self, errors: list[ContentError]):
+        self.errors = errors
+
+
+def parse_article(
+    data: bytes, where: str, config: Config, kind: str = "article", stem: str = ""
+) -> tuple[Article, list[ContentError]]:
+    """Bytes of one file → an :class:`Article` and its warnings; pure.
+
+    Raises :class:`ContentError` for one fatal problem or ``_Problems`` for several.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError(where, 0, f"the file is too large ({len(data):,} bytes)", "split it or remove pasted data")
+    if b"\0" in data:
+        raise ContentError(where, 0, "the file holds binary data, not text", "save it as UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(where, line, "the file is not UTF-8 text", "save it as UTF-8 (Unicode)") from None
+    parts = split_front_matter(text.replace("\r\n", "\n"), where)
+    try:
+        fields = load_mapping(parts.yaml)
+    except YamlError as exc:
+        raise ContentError(
+            where, parts.yaml_line + exc.line - 1, exc.message, "check indentation and quoting"
+        ) from None
+    checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
+    article = checker.article(parts, config, kind, stem, hashlib.blake2b(data, digest_size=16).hexdigest())
+    if checker.errors:
+        raise _Problems(checker.errors)
+    return article, checker.warnings
+
+
+class _FieldReader:
+    """Checks front matter fields one by one, gathering problems."""
+
+    def __init__(self, fields: dict[str, Field], where: str, first_line: int, zone: ZoneInfo):
+        self.fields = fields
+        self.where = where
+        self.first_line = first_line
+        self.zone = zone
+        self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
+
+    def line(self, key: str) -> int:
+        item = self.fields.get(key)
+        return self.first_line + item.line - 1 if item else max(self.first_line - 1, 1)
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        self.errors.append(ContentError(self.where, self.line(key), message, hint))
+
+    def text(self, key: str, required: bool = False) -> str:
+        item = self.fields.get(key)
+        if item is None or item.value is None:
+            if required:
+                self.error(key, f"missing `{key}`", f"add a line `{key}: …` to the front matter")
+            return ""
+        if item.text is not None:
+            return item.text.strip()
+        self.error(key, f"`{key}` must be text, not a {type(item.value).__name__}")
+        return ""
+
+    def moment(self, key: str, required: bool = False) -> Moment | None:
+        raw = self.text(key, required)
+        if not raw:
+            if required and key in self.fields:
+                self.error(key, f"`{key}` is empty", FORMATS_HINT)
+            return None
+        try:
+            return parse_moment(raw, self.zone)
+        except ValueError as exc:
+            self.error(key, str(exc), FORMATS_HINT)
+            return None
+
+    def names(self, key: str, split_commas: bool) -> tuple[str, ...]:
+        item = self.fields.get(key)
+        if item is None or item.value is None:
+            return ()
+        value = item.value
+        if isinstance(value, str) or item.text is not None:
+            value = (item.text or "").split(",") if split_commas else [item.text or ""]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            self.error(key, f"`{key}` must be a list of names", f"write `{key}: [One, Two]`")
+            return ()
+        seen: dict[str, str] = {}
+        for name in (" ".join(str(v).split()) for v in value):
+            if name and name.casefold() not in seen:
+                seen[name.casefold()] = name
+        return tuple(seen.values())
+
+    def one_of(self, key: str, synonym: str, split_commas: bool = False) -> tuple[str, ...]:
+        if key in self.fields and synonym in self.fields:
+            self.error(synonym, f"both `{key}` and `{synonym}` are given", f"keep only `{key}`")
+        return self.names(key if key in self.fields else synonym, split_commas)
+
+    def article(self, parts, config: Config, kind: str, stem: str, source_hash: str) -> Article:
+        f = self.fields
+        for key, item in f.items():
+            if key not in KNOWN_KEYS:
+                close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
+                if close:
+                    self.warnings.append(
+                        ContentError(
+                            self.where, self.line(key), f"unknown key `{key}`", f"did you mean `{close[0]}`?", "warning"
+                        )
+                    )
+        title = self.text("title", required=True)
+        if "title" in f and not title and not self.errors:
+            self.error("title", "`title` is empty", "write the headline after `title:`")
+        date = self.moment("date", required=(kind == "article"))
+        updated = self.moment("updated")
+        slug = self.text("slug")
+        if slug and not urls.is_valid_slug(slug):
+            self.error(
+                "slug",
+                f"slug {slug!r} is not allowed",
+                "use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+            )
+        slug = slug or urls.slugify(title) or urls.slugify(stem) or "article-" + source_hash[:8]
+        if kind == "page" and not self.fields.get("slug"):
+            slug = urls.slugify(stem) or slug
+        if kind == "page" and slug in urls.RESERVED:
+            self.error("slug", f"the page slug {slug!r} is used by the site itself", "choose another slug")
+        lang = self.text("lang") or config.language
+        if lang and not _LANG.match(lang):
+            self.error("lang", f"unknown language code {lang!r}", "use a code such as en, ur, ps or fa")
+        draft = f.get("draft").value if "draft" in f else False
+        if not isinstance(draft, bool):
+            self.error("draft", "`draft` must be true or false")
+            draft = False
+        rendered = render_markdown(parts.body, config.raw_html)
+        summary = self.text("summary") or _shorten(rendered.first_paragraph)
+        authors = self.one_of("authors", "author")
+        section_names = self.one_of("section", "category")
+        if len(section_names) > 1:
+            self.error("section" if "section" in f else "category", "an article has one section", "keep one name")
+        published = date or Moment(parse_moment("1970-01-01", self.zone).at, False)
+        path = urls.article_path(published.at, slug) if kind == "article" else urls.page_path(slug)
+        return Article(
+            source=self.where,
+            source_hash=source_hash,
+            title=title,
+            date=published,
+            slug=slug,
+            path=path,
+            body=parts.body,
+            body_line=parts.body_line,
+            html=rendered.html,
+            reading_minutes=rendered.reading_minutes,
+            updated=updated,
+            summary=summary,
+            dateline=self.text("dateline"),
+            authors=authors,
+            section=section_names[0] if section_names else "",
+            tags=self.names("tags", split_commas=True),
+            image=self.image(),
+            lang=lang,
+            draft=draft,
+            aliases=self.aliases(),
+            corrections=self.corrections(),
+            kind=kind,
+            extra={k: v.value for k, v in f.items() if k not in KNOWN_KEYS},
+            lines={k: self.line(k) for k in f},
+        )
+
+    def image(self) -> Image | None:
+        item = self.fields.get("image")
+        if item is None or item.value in (None, ""):
+            return None
+        value = item.value
+        if isinstance(value, str):
+            return Image(src=value.strip())
+        if not isinstance(value, dict) or not all(isinstance(v, (str, type(None))) for v in value.values()):
+            self.error(
+                "image", "`image` must be a path or a mapping of text", "write `image: {src: /images/x.jpg, alt: …}`"
+            )
+            return None
+        unknown = sorted(set(value) - {"src", "alt", "caption", "credit"})
+        if unknown:
+            self.error("image", f"unknown key `{unknown[0]}` under `image`", "known keys: src, alt, caption, credit")
+        clean = {k: (value.get(k) or "").strip() for k in ("src", "alt", "caption", "credit")}
+        if not clean["src"] and not clean["caption"]:
+            self.error("image", "`image` has no `src`", "write `image: {src: /images/x.jpg, alt: …}`")
+            return None
+        return Image(**clean)
+
+    def aliases(self) -> tuple[str, ...]:
+        found = []
+        for alias in self.names("aliases", split_commas=False):
+            path = alias.strip().lstrip("/")
+            if not path.endswith("/") and not path.endswith(".html"):
+                path += "/"
+            if not urls.is_safe_path(path):
+                self.error(
+                    "aliases",
+                    f"alias {alias!r} points outside the site",
+                    "write a site path such as /2024/01/02/old-slug/",
+                )
+                continue
+            found.append(path)
+        return tuple(found)
+
+    def corrections(self) -> tuple[Correction, ...]:
+        item = self.fields.get("corrections")
+        if item is None or item.value is None:
+            return ()
+        if not isinstance(item.value, list) or not all(isinstance(c, dict) for c in item.value):
+            self.error("corrections", "`corrections` must be a list of {date, text}")
+            return ()
+        found = []
+        for entry in item.value:
+            text = str(entry.get("text") or "").strip()
+            try:
+                when = parse_moment(str(entry.get("date") or ""), self.zone)
+            except ValueError as exc:
+                self.error("corrections", f"correction date: {exc}", FORMATS_HINT)
+                continue
+            if not text:
+                self.error("corrections", "a correction has no `text`")
+                continue
+            found.append(Correction(when, text))
+        return tuple(found)
+
+
+def _shorten(text: str, limit: int = 220) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-")
+    return cut + "…"

@@ -1,0 +1,292 @@
+"""Turn a :class:`~site_gen.model.Site` into the list of pages to write; pure.
+
+Each :class:`Page` has a site path, a template and a *context* of plain data
+(str, int, bool, None, lists and dicts): templates get small views, never the
+whole site, and the context alone decides a page's bytes (with the template).
+
+Lists (home, tags, sections, authors) use *stable pagination*: the first page
+of a list shows the newest stories (between ``per_page`` and
+``2 × per_page − 1`` of them); older stories sit on pages numbered from the
+oldest, ``page/1/`` holding the very first ``per_page`` stories. Publishing a
+story therefore changes the first page of each list it is on, and only rarely
+one more page, instead of shifting every page of the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import urls
+from .config import Config
+from .dates import MONTHS
+from .errors import ContentError
+from .model import Article, Period, Site, Term
+
+TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file to write."""
+
+    path: str
+    """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
+    template: str
+    """Template file name, relative to the templates folder."""
+    context: dict[str, Any] = field(hash=False)
+    """Plain data handed to the template, besides ``site``."""
+    source: str = ""
+    """File the page comes from, for messages (articles and static pages)."""
+
+
+class Planner:
+    """Builds the views and pages of one site for one configuration."""
+
+    def __init__(self, site: Site, config: Config):
+        self.site = site
+        self.config = config
+        self._cards: dict[int, dict] = {}
+
+    # -- views -------------------------------------------------------------
+    def link(self, path: str) -> str:
+        return urls.href(self.config.base_path, path)
+
+    def term_view(self, term: Term) -> dict:
+        return {"name": term.name, "url": self.link(term.path), "count": len(term.articles)}
+
+    def card(self, index: int) -> dict:
+        """Small view of an article for lists."""
+        if index not in self._cards:
+            a = self.site.articles[index]
+            terms = self.site.article_terms[index]
+            self._cards[index] = {
+                "title": a.title,
+                "url": self.link(a.path),
+                "date": _moment_view(a.date),
+                "summary": a.summary,
+                "dateline": a.dateline,
+                "lang": a.lang,
+                "dir": self.direction(a.lang),
+                "section": self.term_view(terms["section"][0]) if terms["section"] else None,
+                "image": _image_view(a),
+                "draft": a.draft,
+            }
+        return self._cards[index]
+
+    def direction(self, lang: str) -> str:
+        return "rtl" if self.config.is_rtl(lang) else "ltr"
+
+    def article_view(self, a: Article, index: int | None) -> dict:
+        terms = self.site.article_terms[index] if index is not None else {}
+        return {
+            "title": a.title,
+            "url": self.link(a.path),
+            "date": _moment_view(a.date),
+            "updated": _moment_view(a.updated) if a.updated and a.updated > a.date else None,
+            "dateline": a.dateline,
+            "authors": [self.term_view(t) for t in terms.get("author", ())]
+            or [{"name": n, "url": None, "count": 0} for n in a.authors],
+            "section": self.term_view(terms["section"][0]) if terms.get("section") else None,
+            "tags": [self.term_view(t) for t in terms.get("tag", ())],
+            "summary": a.summary,
+            "html": a.html,
+            "image": _image_view(a),
+            "lang": a.lang,
+            "dir": self.direction(a.lang),
+            "reading_minutes": a.reading_minutes,
+            "corrections": [{"date": _moment_view(c.date), "text": c.text} for c in a.corrections],
+            "draft": a.draft,
+        }
+
+    def meta(self, title: str, path: str, description: str = "", lang: str = "") -> dict:
+        lang = lang or self.config.language
+        return {
+            "title": title,
+            "path": path,
+            "url": self.link(path),
+            "canonical": urls.absolute(self.config.base_url, path),
+            "description": description or self.config.description,
+            "lang": lang,
+            "dir": self.direction(lang),
+        }
+
+    # -- pages -------------------------------------------------------------
+    def pages(self) -> list[Page]:
+        pages: list[Page] = []
+        pages += self.article_pages()
+        pages += [
+            Page(
+                p.path,
+                "page.html",
+                {"page": self.meta(p.title, p.path, p.summary, p.lang), "article": self.article_view(p, None)},
+                p.source,
+            )
+            for p in self.site.pages
+        ]
+        pages += self.list_pages("", "home.html", self.config.title, range(len(self.site.articles)), {})
+        for kind, terms in (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors)):
+            index_path = urls.taxonomy_index_path(kind)
+            title = TAXONOMY_TITLES[kind]
+            pages.append(
+                Page(
+                    index_path,
+                    "terms.html",
+                    {"page": self.meta(title, index_path), "kind": kind, "terms": [self.term_view(t) for t in terms]},
+                )
+            )
+            for term in terms:
+                extra = {"term": dict(self.term_view(term), kind=kind)}
+                pages += self.list_pages(term.path, "term.html", term.name, term.articles, extra)
+        pages += self.archive_pages()
+        pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html")}))
+        return pages
+
+    def article_pages(self) -> list[Page]:
+        articles = self.site.articles
+        result = []
+        for i, a in enumerate(articles):
+            context = {
+                "page": self.meta(a.title, a.path, a.summary, a.lang),
+                "article": self.article_view(a, i),
+                "related": [self.card(j) for j in self.site.related[i]],
+                "newer": self.card(i - 1) if i > 0 else None,
+                "older": self.card(i + 1) if i + 1 < len(articles) else None,
+            }
+            result.append(Page(a.path, "article.html", context, a.source))
+        return result
+
+    def list_pages(self, first: str, template: str, title: str, indexes, extra: dict) -> list[Page]:
+        """Pages of one list with stable pagination (see the module docstring)."""
+        items = list(indexes)
+        per = self.config.per_page
+        full, rest = divmod(len(items), per)
+        archive_count = max(full - 1, 0)
+        pages = []
+        first_items = items[: rest + per] if archive_count else items
+
+        def nav(number: int | None) -> dict:
+            newer = older = None
+            if number is not None:
+                newer = urls.paged_path(first, number + 1 if number < archive_count else None)
+                older = urls.paged_path(first, number - 1) if number > 1 else None
+            elif archive_count:
+                older = urls.paged_path(first, archive_count)
+            return {
+                "number": number,
+                "archive_pages": archive_count,
+                "newer": self.link(newer) if newer is not None else None,
+                "older": self.link(older) if older is not None else None,
+            }
+
+        def page(number: int | None, chunk: list[int]) -> Page:
+            path = urls.paged_path(first, number)
+            label = title if number is None else f"{title} — older stories, page {number}"
+            context = dict(
+                extra, page=self.meta(label, path), cards=[self.card(i) for i in chunk], pagination=nav(number)
+            )
+            return Page(path, template, context)
+
+        pages.append(page(None, first_items))
+        total = len(items)
+        for number in range(1, archive_count + 1):
+            pages.append(page(number, items[total - number * per : total - (number - 1) * per]))
+        return pages
+
+    def archive_pages(self) -> list[Page]:
+        pages = []
+        for periods, template in (
+            (self.site.years, "year.html"),
+            (self.site.months, "month.html"),
+            (self.site.days, "day.html"),
+        ):
+            for i, period in enumerate(periods):
+                newer = periods[i - 1] if i > 0 else None
+                older = periods[i + 1] if i + 1 < len(periods) else None
+                context = {
+                    "page": self.meta(period_label(period), period.path),
+                    "period": self.period_view(period),
+                    "newer": self.period_view(newer) if newer else None,
+                    "older": self.period_view(older) if older else None,
+                    "children": self.children(period),
+                    "cards": [self.card(j) for j in period.articles] if period.month else [],
+                }
+                pages.append(Page(period.path, template, context))
+        return pages
+
+    def period_view(self, period: Period) -> dict:
+        return {"label": period_label(period), "url": self.link(period.path), "count": len(period.articles)}
+
+    def children(self, period: Period) -> list[dict]:
+        if period.day is not None:
+            return []
+        finer = self.site.months if period.month is None else self.site.days
+        return [
+            self.period_view(p)
+            for p in reversed(finer)
+            if p.year == period.year and (period.month is None or p.month == period.month)
+        ]
+
+
+def period_label(period: Period) -> str:
+    """``2025``, ``July 2025`` or ``20 July 2025``."""
+    if period.month is None:
+        return str(period.year)
+    if period.day is None:
+        return f"{MONTHS[period.month - 1]} {period.year}"
+    return f"{period.day} {MONTHS[period.month - 1]} {period.year}"
+
+
+def _moment_view(moment) -> dict:
+    return {"human": moment.human(), "iso": moment.isoformat()}
+
+
+def _image_view(a: Article) -> dict | None:
+    if a.image is None:
+        return None
+    return {"src": a.image.src, "alt": a.image.alt, "caption": a.image.caption, "credit": a.image.credit}
+
+
+def plan_pages(site: Site, config: Config) -> tuple[list[Page], list[ContentError]]:
+    """Every page of the site, and the errors of pages that would collide."""
+    pages = Planner(site, config).pages()
+    pages += alias_pages(site, config)
+    return pages, find_collisions(pages, site)
+
+
+def alias_pages(site: Site, config: Config) -> list[Page]:
+    """Small redirect pages at each article's old URLs."""
+    pages = []
+    for a in (*site.articles, *site.pages):
+        target = urls.absolute(config.base_url, a.path)
+        for alias in a.aliases:
+            pages.append(Page(alias, "redirect.html", {"target": target, "title": a.title}, a.source))
+    return pages
+
+
+def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
+    """Two pages on one URL: an error naming both files."""
+    sources = {a.source: a for a in (*site.articles, *site.pages)}
+    seen: dict[str, Page] = {}
+    errors = []
+    for page in pages:
+        out = urls.output_file(page.path)
+        other = seen.get(out)
+        if other is None:
+            seen[out] = page
+            continue
+        article = sources.get(page.source)
+        is_alias = page.template == "redirect.html"
+        key = "aliases" if is_alias else ("slug" if article and "slug" in article.lines else "title")
+        line = article.lines.get(key, 1) if article else 0
+        what = "an alias" if is_alias else "this article"
+        clash = other.source or "a page of the site"
+        errors.append(
+            ContentError(
+                page.source or "(site)",
+                line,
+                f"{what} is on the same URL as {clash}: /{page.path}",
+                "give one of them a different `slug:`" if not is_alias else "remove or change the alias",
+            )
+        )
+    return errors

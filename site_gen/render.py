@@ -1,0 +1,112 @@
+"""Jinja2 rendering: the one place that knows about escaping.
+
+The environment autoescapes every template, and undefined variables are
+errors (StrictUndefined). Content is data, never template source: a ``{{``
+in an article is shown as typed. The only unescaped value is an article's
+body HTML, produced by :mod:`site_gen.markdown`, and marked with ``|safe``
+in ``article.html`` and ``page.html`` (through :func:`body_html`).
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .config import Config
+from .errors import ContentError, display_path
+from .model import Site
+from .plan import Page
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """The configured environment for one templates folder."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["with_dateline"] = body_html
+    return env
+
+
+def body_html(html: str, dateline: str = "") -> Markup:
+    """An article body, trusted as HTML, with the dateline opening its first paragraph."""
+    if dateline:
+        opening = Markup('<span class="dateline">{}:</span> ').format(dateline)
+        if html.startswith("<p>"):
+            return Markup("<p>") + opening + Markup(html[3:])
+        return Markup("<p>") + opening + Markup("</p>\n") + Markup(html)
+    return Markup(html)
+
+
+def site_view(site: Site, config: Config) -> dict[str, Any]:
+    """What every template sees as ``site``."""
+    link = lambda path: urls.href(config.base_path, path)  # noqa: E731
+    sections = {t.slug: t for t in site.sections}
+    menu = []
+    for name in config.menu:
+        term = sections.get(urls.term_slug(name))
+        if term is not None:
+            menu.append({"name": name, "url": link(term.path)})
+    return {
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "base_url": config.base_url,
+        "home": link(""),
+        "stylesheet": link("css/site.css"),
+        "tags_url": link(urls.taxonomy_index_path("tag")),
+        "sections_url": link(urls.taxonomy_index_path("section")),
+        "authors_url": link(urls.taxonomy_index_path("author")),
+        "publisher": {"name": config.publisher.name, "logo": config.publisher.logo},
+        "menu": menu,
+        "latest_year": link(site.years[0].path) if site.years else None,
+    }
+
+
+class Renderer:
+    """Renders pages with one environment and one site view."""
+
+    def __init__(self, templates: Path, site_globals: dict[str, Any], root: Path | None = None):
+        self.templates = templates
+        self.root = root
+        self.env = make_environment(templates)
+        self.env.globals["site"] = site_globals
+
+    def render(self, page: Page) -> bytes:
+        """The bytes of one page; raise :class:`ContentError` naming the template line."""
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page.context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            path = Path(exc.filename) if exc.filename else self.templates / page.template
+            raise ContentError(
+                display_path(path, self.root), exc.lineno or 0, f"template error: {exc.message}"
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise ContentError(
+                display_path(self.templates / page.template, self.root),
+                0,
+                f"template not found: {exc.name}",
+                "check --templates",
+            ) from None
+        except Exception as exc:  # an error raised while the template runs
+            where, line = self._template_frame(exc)
+            message = f"template error while rendering /{page.path}: {type(exc).__name__}: {exc}"
+            raise ContentError(where, line, message) from None
+
+    def _template_frame(self, exc: BaseException) -> tuple[str, int]:
+        templates = str(self.templates.resolve())
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename and str(Path(frame.filename).resolve()).startswith(templates):
+                return display_path(Path(frame.filename), self.root), frame.lineno or 0
+        return display_path(self.templates, self.root), 0

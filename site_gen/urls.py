@@ -1,0 +1,120 @@
+"""The only place that knows URL, slug and output-path rules.
+
+Site paths never start with a slash: ``2025/07/20/slug/`` is the article
+page, written to ``2025/07/20/slug/index.html``. :func:`href` turns a site
+path into the link a page uses (with the base URL's path as prefix, and
+non-ASCII characters percent-encoded), :func:`absolute` into a full URL.
+
+==================  ====================================
+article             ``YYYY/MM/DD/slug/``
+static page         ``slug/``
+tag/section/author  ``tags/slug/``, then ``tags/slug/page/N/``
+date indexes        ``YYYY/``, ``YYYY/MM/``, ``YYYY/MM/DD/``
+home                ``""``, then ``page/N/``
+==================  ====================================
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import quote
+
+MAX_SLUG_LENGTH = 80
+TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
+_ASCII_RUN = re.compile(r"[^a-z0-9]+")
+_WORD_RUN = re.compile(r"[^\w]+|_+")
+_VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: First-level folders that belong to the site's own pages, not to static slugs.
+RESERVED = frozenset({"tags", "sections", "authors", "page", "search", "feed.xml", "404.html"})
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of a title: ``Pakistan’s Budget: 5% More`` → ``pakistans-budget-5-more``.
+
+    Returns an empty string for text without Latin letters or digits (Urdu
+    titles); callers then fall back (see :func:`term_slug`).
+    """
+    text = unicodedata.normalize("NFKD", str(text)).replace("’", "").replace("'", "")
+    ascii_text = text.encode("ascii", "ignore").decode("ascii").lower()
+    slug = _ASCII_RUN.sub("-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0]
+    return slug
+
+
+def term_slug(name: str) -> str:
+    """Slug of a tag, section or author; keeps non-Latin letters (``پاکستان``)."""
+    slug = slugify(name)
+    if slug:
+        return slug
+    text = unicodedata.normalize("NFC", str(name)).lower()
+    return _WORD_RUN.sub("-", text).strip("-")[:MAX_SLUG_LENGTH]
+
+
+def is_valid_slug(slug: str) -> bool:
+    """A slug an editor may write in front matter: lowercase ASCII words joined by ``-``."""
+    return bool(_VALID_SLUG.match(slug)) and len(slug) <= MAX_SLUG_LENGTH
+
+
+def is_safe_path(path: str) -> bool:
+    """Whether a site path stays inside the output folder.
+
+    Refuses ``..`` parts, absolute paths, backslashes, Windows drive letters,
+    NUL and other control characters.
+    """
+    if not path or path.startswith(("/", "\\")) or "\\" in path or ":" in path:
+        return path == ""
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in path):
+        return False
+    return all(part not in ("..", ".") for part in path.split("/"))
+
+
+def article_path(published: datetime, slug: str) -> str:
+    """``2025/07/20/slug/``, the date being the local publication date."""
+    return f"{published:%Y/%m/%d}/{slug}/"
+
+
+def page_path(slug: str) -> str:
+    """Static page (About, Contact): ``slug/``."""
+    return f"{slug}/"
+
+
+def term_path(kind: str, slug: str) -> str:
+    """``tags/slug/``, ``sections/slug/`` or ``authors/slug/``."""
+    return f"{TAXONOMY_FOLDERS[kind]}/{slug}/"
+
+
+def taxonomy_index_path(kind: str) -> str:
+    """``tags/``, ``sections/`` or ``authors/``."""
+    return f"{TAXONOMY_FOLDERS[kind]}/"
+
+
+def archive_path(year: int, month: int | None = None, day: int | None = None) -> str:
+    """``2025/``, ``2025/07/`` or ``2025/07/20/``."""
+    if month is None:
+        return f"{year:04d}/"
+    if day is None:
+        return f"{year:04d}/{month:02d}/"
+    return f"{year:04d}/{month:02d}/{day:02d}/"
+
+
+def paged_path(first: str, number: int | None) -> str:
+    """Later pages of a list: ``tags/x/page/3/``; ``None`` is the list's first page."""
+    return first if number is None else f"{first}page/{number}/"
+
+
+def output_file(path: str) -> str:
+    """File written for a site path: folders get ``index.html``."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def href(base_path: str, path: str) -> str:
+    """Link to a site path, from any page: ``/news/2025/07/20/slug/``."""
+    return base_path + quote(path, safe="/-._~")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Full URL of a site path, for feeds, sitemaps and canonical links."""
+    return base_url + quote(path, safe="/-._~")

@@ -1,0 +1,88 @@
+"""Safe YAML with line numbers: the one way site_gen reads YAML.
+
+Front matter and ``site.yaml`` are parsed with PyYAML's safe loader (the C
+one when available). Timestamps are *not* resolved by YAML: every date stays
+text and :mod:`site_gen.dates` owns the rules for reading it. Scalars keep
+their source text so that ``title: No`` stays the word "No", not ``False``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # pragma: no cover - which loader exists depends on the PyYAML build
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):
+    """Safe loader without the implicit timestamp type."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One top-level key of a YAML mapping."""
+
+    value: Any
+    """The constructed Python value."""
+    text: str | None
+    """The scalar's source text, when the value is a scalar."""
+    line: int
+    """1-based line of the key, counted in the YAML text."""
+
+
+class YamlError(Exception):
+    """A YAML text that cannot be read; ``line`` is 1-based within the YAML text."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_mapping(text: str) -> dict[str, Field]:
+    """Parse ``text`` as a YAML mapping of string keys; raise :class:`YamlError`."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise YamlError(
+                "expected `key: value` lines, found a "
+                + {"ScalarNode": "single value", "SequenceNode": "list"}.get(type(node).__name__, "value"),
+                node.start_mark.line + 1,
+            )
+        fields: dict[str, Field] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("a key must be a plain word", line)
+            key = key_node.value
+            if key in fields:
+                raise YamlError(f"`{key}` is given twice", line)
+            value = loader.construct_object(value_node, deep=True)
+            text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+            fields[key] = Field(value, text, line)
+        return fields
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or str(exc)
+        if exc.context:
+            problem = f"{exc.context}: {problem}" if "while" not in exc.context else problem
+        raise YamlError(f"YAML syntax error: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML error: {exc}", 1) from None
+    finally:
+        loader.dispose()
