@@ -70,7 +70,25 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--clean", action="store_true", help="also delete files in the output folder that site-gen did not write"
     )
-    build.add_argument("--fresh", action="store_true", help="ignore the previous output and write every file")
+    build.add_argument(
+        "--fresh", action="store_true", help="ignore the cache and the previous output: build everything from scratch"
+    )
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: one per core); the output is the same for any N",
+    )
+    build.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(".site-gen-cache"),
+        metavar="DIR",
+        help="incremental-build cache (default: .site-gen-cache; never deploy it)",
+    )
+    build.add_argument("--timings", action="store_true", help="print the seconds spent in each stage")
 
     serve = commands.add_parser(
         "serve",
@@ -119,6 +137,8 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
         now=args.now,
         clean=getattr(args, "clean", False),
         fresh=getattr(args, "fresh", False),
+        jobs=getattr(args, "jobs", 0),
+        cache_dir=getattr(args, "cache_dir", Path(".site-gen-cache")),
     )
     values.update(changes)
     return BuildOptions(**values)
@@ -159,6 +179,8 @@ def run_build(args) -> int:
     if not args.quiet:
         print_problems(report.warnings)
         print(f"Built {report.summary()} → {args.output}/")
+    if args.timings:
+        print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=sys.stderr)
     return EXIT_OK
 
 

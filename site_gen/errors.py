@@ -26,6 +26,10 @@ class ContentError(Exception):
     severity: str = "error"
     """``error`` fails the build; ``warning`` is reported only."""
 
+    def __reduce__(self):
+        # Frozen dataclasses cannot be unpickled the way exceptions are; workers send these back.
+        return (type(self), (self.path, self.line, self.message, self.hint, self.severity))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         label = "warning: " if self.severity == "warning" else ""

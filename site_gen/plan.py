@@ -90,7 +90,7 @@ class Planner:
             "section": self.term_view(terms["section"][0]) if terms.get("section") else None,
             "tags": [self.term_view(t) for t in terms.get("tag", ())],
             "summary": a.summary,
-            "html": a.html,
+            "body": a.key,
             "image": _image_view(a),
             "lang": a.lang,
             "dir": self.direction(a.lang),
