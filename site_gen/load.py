@@ -24,7 +24,24 @@ from .model import Article, Correction, Image
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
-KNOWN_KEYS = ["title", "date", "updated", "slug", "summary", "dateline", "author", "authors", "section", "category", "tags", "image", "lang", "draft", "aliases", "corrections"]
+KNOWN_KEYS = [
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "dateline",
+    "author",
+    "authors",
+    "section",
+    "category",
+    "tags",
+    "image",
+    "lang",
+    "draft",
+    "aliases",
+    "corrections",
+]
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -169,7 +186,7 @@ class _FieldReader:
 
     def article(self, parts, config: Config, kind: str, stem: str, source_hash: str) -> Article:
         f = self.fields
-        for key, item in f.items():
+        for key in f:
             if key not in KNOWN_KEYS:
                 close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
                 if close:
