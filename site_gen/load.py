@@ -42,6 +42,7 @@ KNOWN_KEYS = [
     "aliases",
     "corrections",
 ]
+_EMPTY_HINTS = {"title": "write the headline after `title:`", "date": FORMATS_HINT}
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -143,8 +144,10 @@ class _FieldReader:
     def text(self, key: str, required: bool = False) -> str:
         item = self.fields.get(key)
         if item is None or item.value is None:
-            if required:
+            if required and item is None:
                 self.error(key, f"missing `{key}`", f"add a line `{key}: …` to the front matter")
+            elif required:
+                self.error(key, f"`{key}` is empty", _EMPTY_HINTS.get(key, f"write a value after `{key}:`"))
             return ""
         if item.text is not None:
             return item.text.strip()
@@ -154,7 +157,8 @@ class _FieldReader:
     def moment(self, key: str, required: bool = False) -> Moment | None:
         raw = self.text(key, required)
         if not raw:
-            if required and key in self.fields:
+            item = self.fields.get(key)
+            if required and item is not None and item.value is not None:
                 self.error(key, f"`{key}` is empty", FORMATS_HINT)
             return None
         try:
