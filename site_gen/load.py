@@ -114,7 +114,7 @@ def parse_article(
         fields = load_mapping(parts.yaml)
     except YamlError as exc:
         raise ContentError(
-            where, parts.yaml_line + exc.line - 1, exc.message, "check indentation and quoting"
+            where, parts.yaml_line + exc.line - 1, exc.message, exc.hint or "check indentation and quoting"
         ) from None
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
     article = checker.article(parts, config, kind, stem, hashlib.blake2b(data, digest_size=16).hexdigest())
@@ -158,7 +158,7 @@ class _FieldReader:
         raw = self.text(key, required)
         if not raw:
             item = self.fields.get(key)
-            if required and item is not None and item.value is not None:
+            if required and item is not None and item.text is not None:
                 self.error(key, f"`{key}` is empty", FORMATS_HINT)
             return None
         try:

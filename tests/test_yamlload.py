@@ -55,6 +55,7 @@ def test_duplicate_key_names_the_second_line():
     with pytest.raises(YamlError) as caught:
         load_mapping("title: A\ndate: 2025-07-20\ntitle: B\n")
     assert (caught.value.message, caught.value.line) == ("`title` is given twice", 3)
+    assert caught.value.hint == "keep one `title:` line"
 
 
 @pytest.mark.parametrize(
@@ -72,20 +73,32 @@ def test_not_a_mapping(text, message, line):
 
 
 @pytest.mark.parametrize(
-    ("text", "line"),
+    ("text", "line", "message", "hint"),
     [
-        ("title: a\ndate: 2025\n  bad: x\n", 3),
-        ("title: a\ntags: [a, b\ndate: x\n", 3),  # where the parser noticed
-        ('title: "unclosed\n', 2),
-        ("title: a\n\tdate: b\n", 2),
-        ("title: a: b\n", 1),
+        ("title: a\ndate: 2025\n  bad: x\n", 3, "mapping values are not allowed in this context", ""),
+        # An unclosed bracket or quote is reported where it was opened, not where the parser noticed.
+        (
+            "title: a\ntags: [a, b\ndate: x\n",
+            2,
+            "did not find expected ',' or ']'",
+            "close the brackets, and quote names that contain `,` `:` or `#`",
+        ),
+        (
+            "title: a\nplace: {city: Kabul\ndate: x\n",
+            2,
+            "did not find expected ',' or '}'",
+            "close the brackets, and quote names that contain `,` `:` or `#`",
+        ),
+        ('title: "unclosed\ndate: x\n', 1, "a quote opened on this line is not closed", "close the quote"),
+        ("title: a\n\tdate: b\n", 2, "found a tab character that violates indentation", ""),
+        ("title: a: b\n", 1, "mapping values are not allowed in this context", ""),
+        ("title: *nothing\n", 1, "found undefined alias", ""),
     ],
 )
-def test_syntax_errors_give_the_line(text, line):
+def test_syntax_errors_give_the_line(text, line, message, hint):
     with pytest.raises(YamlError) as caught:
         load_mapping(text)
-    assert caught.value.line == line
-    assert caught.value.message.startswith("YAML syntax error: ")
+    assert (caught.value.line, caught.value.message, caught.value.hint) == (line, "YAML syntax error: " + message, hint)
 
 
 def test_no_python_objects():
