@@ -211,7 +211,16 @@ class _FieldReader:
                 f"slug {slug!r} is not allowed",
                 "use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
             )
-        slug = slug or urls.slugify(title) or urls.slugify(stem) or "article-" + source_hash[:8]
+        # An Urdu title in an Urdu-named file keeps its own words: a hash of the bytes would change the URL
+        # at every edit.
+        slug = (
+            slug
+            or urls.slugify(title)
+            or urls.slugify(stem)
+            or urls.term_slug(title)
+            or urls.term_slug(stem)
+            or "article-" + source_hash[:8]
+        )
         if kind == "page" and not self.fields.get("slug"):
             slug = urls.slugify(stem) or slug
         if kind == "page" and slug in urls.RESERVED:
