@@ -158,7 +158,7 @@ class _FieldReader:
         raw = self.text(key, required)
         if not raw:
             item = self.fields.get(key)
-            if required and item is not None and item.text is not None:
+            if required and item is not None and item.value is not None and item.text is not None:
                 self.error(key, f"`{key}` is empty", FORMATS_HINT)
             return None
         try:
