@@ -101,8 +101,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--section", default="", help="section name")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--lang", default="", help="language code (ur, ps, fa for right-to-left)")
-    new.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
-    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    new.add_argument(
+        "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
+    )
+    new.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
+    )
     return parser
 
 
