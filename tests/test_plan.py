@@ -1,7 +1,9 @@
 """Pages, stable pagination, period navigation and collisions (site_gen.plan)."""
 
+import functools
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,12 +14,20 @@ from tests.conftest import NOW, make_article, make_config
 _LIST = re.compile(r"^(?P<first>.*?)(?:page/(?P<number>\d+)/)?$")
 
 
-def stories(count, start_day=1, **fields):
+def stories(count, **fields):
     """``count`` articles, one a day from 1 June 2025 (``S000`` the oldest)."""
-    from datetime import date, timedelta
+    if fields:
+        return [_story(n, **fields) for n in range(count)]
+    return list(_plain_stories(count))
 
-    first = date(2025, 6, 1) + timedelta(days=start_day - 1)
-    return [make_article(f"S{n:03d}", (first + timedelta(days=n)).isoformat(), **fields) for n in range(count)]
+
+def _story(n, **fields):
+    return make_article(f"S{n:03d}", (date(2025, 6, 1) + timedelta(days=n)).isoformat(), **fields)
+
+
+@functools.cache
+def _plain_stories(count):
+    return tuple(_plain_stories(count - 1) + (_story(count - 1),)) if count else ()
 
 
 def plan(articles, pages=(), **config):
