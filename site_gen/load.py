@@ -57,9 +57,16 @@ class Loaded:
 
 
 def find_sources(content: Path) -> tuple[list[Path], list[Path]]:
-    """Article files and static page files, in a stable order."""
-    articles = sorted((content / "articles").rglob("*.md"))
-    pages = sorted((content / "pages").glob("*.md"))
+    """Article files and static page files, in a stable order.
+
+    Hidden files and folders (an editor's ``.#story.md`` lock or ``.story.md.swp``) are not content.
+    """
+
+    def visible(path: Path, top: Path) -> bool:
+        return not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(top).parts)
+
+    articles = sorted(p for p in (content / "articles").rglob("*.md") if visible(p, content))
+    pages = sorted(p for p in (content / "pages").glob("*.md") if visible(p, content))
     return articles, pages
 
 
@@ -78,6 +85,10 @@ def load_content(content: Path, config: Config, root: Path | None = None) -> Loa
             try:
                 data = path.read_bytes()
                 article, warnings = parse_article(data, where, config, kind=kind, stem=path.stem)
+            except OSError as exc:
+                result.errors.append(
+                    ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
+                )
             except ContentError as exc:
                 result.errors.append(exc)
             except _Problems as exc:
