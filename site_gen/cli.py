@@ -119,8 +119,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--section", default="", help="section name")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--lang", default="", help="language code (ur, ps, fa for right-to-left)")
-    new.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
-    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    new.add_argument(
+        "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
+    )
+    new.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
+    )
     return parser
 
 
@@ -144,9 +148,9 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
     return BuildOptions(**values)
 
 
-def print_problems(problems, stream=sys.stderr) -> None:
+def print_problems(problems, stream=None) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stderr)  # looked up now: tests and callers may redirect it
 
 
 def run_build(args) -> int:

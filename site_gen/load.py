@@ -44,6 +44,7 @@ KNOWN_KEYS = [
     "aliases",
     "corrections",
 ]
+_EMPTY_HINTS = {"title": "write the headline after `title:`", "date": FORMATS_HINT}
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -64,9 +65,16 @@ class Loaded:
 
 
 def find_sources(content: Path) -> tuple[list[Path], list[Path]]:
-    """Article files and static page files, in a stable order."""
-    articles = sorted((content / "articles").rglob("*.md"))
-    pages = sorted((content / "pages").glob("*.md"))
+    """Article files and static page files, in a stable order.
+
+    Hidden files and folders (an editor's ``.#story.md`` lock or ``.story.md.swp``) are not content.
+    """
+
+    def visible(path: Path, top: Path) -> bool:
+        return not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(top).parts)
+
+    articles = sorted(p for p in (content / "articles").rglob("*.md") if visible(p, content))
+    pages = sorted(p for p in (content / "pages").glob("*.md") if visible(p, content))
     return articles, pages
 
 
@@ -110,7 +118,9 @@ def load_content(
             try:
                 signature = _stat_signature(path)
             except OSError as exc:
-                result.errors.append(ContentError(where, 0, f"cannot read the file: {exc.strerror}"))
+                result.errors.append(
+                    ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
+                )
                 continue
             cached = known.get(where)
             if cached and cached[0] == signature:
@@ -119,7 +129,9 @@ def load_content(
                 try:
                     digest_hex = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
                 except OSError as exc:
-                    result.errors.append(ContentError(where, 0, f"cannot read the file: {exc.strerror}"))
+                    result.errors.append(
+                        ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
+                    )
                     continue
             result.sources[where] = (signature, digest_hex)
             key = article_key(where, digest_hex)
@@ -204,7 +216,7 @@ def parse_article(
         fields = load_mapping(parts.yaml)
     except YamlError as exc:
         raise ContentError(
-            where, parts.yaml_line + exc.line - 1, exc.message, "check indentation and quoting"
+            where, parts.yaml_line + exc.line - 1, exc.message, exc.hint or "check indentation and quoting"
         ) from None
     source_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
@@ -236,8 +248,10 @@ class _FieldReader:
     def text(self, key: str, required: bool = False) -> str:
         item = self.fields.get(key)
         if item is None or item.value is None:
-            if required:
+            if required and item is None:
                 self.error(key, f"missing `{key}`", f"add a line `{key}: …` to the front matter")
+            elif required:
+                self.error(key, f"`{key}` is empty", _EMPTY_HINTS.get(key, f"write a value after `{key}:`"))
             return ""
         if item.text is not None:
             return item.text.strip()
@@ -247,7 +261,8 @@ class _FieldReader:
     def moment(self, key: str, required: bool = False) -> Moment | None:
         raw = self.text(key, required)
         if not raw:
-            if required and key in self.fields:
+            item = self.fields.get(key)
+            if required and item is not None and item.value is not None and item.text is not None:
                 self.error(key, f"`{key}` is empty", FORMATS_HINT)
             return None
         try:
@@ -304,7 +319,16 @@ class _FieldReader:
                 f"slug {slug!r} is not allowed",
                 "use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
             )
-        slug = slug or urls.slugify(title) or urls.slugify(stem) or "article-" + source_hash[:8]
+        # An Urdu title in an Urdu-named file keeps its own words: a hash of the bytes would change the URL
+        # at every edit.
+        slug = (
+            slug
+            or urls.slugify(title)
+            or urls.slugify(stem)
+            or urls.term_slug(title)
+            or urls.term_slug(stem)
+            or "article-" + source_hash[:8]
+        )
         if kind == "page" and not self.fields.get("slug"):
             slug = urls.slugify(stem) or slug
         if kind == "page" and slug in urls.RESERVED:
