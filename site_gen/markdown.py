@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -68,3 +69,16 @@ def _plain_text(inline) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return " ".join("".join(parts).split())
+
+
+def with_dateline(html: str, dateline: str = "") -> str:
+    """A rendered body with the dateline (escaped) opening its first paragraph.
+
+    Used by article pages (through :func:`site_gen.render.body_html`) and by feeds.
+    """
+    if not dateline:
+        return html
+    opening = f'<span class="dateline">{escape(dateline)}:</span> '
+    if html.startswith("<p>"):
+        return "<p>" + opening + html[3:]
+    return "<p>" + opening + "</p>\n" + html

@@ -5,6 +5,16 @@ errors (StrictUndefined). Content is data, never template source: a ``{{``
 in an article is shown as typed. The only unescaped value is an article's
 body HTML, produced by :mod:`site_gen.markdown`, and marked with ``|safe``
 in ``article.html`` and ``page.html`` (through :func:`body_html`).
+
+The same autoescape serves the XML files (feeds, sitemaps): it writes ``&``,
+``<``, ``>``, ``"`` and ``'`` as ``&amp;``, ``&lt;``, ``&gt;``, ``&#34;`` and
+``&#39;``, which XML reads back as the same text; an Atom ``<content
+type="html">`` or RSS ``<content:encoded>`` therefore carries the body HTML as
+escaped text. JSON (``feed.json``) and JSON-LD in ``<script>`` blocks are
+written with ``|tojson``, which escapes ``<``, ``>``, ``&`` and ``'`` as
+``\u003c`` etc., so no ``</script>`` or ``<!--`` can appear inside a script
+block. ``robots.txt`` holds only percent-encoded URLs, so autoescape does not
+change it.
 """
 
 from __future__ import annotations
@@ -16,9 +26,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import feeds, urls
 from .config import Config
 from .errors import ContentError, display_path
+from .markdown import with_dateline
 from .model import Site
 from .plan import Page
 
@@ -35,17 +46,15 @@ def make_environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["with_dateline"] = body_html
+    # |tojson (JSON Feed, JSON-LD): keys sorted for stable output, non-ASCII kept as
+    # UTF-8; Jinja still writes <, >, & and ' as \u003c, \u003e, \u0026, \u0027.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
 
 def body_html(html: str, dateline: str = "") -> Markup:
     """An article body, trusted as HTML, with the dateline opening its first paragraph."""
-    if dateline:
-        opening = Markup('<span class="dateline">{}:</span> ').format(dateline)
-        if html.startswith("<p>"):
-            return Markup("<p>") + opening + Markup(html[3:])
-        return Markup("<p>") + opening + Markup("</p>\n") + Markup(html)
-    return Markup(html)
+    return Markup(with_dateline(html, dateline))
 
 
 def site_view(site: Site, config: Config) -> dict[str, Any]:
@@ -70,6 +79,7 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         "publisher": {"name": config.publisher.name, "logo": config.publisher.logo},
         "menu": menu,
         "latest_year": link(site.years[0].path) if site.years else None,
+        "feeds": feeds.feed_links(config),
     }
 
 
