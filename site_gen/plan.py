@@ -354,7 +354,7 @@ def plan_pages(site: Site, config: Config, now: datetime | None = None) -> tuple
     pages += [Page(*out) for out in feeds.feed_outputs(site, config)]
     pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]
     pages += [Page(*sitemaps.news_output(site, config, now)), Page(*sitemaps.robots_output(config))]
-    return pages, find_collisions(pages, site)
+    return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
 
 def sitemap_entries(pages: list[Page]) -> list[tuple[str, str | None]]:
@@ -408,4 +408,31 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
                 "give one of them a different `slug:`" if not is_alias else "remove or change the alias",
             )
         )
+    return errors
+
+
+def find_file_folder_clashes(pages: list[Page], site: Site) -> list[ContentError]:
+    """A page written as a file where another needs a folder (alias ``/rss.xml`` vs the RSS feed)."""
+    files = {urls.output_file(p.path): p for p in pages}
+    sources = {a.source: a for a in (*site.articles, *site.pages)}
+    errors = []
+    for out, page in files.items():
+        parts = out.split("/")
+        for n in range(1, len(parts)):
+            other = files.get("/".join(parts[:n]))
+            if other is None:
+                continue
+            mine, theirs = (page, other) if page.source else (other, page)
+            article = sources.get(mine.source)
+            key = "aliases" if mine.template == "redirect.html" else "slug"
+            line = article.lines.get(key, 1) if article else 0
+            clash = theirs.source or "a page of the site"
+            errors.append(
+                ContentError(
+                    mine.source or "(site)",
+                    line,
+                    f"/{page.path} needs a folder where {clash} writes the file /{other.path}",
+                    "remove or change the alias" if key == "aliases" else "choose another `slug:`",
+                )
+            )
     return errors

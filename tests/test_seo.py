@@ -270,3 +270,16 @@ def test_cli_now_sets_the_news_window(tmp_path):
     assert main([*args, "--output", str(tmp_path / "a"), "--now", "2025-07-19T09:00:00+05:00"]) == 0
     news = ET.parse(tmp_path / "a" / "news-sitemap.xml").getroot()
     assert [t.text for t in news.iter(NEWS + "title")] == ["د پاکستان او افغانستان خبرې", "Railway Deal Signed"]
+
+
+def test_an_alias_on_a_feed_file_is_an_error_not_a_crash(tmp_path):
+    root = write_generated_site(tmp_path, count=1)
+    (root / "content/articles/2025/clash.md").write_text(
+        article("Clash", "2025-07-15", "Body.", aliases="[/rss.xml]"), "utf-8"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build(root, tmp_path / "out")
+    assert [str(e) for e in failed.value.errors] == [
+        "content/articles/2025/clash.md:4: /rss.xml/ needs a folder where a page of the site writes the file"
+        " /rss.xml — remove or change the alias"
+    ]

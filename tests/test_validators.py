@@ -18,15 +18,13 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote
 
 import feedparser
 import pytest
 
-from site_gen.config import load_config
-from site_gen.load import load_content
 from tests.seo_helpers import (
     BASE_URL,
     EVIL_TITLE,
@@ -46,18 +44,15 @@ RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$
 W3C_DATE = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$")
 
 
-def sample_now() -> datetime:
-    """One hour after the sample site's newest article, so its news sitemap is not empty."""
-    config = load_config(REPO / "site.yaml")
-    loaded = load_content(REPO / "content", config, REPO)
-    newest = max(a.date.at for a in loaded.articles if not a.draft)
-    return newest + timedelta(hours=1)
+#: The sample site's clock: the end of its busiest week, so its news sitemap is not
+#: empty; the story dated 2027 stays scheduled and the draft stays out.
+SAMPLE_NOW = datetime(2025, 7, 25, 12, 0, tzinfo=timezone(timedelta(hours=5)))
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "build"
-    return build(REPO, out, content=REPO / "content", now=sample_now())
+    return build(REPO, out, content=REPO / "content", now=SAMPLE_NOW)
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +269,14 @@ def test_news_sitemap_holds_the_last_48_hours(site):
         assert RFC3339.match(news.find(NEWS + "publication_date").text)
         assert news.find(NEWS + "title").text
         assert file_for(site, url.find(SM + "loc").text, base_url_of(site)).is_file()
+
+
+def test_sample_news_sitemap_holds_the_sample_s_last_48_hours(sample):
+    root = ET.parse(sample / "news-sitemap.xml").getroot()
+    dates = [datetime.fromisoformat(u.find(f"{NEWS}news/{NEWS}publication_date").text) for u in root]
+    assert dates and all(SAMPLE_NOW - timedelta(hours=48) < d <= SAMPLE_NOW for d in dates)
+    assert dates == sorted(dates, reverse=True)
+    assert not list(sample.glob("2027/**/*.html"))  # the scheduled story
 
 
 def test_news_sitemap_window_uses_the_build_clock(generated):
