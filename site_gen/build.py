@@ -130,7 +130,7 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
         raise BuildFailed(loaded.errors)
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
-    pages, errors = plan_pages(site, config)
+    pages, errors = plan_pages(site, config, now)
     if errors:
         raise BuildFailed(errors)
     return config, site, pages, loaded
