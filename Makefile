@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 build: $(STAMP)
-	$(PY) -m site_gen build
+	$(PY) -m site_gen build --search
 
 serve: $(STAMP)
 	$(PY) -m site_gen serve

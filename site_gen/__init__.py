@@ -12,10 +12,12 @@ Modules, each importing only modules above it in this list:
 - ``markdown``    the configured markdown-it-py renderer
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
+- ``images``      responsive images: resize with Pillow, cache by content hash
 - ``plan``        Site → Pages (path + template + plain context)
 - ``render``      Jinja2 environment; the one place that knows about escaping
 - ``write``       safe, atomic, only-changed writes into the output folder
 - ``build``       load → collect → plan → render → write
+- ``search``      index the built site with Pagefind (``build --search``)
 - ``new``         ``site-gen new``: a new article file
 - ``serve``       live-reload preview
 - ``cli``         argument parsing; the only place that prints or exits

@@ -16,6 +16,7 @@ from .collect import collect_site
 from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
+from .images import ProcessedImages, process_images
 from .load import load_content
 from .plan import plan_pages
 from .render import Renderer, site_view
@@ -46,6 +47,8 @@ class BuildOptions:
     """Also remove files in the output folder that site_gen did not write."""
     fresh: bool = False
     """Ignore the previous output and write every file."""
+    image_cache: Path = Path(".site-gen-cache/images")
+    """Resized images, by content hash (see :mod:`site_gen.images`)."""
 
     def path(self, name: str) -> Path:
         """One of the folders or files above, resolved against ``root``."""
@@ -84,8 +87,8 @@ class BuildReport:
 def load_site(options: BuildOptions):
     """Read the configuration and content, check them, and plan every page.
 
-    Returns ``(config, site, pages, warnings)``; raises :class:`BuildFailed`
-    with every problem found.
+    Returns ``(config, site, pages, warnings, images)``; raises :class:`BuildFailed`
+    with every problem found. Images are resized (or taken from the cache) here.
     """
     root = options.root
     config = load_config(options.path("config"), display_path(options.path("config"), root))
@@ -96,10 +99,15 @@ def load_site(options: BuildOptions):
         raise BuildFailed(loaded.errors)
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
-    pages, errors = plan_pages(site, config)
+    images = process_images(
+        (*site.articles, *site.pages), options.path("static"), options.path("image_cache"), config.base_path, root
+    )
+    if images.errors:
+        raise BuildFailed(images.errors)
+    pages, errors = plan_pages(site, config, images.views)
     if errors:
         raise BuildFailed(errors)
-    return config, site, pages, loaded.warnings
+    return config, site, pages, loaded.warnings, images
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -125,7 +133,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     """Build the whole site; raise :class:`BuildFailed` and write nothing on any error."""
     started = time.perf_counter()
     check_output_folder(options)
-    config, site, pages, warnings = load_site(options)
+    config, site, pages, warnings, images = load_site(options)
     renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
     writer = OutputWriter(options.path("output"), fresh=options.fresh)
     errors: list[ContentError] = []
@@ -142,6 +150,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
             if progress:
                 progress(done, len(pages))
         errors += copy_static(options, writer)
+        errors += add_images(images, writer)
         if errors:
             raise BuildFailed(errors)
     except BaseException:
@@ -182,10 +191,21 @@ def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentErro
     return errors
 
 
+def add_images(images: ProcessedImages, writer: OutputWriter) -> list[ContentError]:
+    """Queue the resized images (from the cache)."""
+    errors = []
+    for rel, cached in sorted(images.outputs.items()):
+        try:
+            writer.add_file(rel, cached)
+        except ContentError as exc:
+            errors.append(exc)
+    return errors
+
+
 def check_site(options: BuildOptions) -> list[ContentError]:
     """Run every check of a build without writing anything; return the warnings."""
     check_output_folder(options)
-    config, site, pages, warnings = load_site(options)
+    config, site, pages, warnings, _images = load_site(options)
     renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
     errors = []
     seen: set[str] = set()

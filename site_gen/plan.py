@@ -14,16 +14,63 @@ one more page, instead of shifting every page of the archive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import calendar
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import urls
 from .config import Config
 from .dates import MONTHS
 from .errors import ContentError
+from .images import local_path, responsive_body
 from .model import Article, Period, Site, Term
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
+SECTION_CARDS = 4
+"""Stories in each section block of the home page."""
+LANGUAGE_CARDS = 6
+"""Stories in each other-language column of the home page."""
+BODY_IMAGE_SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2rem)"
+"""``sizes`` of images in an article body (the reading column)."""
+LANGUAGE_NAMES = {"en": "English", "ur": "اردو", "ps": "پښتو", "fa": "دری", "ar": "العربية"}
+"""Names of languages in themselves, for home page columns."""
+LABELS = {
+    "en": {
+        "lang": "en",
+        "by": "By",
+        "updated": "Updated",
+        "min_read": "min read",
+        "corrections": "Correction",
+        "corrections_plural": "Corrections",
+        "topics": "Topics",
+        "related": "Related stories",
+        "share": "Share this story",
+        "latest": "Latest",
+        "more": "More",
+        "section": "Section",
+    },
+    "ur": {
+        "lang": "ur",
+        "by": "تحریر:",
+        "updated": "تازہ ترین",
+        "min_read": "منٹ کا مطالعہ",
+        "corrections": "تصحیح",
+        "corrections_plural": "تصحیحات",
+        "topics": "موضوعات",
+        "related": "متعلقہ خبریں",
+        "share": "یہ خبر شیئر کریں",
+        "latest": "تازہ خبریں",
+        "more": "مزید",
+        "section": "شعبہ",
+    },
+}
+"""Words around an article in its own language; others fall back to English (marked ``lang="en"``)."""
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def labels_for(lang: str) -> dict:
+    """Labels in a language, or English ones."""
+    return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
 
 
 @dataclass(frozen=True)
@@ -43,9 +90,11 @@ class Page:
 class Planner:
     """Builds the views and pages of one site for one configuration."""
 
-    def __init__(self, site: Site, config: Config):
+    def __init__(self, site: Site, config: Config, images: dict[str, dict] | None = None):
         self.site = site
         self.config = config
+        self.images = images or {}
+        """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
 
     # -- views -------------------------------------------------------------
@@ -69,10 +118,23 @@ class Planner:
                 "lang": a.lang,
                 "dir": self.direction(a.lang),
                 "section": self.term_view(terms["section"][0]) if terms["section"] else None,
-                "image": _image_view(a),
+                "image": self.image_view(a),
                 "draft": a.draft,
             }
         return self._cards[index]
+
+    def image_view(self, a: Article) -> dict | None:
+        """An article's image with its responsive variants (``width`` None when unknown)."""
+        if a.image is None:
+            return None
+        path = local_path(a.image.src) if a.image.src else None
+        known = self.images.get(path) if path else None
+        view = {"src": a.image.src, "width": None, "height": None, "srcset": "", "webp": ""}
+        if path and known is None:
+            view["src"] = self.link(path)
+        view.update(known or {})
+        view.update(alt=a.image.alt, caption=a.image.caption, credit=a.image.credit)
+        return view
 
     def direction(self, lang: str) -> str:
         return "rtl" if self.config.is_rtl(lang) else "ltr"
@@ -90,13 +152,16 @@ class Planner:
             "section": self.term_view(terms["section"][0]) if terms.get("section") else None,
             "tags": [self.term_view(t) for t in terms.get("tag", ())],
             "summary": a.summary,
-            "html": a.html,
-            "image": _image_view(a),
+            "html": responsive_body(a.html, self.images, BODY_IMAGE_SIZES),
+            "image": self.image_view(a),
             "lang": a.lang,
             "dir": self.direction(a.lang),
             "reading_minutes": a.reading_minutes,
             "corrections": [{"date": _moment_view(c.date), "text": c.text} for c in a.corrections],
             "draft": a.draft,
+            "labels": labels_for(a.lang),
+            "language_name": LANGUAGE_NAMES.get(a.lang.split("-")[0], a.lang),
+            "share": urls.share_links(urls.absolute(self.config.base_url, a.path), a.title),
         }
 
     def meta(self, title: str, path: str, description: str = "", lang: str = "") -> dict:
@@ -124,7 +189,7 @@ class Planner:
             )
             for p in self.site.pages
         ]
-        pages += self.list_pages("", "home.html", self.config.title, range(len(self.site.articles)), {})
+        pages += self.home_pages()
         for kind, terms in (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors)):
             index_path = urls.taxonomy_index_path(kind)
             title = TAXONOMY_TITLES[kind]
@@ -140,7 +205,55 @@ class Planner:
                 pages += self.list_pages(term.path, "term.html", term.name, term.articles, extra)
         pages += self.archive_pages()
         pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html")}))
+        pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}))
         return pages
+
+    def home_pages(self) -> list[Page]:
+        """The front page (lead, latest, a block per menu section, other languages) and older pages."""
+        empty = {"lead": None, "sections": [], "languages": []}
+        pages = self.list_pages("", "home.html", self.config.title, range(len(self.site.articles)), empty)
+        first = pages[0]
+        cards = first.context["cards"]
+        if not cards:
+            return pages
+        lead = next((c for c in cards[:5] if c["image"]), cards[0])
+        home_lang = self.config.language
+        latest = [c for c in cards if c is not lead and c["lang"] == home_lang]
+        context = dict(first.context, lead=lead, cards=latest)
+        context["sections"] = self.home_sections(lead)
+        context["languages"] = self.home_languages(lead)
+        pages[0] = replace(first, context=context)
+        return pages
+
+    def home_sections(self, lead: dict) -> list[dict]:
+        by_slug = {t.slug: t for t in self.site.sections}
+        blocks = []
+        for name in self.config.menu:
+            term = by_slug.get(urls.term_slug(name))
+            if term is None:
+                continue
+            cards = [self.card(i) for i in term.articles[: SECTION_CARDS + 1]]
+            cards = [c for c in cards if c is not lead][:SECTION_CARDS]
+            blocks.append({"name": term.name, "url": self.link(term.path), "cards": cards})
+        return blocks
+
+    def home_languages(self, lead: dict) -> list[dict]:
+        found: dict[str, list[dict]] = {}
+        for i, a in enumerate(self.site.articles):
+            if a.lang != self.config.language and len(found.get(a.lang, [])) < LANGUAGE_CARDS:
+                card = self.card(i)
+                if card is not lead:
+                    found.setdefault(a.lang, []).append(card)
+        return [
+            {
+                "lang": lang,
+                "dir": self.direction(lang),
+                "name": LANGUAGE_NAMES.get(lang.split("-")[0], lang),
+                "labels": labels_for(lang),
+                "cards": cards,
+            }
+            for lang, cards in sorted(found.items())
+        ]
 
     def article_pages(self) -> list[Page]:
         articles = self.site.articles
@@ -210,12 +323,49 @@ class Planner:
                     "older": self.period_view(older) if older else None,
                     "children": self.children(period),
                     "cards": [self.card(j) for j in period.articles] if period.month else [],
+                    "calendar": self.calendar(period),
                 }
                 pages.append(Page(period.path, template, context))
         return pages
 
     def period_view(self, period: Period) -> dict:
         return {"label": period_label(period), "url": self.link(period.path), "count": len(period.articles)}
+
+    def calendar(self, period: Period) -> dict | None:
+        """A year's twelve months, or a month's weeks (Monday first), with story counts."""
+        if period.day is not None:
+            return None
+        if period.month is None:
+            months = {p.month: p for p in self.site.months if p.year == period.year}
+            return {
+                "months": [
+                    {
+                        "label": MONTHS[m - 1],
+                        "url": self.link(months[m].path) if m in months else None,
+                        "count": len(months[m].articles) if m in months else 0,
+                    }
+                    for m in range(1, 13)
+                ]
+            }
+        days = {p.day: p for p in self.site.days if p.year == period.year and p.month == period.month}
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(period.year, period.month):
+            cells = []
+            for day in week:
+                if day == 0:
+                    cells.append(None)
+                    continue
+                p = days.get(day)
+                cells.append(
+                    {
+                        "day": day,
+                        "label": f"{day} {MONTHS[period.month - 1]} {period.year}",
+                        "url": self.link(p.path) if p else None,
+                        "count": len(p.articles) if p else 0,
+                    }
+                )
+            weeks.append(cells)
+        return {"weekdays": list(WEEKDAYS), "weeks": weeks}
 
     def children(self, period: Period) -> list[dict]:
         if period.day is not None:
@@ -241,15 +391,15 @@ def _moment_view(moment) -> dict:
     return {"human": moment.human(), "iso": moment.isoformat()}
 
 
-def _image_view(a: Article) -> dict | None:
-    if a.image is None:
-        return None
-    return {"src": a.image.src, "alt": a.image.alt, "caption": a.image.caption, "credit": a.image.credit}
+def plan_pages(
+    site: Site, config: Config, images: dict[str, dict] | None = None
+) -> tuple[list[Page], list[ContentError]]:
+    """Every page of the site, and the errors of pages that would collide.
 
-
-def plan_pages(site: Site, config: Config) -> tuple[list[Page], list[ContentError]]:
-    """Every page of the site, and the errors of pages that would collide."""
-    pages = Planner(site, config).pages()
+    ``images`` are the responsive views of local images (see :mod:`site_gen.images`);
+    without them, images are linked as they are.
+    """
+    pages = Planner(site, config, images).pages()
     pages += alias_pages(site, config)
     return pages, find_collisions(pages, site)
 

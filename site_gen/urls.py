@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 MAX_SLUG_LENGTH = 80
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
@@ -118,3 +118,15 @@ def href(base_path: str, path: str) -> str:
 def absolute(base_url: str, path: str) -> str:
     """Full URL of a site path, for feeds, sitemaps and canonical links."""
     return base_url + quote(path, safe="/-._~")
+
+
+def share_links(url: str, title: str) -> list[dict[str, str]]:
+    """Plain share links for a story (no third-party script): name and URL."""
+    text = f"{title} {url}"
+    return [
+        {"name": "WhatsApp", "url": "https://wa.me/?" + urlencode({"text": text})},
+        {"name": "Facebook", "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
+        {"name": "X", "url": "https://x.com/intent/post?" + urlencode({"url": url, "text": title})},
+        {"name": "Telegram", "url": "https://t.me/share/url?" + urlencode({"url": url, "text": title})},
+        {"name": "Email", "url": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)},
+    ]
