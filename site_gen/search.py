@@ -47,5 +47,6 @@ def index_site(output: Path, language: str = "en") -> str:
         missing = "No module named pagefind" in text
         hint = " — install it with `pip install 'pagefind[bin]'`" if missing else ""
         raise SearchIndexFailed(f"Pagefind failed (exit {done.returncode}){hint}:\n{text[-2000:]}")
-    pages = [line.strip() for line in text.splitlines() if "Indexed" in line]
-    return pages[0] if pages else "search index written"
+    counts = [line.strip().removeprefix("Indexed ") for line in text.splitlines() if "Indexed" in line]
+    wanted = [c for c in counts if c.split(" ")[-1] in ("pages", "page", "words", "filters")]
+    return "indexed " + ", ".join(wanted) if wanted else "search index written"
