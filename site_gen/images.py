@@ -33,7 +33,7 @@ FALLBACK_WIDTH = 640
 """Width of the plain ``src`` for browsers without ``srcset``."""
 OUTPUT_FOLDER = "_img"
 """Folder of the output that holds resized images."""
-PROCESS_VERSION = "1"
+PROCESS_VERSION = "2"
 """Bump when resizing or encoding changes, so cached files are remade."""
 RESIZABLE = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 _IMG_TAG = re.compile(r"<img\s[^>]*>")
@@ -178,11 +178,17 @@ def _resize(data: bytes, key: str, cache: Path) -> dict:
                 name = f"{key}-{w}.{out_ext}"
                 _save(resized, cache / name, out_ext)
                 files[f"{out_ext}-{w}.{out_ext}"] = name
+        if ext != "webp" and _total(cache, files, "webp") >= _total(cache, files, ext):
+            files = {k: v for k, v in files.items() if not k.startswith("webp-")}  # WebP would cost more
     meta = {"width": width, "height": height, "format": fmt, "ext": ext, "files": files}
     temp = cache / f"{key}.json.tmp"
     temp.write_text(json.dumps(meta, sort_keys=True), "utf-8")
     temp.replace(cache / f"{key}.json")
     return meta
+
+
+def _total(cache: Path, files: dict[str, str], ext: str) -> int:
+    return sum((cache / name).stat().st_size for key, name in files.items() if key.startswith(ext + "-"))
 
 
 def _save(image, target: Path, ext: str) -> None:

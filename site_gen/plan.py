@@ -216,8 +216,9 @@ class Planner:
         cards = first.context["cards"]
         if not cards:
             return pages
-        lead = next((c for c in cards[:5] if c["image"]), cards[0])
         home_lang = self.config.language
+        candidates = [c for c in cards[:5] if c["image"] and c["image"]["src"]]
+        lead = next((c for c in candidates if c["lang"] == home_lang), candidates[0] if candidates else cards[0])
         latest = [c for c in cards if c is not lead and c["lang"] == home_lang]
         context = dict(first.context, lead=lead, cards=latest)
         context["sections"] = self.home_sections(lead)

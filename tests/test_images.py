@@ -134,3 +134,13 @@ def test_local_path_accepts_only_site_paths():
     assert local_path("https://example.org/a.jpg") is None
     assert local_path("//cdn.example.org/a.jpg") is None
     assert local_path("/../etc/passwd") is None
+
+
+def test_webp_is_left_out_when_it_would_be_larger(tmp_path):
+    folder = tmp_path / "static/images"
+    folder.mkdir(parents=True)
+    Image.new("P", (800, 400), 3).save(folder / "flat.png", optimize=True)  # a tiny palette PNG
+    result = process_images([make_article(image="/images/flat.png")], tmp_path / "static", tmp_path / "cache")
+    view = result.views["images/flat.png"]
+    assert view["webp"] == "" and view["srcset"].count(".png ") == 4
+    assert not [rel for rel in result.outputs if rel.endswith(".webp")]
