@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check new lint format golden clean
+.PHONY: build serve test check new import bench lint format golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ check: $(STAMP)
 
 new: $(STAMP)
 	$(PY) -m site_gen new "$(TITLE)"
+
+# Turn pasted wire copy into articles: make import FILES="inbox/*.txt"
+import: $(STAMP)
+	$(PY) -m site_gen import $(FILES)
+
+bench: $(STAMP)
+	$(PY) bench/bench_import.py
 
 test: $(STAMP)
 	$(PY) -m pytest

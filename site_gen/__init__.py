@@ -10,6 +10,7 @@ Modules, each importing only modules above it in this list:
 - ``urls``        URL, slug and output-path rules
 - ``frontmatter`` split front matter from body
 - ``markdown``    the configured markdown-it-py renderer
+- ``wire``        wire copy (pasted news text) → front matter + Markdown; pure
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
 - ``plan``        Site → Pages (path + template + plain context)
@@ -17,6 +18,7 @@ Modules, each importing only modules above it in this list:
 - ``write``       safe, atomic, only-changed writes into the output folder
 - ``build``       load → collect → plan → render → write
 - ``new``         ``site-gen new``: a new article file
+- ``importer``    ``site-gen import``: wire copy files → article files
 - ``serve``       live-reload preview
 - ``cli``         argument parsing; the only place that prints or exits
 """
