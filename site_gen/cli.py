@@ -233,7 +233,7 @@ def run_import(args) -> int:
         else:
             config = load_config(args.config or Path("site.yaml"))
     except BuildFailed as failed:
-        print_problems(failed.errors)
+        print_problems(failed.errors, sys.stderr)
         return EXIT_ERRORS
     zone = ZoneInfo(config.timezone)
     options = ImportOptions(
@@ -257,7 +257,7 @@ def run_import(args) -> int:
             continue
         for dropped in outcome.dropped:
             print(f"{name}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}", file=sys.stderr)
-        print_problems(outcome.warnings)
+        print_problems(outcome.warnings, sys.stderr)
         if outcome.status == PRINTED:
             sys.stdout.write(outcome.document)
         else:

@@ -28,6 +28,7 @@ from .wire import Dropped, WireResult, convert
 from .yamlload import YamlError, load_mapping
 
 STDIN = "-"
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v")
 MAX_NUMBERED = 99
 """How many stories may share one slug (``slug-2`` … ``slug-99``) before giving up."""
 
@@ -87,17 +88,17 @@ def import_one(
     stories: StoryIndex | None = None,
 ) -> Outcome:
     """Import one source (a path, or ``-``)."""
-    where = "stdin" if source == STDIN else display_path(Path(source))
+    where = "stdin" if source == STDIN else source  # named as the user typed it
     try:
         data = read_source(source, where, read_stdin)
         text = decode(data, where)
         result = convert(text, zone=options.zone, source_name=where, today=options.today)
         if options.to_stdout:
             return Outcome(where, PRINTED, None, result.document(), None, result.warnings, result.dropped)
-        status, path, result = place(result, options, where, stories or StoryIndex())
+        status, path, document = place(result, options, where, stories or StoryIndex())
     except ContentError as exc:
         return Outcome(where, FAILED, error=exc)
-    return Outcome(where, status, path, result.document(), None, result.warnings, result.dropped)
+    return Outcome(where, status, path, document, None, result.warnings, result.dropped)
 
 
 def read_source(source: str, where: str, read_stdin: Callable[[], bytes] | None) -> bytes:
@@ -106,17 +107,13 @@ def read_source(source: str, where: str, read_stdin: Callable[[], bytes] | None)
         if read_stdin is None:
             raise ContentError(where, 0, "standard input is not available")
         return read_stdin()
-    path = Path(source)
     try:
-        if path.is_dir():
-            raise ContentError(where, 0, "is a folder, not a file", "name the .txt files, e.g. inbox/*.txt")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ContentError(
-                where, 0, f"the file is too large ({path.stat().st_size:,} bytes)", "is it really wire copy?"
-            )
-        return path.read_bytes()
+        with open(source, "rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)  # more than the limit is refused by decode()
     except FileNotFoundError:
         raise ContentError(where, 0, "file not found", "check the name") from None
+    except IsADirectoryError:
+        raise ContentError(where, 0, "is a folder, not a file", "name the .txt files, e.g. inbox/*.txt") from None
     except PermissionError:
         raise ContentError(where, 0, "cannot read the file: permission denied") from None
     except OSError as exc:
@@ -126,13 +123,15 @@ def read_source(source: str, where: str, read_stdin: Callable[[], bytes] | None)
 def decode(data: bytes, where: str) -> str:
     """UTF-8 text of an input, without a byte order mark; :class:`ContentError` for anything else."""
     if len(data) > MAX_FILE_BYTES:
-        raise ContentError(where, 0, f"the file is too large ({len(data):,} bytes)", "is it really wire copy?")
+        limit = f"{MAX_FILE_BYTES:,}"
+        raise ContentError(where, 0, f"the file is too large (over {limit} bytes)", "is it really wire copy?")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ContentError(where, 0, "the file is UTF-16 text, not UTF-8", "save it as UTF-8 and import it again")
     if not data.strip():
         raise ContentError(where, 0, "the file is empty", "paste the wire copy into it")
-    controls = sum(1 for byte in data[:4096] if byte < 32 and byte not in b"\t\n\r\f\v")
-    if b"\0" in data or controls > len(data[:4096]) // 20:
+    head = data[:4096]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if b"\0" in data or controls > len(head) // 20:
         raise ContentError(where, 0, "the file holds binary data, not text", "import the wire copy as a .txt file")
     try:
         text = data.decode("utf-8")
@@ -149,43 +148,38 @@ def target_folder(result: WireResult, options: ImportOptions) -> Path:
     return options.content / "articles" / f"{result.published.at:%Y}" / f"{result.published.at:%m}"
 
 
-def place(result: WireResult, options: ImportOptions, where: str, stories: StoryIndex) -> tuple[str, Path, WireResult]:
-    """Write the article under the first free slug; ``(status, path, result as written)``.
+def place(result: WireResult, options: ImportOptions, where: str, stories: StoryIndex) -> tuple[str, Path, str]:
+    """Write the article under the first free slug; ``(status, path, text of the article)``.
 
     An article with the same headline and day in the target folder is the same
     story: it is reported (or replaced with ``force``), never duplicated.
     """
     folder = target_folder(result, options)
     base = options.out if options.out is not None else options.content / "articles"
+    stories.prepare(folder, base, where)  # file names are slugs: no `/`, no `..`
     key = story_key(result.front_matter["title"], result.front_matter["date"])
     earlier = stories.find(folder, key)
     if earlier is not None:
         if urls.is_valid_slug(earlier.stem):
             result = result.with_slug(earlier.stem)
+        document = result.document()
         if not options.force:
-            return DUPLICATE, earlier, result
-        check_inside(earlier, base, where)
-        write_file(earlier, result.document(), replace=True)
-        return REPLACED, earlier, result
+            return DUPLICATE, earlier, document
+        write_file(earlier, document, replace=True)
+        return REPLACED, earlier, document
     for number in range(1, MAX_NUMBERED + 1):
         candidate = result.with_slug(urls.numbered_slug(result.slug, number))
         path = folder / f"{candidate.slug}.md"
-        check_inside(path, base, where)
+        document = candidate.document()
         try:
-            write_file(path, candidate.document(), replace=False)
+            write_file(path, document, replace=False)
         except FileExistsError:  # another story has this slug: try the next number
             continue
         stories.add(folder, key, path)
-        return WRITTEN, path, candidate
+        return WRITTEN, path, document
     raise ContentError(
         where, 0, f"{MAX_NUMBERED} articles already use the slug {result.slug!r}", "edit the headline and try again"
     )
-
-
-def check_inside(path: Path, base: Path, where: str) -> None:
-    """Refuse a path that leaves the chosen folder (through ``..`` or a symbolic link)."""
-    if not path.resolve().is_relative_to(base.resolve()):
-        raise ContentError(where, 0, f"refusing to write outside {display_path(base)}: {display_path(path)}")
 
 
 def story_key(title: str, date: object) -> tuple[str, str]:
@@ -198,6 +192,16 @@ class StoryIndex:
 
     def __init__(self) -> None:
         self.folders: dict[Path, dict[tuple[str, str], Path]] = {}
+        self.safe: set[tuple[Path, Path]] = set()
+
+    def prepare(self, folder: Path, base: Path, where: str) -> None:
+        """Make ``folder``, refusing one that leaves ``base`` (through ``..`` or a symbolic link)."""
+        if (folder, base) in self.safe:
+            return
+        if not folder.resolve().is_relative_to(base.resolve()):
+            raise ContentError(where, 0, f"refusing to write outside {display_path(base)}: {display_path(folder)}/")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.safe.add((folder, base))
 
     def stories(self, folder: Path) -> dict[tuple[str, str], Path]:
         if folder not in self.folders:
@@ -231,8 +235,7 @@ def read_story_key(path: Path) -> tuple[str, str] | None:
 
 
 def write_file(path: Path, text: str, replace: bool) -> None:
-    """Write a new file (never clobbering one) or replace one atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a new file (never clobbering one) or replace one atomically; the folder exists."""
     if not replace:
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

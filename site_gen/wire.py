@@ -48,12 +48,9 @@ HEADER_SCAN_LINES = 8
 
 # -- text hygiene -----------------------------------------------------------
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-#: Invisible characters that only get in the way (zero-width space, soft hyphen, BOM, word joiner).
-#: Zero-width (non-)joiners and direction marks stay: Urdu, Pashto and Dari need them.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u00ad\ufeff\u2060\u180e"), None) | {
-    c: None for c in [*range(0, 9), *range(11, 32), 127]
-}
+#: Invisible characters that only get in the way (zero-width space, soft hyphen, BOM, word joiner,
+#: control characters). Zero-width (non-)joiners and direction marks stay: Urdu, Pashto and Dari need them.
+_INVISIBLE = re.compile("[\u200b\u00ad\ufeff\u2060\u180e\x00-\x08\x0b-\x1f\x7f]")
 
 # -- junk lines -------------------------------------------------------------
 _SHARE_WORDS = frozenset(
@@ -63,6 +60,7 @@ _SHARE_WORDS = frozenset(
         "reddit messenger copy link url sms google+ this article on story via icon",
     )
 )
+_SHARE_SEPARATORS = re.compile(r"[\s|,/•·]+")
 _JUNK_PATTERNS = [
     (
         re.compile(
@@ -145,10 +143,12 @@ _ARABIC_CLAUSE_WORDS = frozenset(
 )
 
 # -- language ---------------------------------------------------------------
-_PASHTO_LETTERS = frozenset("ټډړږښګڼۍېځڅ")
-_URDU_LETTERS = frozenset("ٹڈڑںھےۂۃہ")
-_PERSIAN_LETTERS = frozenset("پچژگکی")
-_ARABIC_ONLY_LETTERS = frozenset("يكة")
+_ARABIC_SCRIPT_LETTER = re.compile(f"[{_ARABIC_LETTER}]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_PASHTO = re.compile("[ټډړږښګڼۍېځڅ]")
+_URDU = re.compile("[ٹڈڑںھےۂۃہ]")
+_PERSIAN = re.compile("[پچژگکی]")
+_ARABIC_ONLY = re.compile("[يكة]")
 
 # -- body -------------------------------------------------------------------
 _BULLET = re.compile(r"^(?:[•●▪◦■►▸‣⁃∙·]\s*|[-*+]\s+)(?P<text>\S.*)$")
@@ -202,7 +202,13 @@ class WireResult:
         return f"---\n{dump_front_matter(self.front_matter)}---\n\n{self.body}"
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
+try:  # pragma: no cover - which dumper exists depends on the PyYAML build
+    _SafeDumper = yaml.CSafeDumper  # libyaml's emitter: the same YAML, much faster
+except AttributeError:  # pragma: no cover
+    _SafeDumper = yaml.SafeDumper  # type: ignore[misc]
+
+
+class _FrontMatterDumper(_SafeDumper):
     """Safe YAML that writes empty fields as nothing (``section:``) and dates unquoted.
 
     site_gen reads every date as text (:mod:`site_gen.yamlload`), so the
@@ -214,7 +220,7 @@ class _FrontMatterDumper(yaml.SafeDumper):
 _FrontMatterDumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", ""))
 _FrontMatterDumper.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+    for first, resolvers in _SafeDumper.yaml_implicit_resolvers.items()
 }
 
 
@@ -474,13 +480,15 @@ def clean_line(line: str) -> str:
         if "&" not in line:
             break
         line = _ENTITY.sub(lambda m: html.unescape(m.group()), line)
-    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
-    return _SPACES.sub(" ", line).strip()
+    line = unicodedata.normalize("NFC", line)
+    if _INVISIBLE.search(line):
+        line = _INVISIBLE.sub("", line)
+    return " ".join(line.split())  # every kind of space (tab, no-break, thin) becomes one plain space
 
 
 def junk_reason(text: str) -> str:
     """Why a whole line is junk (share buttons, “read more” links, footers), or ``""``."""
-    words = [w for w in re.split(r"[\s|,/•·]+", text.lower()) if w]
+    words = [w for w in _SHARE_SEPARATORS.split(text.lower()) if w] if len(text) <= 160 else []
     if (
         words
         and len(words) <= 12
@@ -545,23 +553,14 @@ def split_credit(caption: str) -> tuple[str, str]:
 
 def detect_language(text: str) -> str:
     """``ur``, ``ps``, ``fa`` or ``ar`` for copy mostly in Arabic script; ``""`` otherwise."""
-    arabic = latin = 0
-    pashto = urdu = persian = arabic_only = 0
-    for ch in text:
-        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f":
-            if ch.isalpha():
-                arabic += 1
-                pashto += ch in _PASHTO_LETTERS
-                urdu += ch in _URDU_LETTERS
-                persian += ch in _PERSIAN_LETTERS
-                arabic_only += ch in _ARABIC_ONLY_LETTERS
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
-    if arabic <= latin:
+    arabic = len(_ARABIC_SCRIPT_LETTER.findall(text))
+    if arabic == 0 or arabic <= len(_LATIN_LETTER.findall(text)):
         return ""
+    pashto = len(_PASHTO.findall(text))
+    urdu = len(_URDU.findall(text))
     if pashto or urdu:
         return "ps" if pashto >= urdu else "ur"
-    if arabic_only and not persian:
+    if _ARABIC_ONLY.search(text) and not _PERSIAN.search(text):
         return "ar"
     return "fa"
 
@@ -582,7 +581,7 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
 # -- Markdown -----------------------------------------------------------------
 def escape_inline(text: str) -> str:
     """Text that markdown-it shows exactly as typed: no emphasis, links, HTML or entities."""
-    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+    return _INLINE_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def escape_line(text: str) -> str:
