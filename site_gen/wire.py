@@ -121,7 +121,7 @@ _LATIN_DATELINE = re.compile(
     rf"^(?P<city>{_CITY_WORD}(?:\s+{_CITY_WORD}){{0,3}})"
     rf"(?:\s*,\s*(?:{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD})(?:,?\s*\d{{4}})?)?"
     r"(?:\s*\((?P<agency>[^()]{1,40})\))?"
-    r"(?:\s*:|\s+[-–—]+|\s*[–—]+)\s+(?P<rest>\S.*)$"
+    r"(?:\s*:\s*|\s+[-–—]+\s+|\s*[–—]+\s*)(?P<rest>\S.*)$"
 )
 _NOT_CITIES = frozenset(
     re.findall(

@@ -9,6 +9,7 @@ import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -307,3 +308,15 @@ def test_missing_config_given_explicitly_is_an_error(project, capsys):
     assert code == 1
     assert err == "nope.yaml: configuration file not found — create site.yaml or pass --config FILE\n"
     assert out == ""
+
+
+def test_warnings_are_printed_with_file_and_line(project, capsys):
+    shutil.copy(FOLDER / "20-no-date-line.txt", "undated.txt")
+    code, out, err = run(capsys, "undated.txt")
+    today = datetime.now(ZoneInfo("Asia/Karachi")).date()
+    assert code == 0
+    assert err == f"undated.txt:1: warning: no date line found; dated {today.isoformat()} (today) — check `date`\n"
+    assert out == (
+        f"undated.txt → content/articles/{today:%Y}/{today:%m}/sindh-assembly-passes-bill-on-domestic-workers-wages.md\n"
+        "1 file: 1 written\n"
+    )
