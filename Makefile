@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check new lint format golden clean java browser
+.PHONY: build serve test check new import bench lint format golden clean java browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -q "Noto Nastaliq Urdu"; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	fi
+
+# Turn pasted wire copy into articles: make import FILES="inbox/*.txt"
+import: $(STAMP)
+	$(PY) -m site_gen import $(FILES)
+
+bench: $(STAMP)
+	$(PY) bench/bench_import.py
 
 test: $(STAMP) java browser
 	$(PY) -m pytest

@@ -13,6 +13,7 @@ Modules, each importing only modules above it in this list:
 - ``frontmatter`` split front matter from body
 - ``markdown``    the configured Markdown renderer (markdown-it-py, or its Rust port)
 - ``images``      responsive images: resize with Pillow, cache by content hash
+- ``wire``        wire copy (pasted news text) → front matter + Markdown; pure
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
 - ``metadata``    OpenGraph, Twitter card and schema.org JSON-LD views of a page
@@ -24,6 +25,7 @@ Modules, each importing only modules above it in this list:
 - ``build``       load → collect → plan → render → write
 - ``search``      index the built site with Pagefind (``build --search``)
 - ``new``         ``site-gen new``: a new article file
+- ``importer``    ``site-gen import``: wire copy files → article files
 - ``serve``       live-reload preview
 - ``cli``         argument parsing; the only place that prints or exits
 """

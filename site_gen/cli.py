@@ -1,4 +1,4 @@
-"""Command line: ``site-gen build|serve|check|new``; the only place that prints or exits."""
+"""Command line: ``site-gen build|serve|check|new|import``; the only place that prints or exits."""
 
 from __future__ import annotations
 
@@ -130,6 +130,24 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
     )
+
+    wire = commands.add_parser(
+        "import",
+        help="turn pasted wire copy (.txt) into article files",
+        description="Write each wire copy file as content/articles/YYYY/MM/slug.md and say where. "
+        "Never overwrites a file; an earlier import of the same story is replaced only with --force.",
+    )
+    wire.add_argument("files", nargs="+", metavar="FILE", help="wire copy files; - reads standard input")
+    where = wire.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, metavar="DIR", help="write DIR/slug.md instead of into content/")
+    where.add_argument("--stdout", action="store_true", help="print the articles instead of writing files")
+    wire.add_argument("--force", action="store_true", help="replace an earlier import of the same story")
+    wire.add_argument(
+        "--config", type=Path, metavar="FILE", help="site configuration, for the time zone (default: site.yaml)"
+    )
+    wire.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
+    )
     return parser
 
 
@@ -254,9 +272,57 @@ def run_new(args) -> int:
     return EXIT_OK
 
 
+def run_import(args) -> int:
+    from zoneinfo import ZoneInfo
+
+    from .config import Config, load_config
+    from .importer import DUPLICATE, FAILED, PRINTED, REPLACED, ImportOptions, import_sources, summary
+
+    try:
+        if args.config is None and not Path("site.yaml").exists():
+            config = Config(title="", base_url="")  # no project here: the default time zone
+        else:
+            config = load_config(args.config or Path("site.yaml"))
+    except BuildFailed as failed:
+        print_problems(failed.errors, sys.stderr)
+        return EXIT_ERRORS
+    zone = ZoneInfo(config.timezone)
+    options = ImportOptions(
+        content=args.content,
+        out=args.out,
+        to_stdout=args.stdout,
+        force=args.force,
+        zone=zone,
+        today=datetime.now(zone).date(),
+    )
+    # With --stdout the articles go to standard output and every message to standard error.
+    report = sys.stderr if args.stdout else sys.stdout
+    outcomes = import_sources(args.files, options, sys.stdin.buffer.read)
+    for outcome in outcomes:
+        name = outcome.source
+        if outcome.status == FAILED:
+            print(outcome.error, file=sys.stderr)
+            continue
+        if outcome.status == DUPLICATE:
+            print(f"{name}: already imported as {outcome.path.as_posix()} — use --force to replace it", file=report)
+            continue
+        for dropped in outcome.dropped:
+            print(f"{name}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}", file=sys.stderr)
+        print_problems(outcome.warnings, sys.stderr)
+        if outcome.status == PRINTED:
+            sys.stdout.write(outcome.document)
+        else:
+            note = " (replaced)" if outcome.status == REPLACED else ""
+            print(f"{name} → {outcome.path.as_posix()}{note}", file=report)
+    print(summary(outcomes), file=report)
+    return EXIT_ERRORS if any(o.status == FAILED for o in outcomes) else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    handler = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}[args.command]
+    handler = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "import": run_import}[
+        args.command
+    ]
     try:
         return handler(args)
     except KeyboardInterrupt:

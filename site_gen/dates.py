@@ -8,8 +8,9 @@ in the site's time zone. Every date the site shows is in that time zone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = [
@@ -86,3 +87,131 @@ def parse_moment(text: str, zone: ZoneInfo) -> Moment:
 def utc_now() -> datetime:
     """The real clock; callers inject their own for reproducible builds."""
     return datetime.now(UTC)
+
+
+# -- dates as newsrooms write them (wire copy) ----------------------------------
+
+#: Time-zone abbreviations found in wire copy. PST is Pakistan Standard Time
+#: here (the bulletin's own copy), not Pacific time.
+ZONE_ABBREVIATIONS = {
+    "PKT": timedelta(hours=5),
+    "PST": timedelta(hours=5),
+    "AFT": timedelta(hours=4, minutes=30),
+    "IST": timedelta(hours=5, minutes=30),
+    "GMT": timedelta(0),
+    "UTC": timedelta(0),
+    "Z": timedelta(0),
+}
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_LABEL = r"(?:(?P<label>published|posted|updated|last\s+updated|first\s+published|date|dated)(?:\s+on)?\s*[:\-–—]?\s*)?"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_TIME = (
+    r"(?:\s*(?:,|at|\||-|–|—)?\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?::(?P<second>\d{2}))?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+    r"(?:\s*\(?(?P<zone>(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|[A-Z]{1,4})\)?)?)?"
+)
+_NEWSROOM_FORMS = [
+    re.compile(rf"^{_LABEL}{_WEEKDAY}{body}{_TIME}\s*\.?$", re.IGNORECASE)
+    for body in (
+        rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # Sun Jul 20 2025, July 21, 2025
+        rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}",  # 21 July 2025, Saturday, 26 July 2025
+        r"(?P<year>\d{4})-(?P<monthnum>\d{1,2})-(?P<day>\d{1,2})",  # 2025-07-22 14:30 PKT
+    )
+]
+URDU_MONTHS = ["جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر"]
+_URDU_WEEKDAY = r"(?:(?:پیر|منگل|بدھ|جمعرات|جمعہ|ہفتہ|اتوار)[،,]?\s+)?"
+_URDU_FORM = re.compile(
+    rf"^{_URDU_WEEKDAY}(?P<day>\d{{1,2}})\s+(?P<urdumonth>{'|'.join(URDU_MONTHS)})[،,]?\s+(?P<year>\d{{4}})$"
+)
+_DIGITS = {0x06F0 + i: str(i) for i in range(10)} | {0x0660 + i: str(i) for i in range(10)}
+_ISO_WITH_T = re.compile(
+    rf"^{_LABEL}(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class NewsroomDate:
+    """A date line of wire copy, read."""
+
+    moment: Moment
+    """When, in the site's time zone; ``has_time`` is False for a bare date."""
+    updated: bool
+    """The line said ``Updated:`` or ``Last updated``."""
+
+
+def parse_newsroom_date(line: str, zone: ZoneInfo) -> NewsroomDate | None:
+    """Read a whole line of wire copy as a date, or return None if it is not one.
+
+    Understands ``Sun Jul 20 2025``, ``July 21, 2025``, ``21 July 2025``,
+    ``Saturday, 26 July 2025``, ``2025-07-22 14:30 PKT`` and
+    ``Updated: Jul 23, 2025 09:10 am``, and Urdu ``اتوار، 20 جولائی 2025``: 12-hour times are converted, a known
+    zone abbreviation or offset is applied, and a time without one is taken in
+    ``zone``. Raises ValueError for a line that has the shape of a date but
+    is impossible (``30 February 2025``, ``25:10``) or names an unknown zone.
+    """
+    text = " ".join(line.split()).translate(_DIGITS)
+    urdu = _URDU_FORM.match(text)
+    if urdu:
+        return NewsroomDate(_moment_from(urdu, text, zone), False)
+    iso = _ISO_WITH_T.match(text)
+    if iso:
+        try:
+            parsed = datetime.fromisoformat(iso["iso"])
+        except ValueError:
+            raise ValueError(f"cannot read the date {text!r}") from None
+        aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+        return NewsroomDate(Moment(aware.astimezone(zone), True), _is_update(iso["label"]))
+    for form in _NEWSROOM_FORMS:
+        match = form.match(text)
+        if match:
+            return NewsroomDate(_moment_from(match, text, zone), _is_update(match["label"]))
+    return None
+
+
+def _is_update(label: str | None) -> bool:
+    return bool(label) and "updated" in label.lower()
+
+
+def _moment_from(match: re.Match, text: str, zone: ZoneInfo) -> Moment:
+    groups = match.groupdict()
+    if groups.get("monthnum"):
+        month = int(groups["monthnum"])
+    elif groups.get("urdumonth"):
+        month = URDU_MONTHS.index(groups["urdumonth"]) + 1
+    else:
+        month = [m[:3].lower() for m in MONTHS].index(groups["month"][:3].lower()) + 1
+    try:
+        day = date(int(groups["year"]), month, int(groups["day"]))
+    except ValueError:
+        raise ValueError(f"there is no such day: {text!r}") from None
+    if groups.get("hour") is None:
+        return Moment(datetime.combine(day, time(0, 0), zone), has_time=False)
+    if groups["minute"] is None and not groups["ampm"]:
+        raise ValueError(f"cannot read the time in {text!r}")
+    hour, minute, second = int(groups["hour"]), int(groups["minute"] or 0), int(groups["second"] or 0)
+    if groups["ampm"]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"cannot read the time in {text!r}: {hour} is not a 12-hour clock hour")
+        hour = hour % 12 + (12 if groups["ampm"].lower().startswith("p") else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"cannot read the time in {text!r}")
+    tz = _zone_of(groups["zone"], text) if groups["zone"] else zone
+    moment = datetime.combine(day, time(hour, minute, second), tz)
+    return Moment(moment.astimezone(zone), has_time=True)
+
+
+def _zone_of(name: str, text: str) -> tzinfo:
+    compact = name.replace(" ", "").upper()
+    if compact in ZONE_ABBREVIATIONS:
+        return timezone(ZONE_ABBREVIATIONS[compact])
+    offset = re.fullmatch(r"(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?", compact)
+    if offset:
+        sign = -1 if offset[1] == "-" else 1
+        return timezone(sign * timedelta(hours=int(offset[2]), minutes=int(offset[3] or 0)))
+    known = ", ".join(sorted(ZONE_ABBREVIATIONS))
+    raise ValueError(f"unknown time zone {name!r} in {text!r} (known: {known} or an offset such as +05:00)")

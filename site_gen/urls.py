@@ -91,6 +91,66 @@ def _is_non_latin_letter(ch: str) -> bool:
     return ch.isalnum() and not ch.isascii() and not unicodedata.name(ch, "").startswith("LATIN")
 
 
+#: Rough Latin letters for Urdu, Pashto and Dari script, for slugs only.
+_ARABIC_SCRIPT_LATIN = str.maketrans(
+    {
+        **dict.fromkeys("اآأإٱ", "a"),
+        "ب": "b",
+        "پ": "p",
+        **dict.fromkeys("تٹټط", "t"),
+        **dict.fromkeys("ثسص", "s"),
+        **dict.fromkeys("شښ", "sh"),
+        "ج": "j",
+        "چ": "ch",
+        "ځ": "z",
+        "څ": "ts",
+        **dict.fromkeys("حهہھۂۃ", "h"),
+        "ة": "a",
+        "خ": "kh",
+        **dict.fromkeys("دڈډ", "d"),
+        **dict.fromkeys("ذزضظ", "z"),
+        **dict.fromkeys("رڑړ", "r"),
+        "ژ": "zh",
+        "ږ": "g",
+        **dict.fromkeys("عءئ", ""),
+        "غ": "gh",
+        "ف": "f",
+        "ق": "q",
+        **dict.fromkeys("کك", "k"),
+        **dict.fromkeys("گګ", "g"),
+        "ل": "l",
+        "م": "m",
+        **dict.fromkeys("نںڼ", "n"),
+        **dict.fromkeys("وؤ", "o"),
+        **dict.fromkeys("یيىۍ", "i"),
+        **dict.fromkeys("ےې", "e"),
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
+DATED_SLUG_WORDS = 4
+
+
+def transliterate(text: str) -> str:
+    """A rough Latin spelling of Urdu, Pashto or Dari script (``کابل`` → ``kabl``), for slugs."""
+    return unicodedata.normalize("NFC", str(text)).translate(_ARABIC_SCRIPT_LATIN)
+
+
+def dated_slug(title: str, day) -> str:
+    """ASCII slug of a headline in Arabic script: the date and a short transliteration.
+
+    ``2025-07-22-pakstan-afghanstan``; only the date when nothing is left
+    (callers number the slug if it is taken: ``2025-07-22-2``).
+    """
+    words = slugify(transliterate(title)).split("-")[:DATED_SLUG_WORDS]
+    return "-".join([f"{day:%Y-%m-%d}", *[w for w in words if w]])
+
+
+def numbered_slug(slug: str, number: int) -> str:
+    """The slug for the ``number``-th story that wants ``slug`` (``slug-2``); 1 is ``slug`` itself."""
+    return slug if number <= 1 else f"{slug}-{number}"
+
+
 def is_valid_slug(slug: str) -> bool:
     """A slug an editor may write in front matter: lowercase ASCII words joined by ``-``."""
     return bool(_VALID_SLUG.match(slug)) and len(slug) <= MAX_SLUG_LENGTH
