@@ -13,6 +13,7 @@ Modules, each importing only modules above it in this list:
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
 - ``plan``        Site → Pages (path + template + plain context)
+- ``check``       editors' checks (links, tags, URLs, dates…): problems with a severity
 - ``render``      Jinja2 environment; the one place that knows about escaping
 - ``write``       safe, atomic, only-changed writes into the output folder
 - ``build``       load → collect → plan → render → write

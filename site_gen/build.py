@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .check import check_content
 from .collect import collect_site
 from .config import Config, load_config, override
 from .dates import utc_now
@@ -103,22 +104,90 @@ def load_site(options: BuildOptions):
 
 
 def check_output_folder(options: BuildOptions) -> None:
-    """Refuse an output folder whose clean-up could delete the project or its content."""
+    """Refuse an output folder whose clean-up could delete the project or its content.
+
+    The output may not be the project folder, ``content/``, ``templates/`` or
+    ``static/``, nor any folder above them, nor a folder inside one of the
+    last three (the next build would read its own output).
+    """
     out = options.path("output").resolve()
-    protected = {options.root.resolve(), options.path("content").resolve(), options.path("templates").resolve()}
-    protected.add(options.path("static").resolve())
-    for folder in protected:
-        if out == folder or out in folder.parents:
-            raise BuildFailed(
-                [
-                    ContentError(
-                        display_path(options.path("output"), options.root),
-                        0,
-                        f"refusing to build into {out}: it holds the project's own files",
-                        "use a separate folder such as build/",
-                    )
-                ]
+    shown = display_path(options.path("output"), options.root)
+    if not Path(shown).is_absolute():
+        shown = f"{shown} ({out})"
+    problem = ""
+    if out.is_file():
+        problem = "it is a file"
+    for name, label in (("root", "the project folder"), ("content", "content/"), ("templates", "templates/")):
+        folder = (options.root if name == "root" else options.path(name)).resolve()
+        if problem:
+            break
+        if out == folder:
+            problem = f"it is {label}"
+        elif out in folder.parents:
+            problem = f"it contains {label}"
+        elif name != "root" and folder in out.parents:
+            problem = f"it is inside {label}"
+    static = options.path("static").resolve()
+    if not problem and (out == static or out in static.parents or static in out.parents):
+        problem = "it overlaps static/"
+    if problem:
+        raise BuildFailed(
+            [
+                ContentError(
+                    "--output",
+                    0,
+                    f"refusing to build into {shown}: {problem}",
+                    "use a folder of its own, such as build/: a build removes files there",
+                )
+            ]
+        )
+
+
+def refuse_errors(options: BuildOptions, config: Config, site, pages) -> None:
+    """Raise :class:`BuildFailed` with the errors :mod:`site_gen.check` finds in what is published."""
+    files, errors = static_files(options)
+    errors += [
+        problem
+        for problem in check_content(
+            site.articles,
+            site.pages,
+            config,
+            options.now or utc_now(),
+            planned=pages,
+            static_files={rel: display_path(path, options.root) for rel, path in files.items()},
+            drafts=options.drafts,
+            future=options.future,
+        )
+        if problem.severity == "error"
+    ]
+    if errors:
+        raise BuildFailed(errors)
+
+
+def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentError]]:
+    """Files of the static folder by site path (hidden files left out), and links that leave it."""
+    static = options.path("static")
+    found: dict[str, Path] = {}
+    errors: list[ContentError] = []
+    if not static.is_dir():
+        return found, errors
+    inside = static.resolve()
+    for source in sorted(static.rglob("*")):
+        rel = source.relative_to(static)
+        if any(part.startswith(".") for part in rel.parts) or source.is_dir():
+            continue
+        if source.is_symlink() and inside not in source.resolve().parents:
+            errors.append(
+                ContentError(
+                    display_path(source, options.root),
+                    0,
+                    "this link points to a file outside static/; it is not published",
+                    "copy the file into static/ instead",
+                )
             )
+            continue
+        found[rel.as_posix()] = source
+    return found, errors
 
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
@@ -126,6 +195,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     started = time.perf_counter()
     check_output_folder(options)
     config, site, pages, warnings = load_site(options)
+    refuse_errors(options, config, site, pages)
     renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
     writer = OutputWriter(options.path("output"), fresh=options.fresh)
     errors: list[ContentError] = []
@@ -163,31 +233,55 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
 
 def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentError]:
     """Queue every file of the static folder, as it is."""
-    static = options.path("static")
-    errors = []
-    if not static.is_dir():
-        return errors
-    for source in sorted(static.rglob("*")):
-        if source.is_dir() or source.name.startswith("."):
-            continue
-        rel = source.relative_to(static).as_posix()
+    files, errors = static_files(options)
+    for rel, source in files.items():
         try:
             writer.add_file(rel, source)
-        except ContentError:
-            errors.append(
-                ContentError(
-                    display_path(source, options.root), 0, f"static file collides with a page: /{rel}", "rename it"
-                )
-            )
+        except ContentError as exc:
+            errors.append(ContentError(display_path(source, options.root), 0, exc.message, "rename it"))
     return errors
 
 
 def check_site(options: BuildOptions) -> list[ContentError]:
-    """Run every check of a build without writing anything; return the warnings."""
-    check_output_folder(options)
-    config, site, pages, warnings = load_site(options)
+    """Every problem a build would meet, and the editors' checks; writes nothing.
+
+    Returns errors, warnings and notes together, sorted by file and line.
+    """
+    try:
+        check_output_folder(options)
+        config = load_config(options.path("config"), display_path(options.path("config"), options.root))
+    except BuildFailed as failed:
+        return failed.errors
+    if options.base_url:
+        config = override(config, base_url=options.base_url)
+    loaded = load_content(options.path("content"), config, options.root)
+    now = options.now or utc_now()
+    site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    pages, _ = plan_pages(site, config)  # collisions are found by check_content, drafts included
+    files, problems = static_files(options)
+    problems += loaded.errors + loaded.warnings
+    problems += check_content(
+        loaded.articles,
+        loaded.pages,
+        config,
+        now,
+        planned=pages,
+        static_files={rel: display_path(path, options.root) for rel, path in files.items()},
+        drafts=options.drafts,
+        future=options.future,
+        links=not loaded.errors,
+    )
+    if loaded.errors:
+        problems.append(
+            ContentError(
+                display_path(options.path("content"), options.root),
+                0,
+                "links in bodies were not checked, since some files could not be read",
+                "fix the errors, then check again",
+                "note",
+            )
+        )
     renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
-    errors = []
     seen: set[str] = set()
     for page in pages:
         if page.template in seen:
@@ -196,10 +290,8 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         try:
             renderer.render(page)
         except ContentError as exc:
-            errors.append(exc)
-    if errors:
-        raise BuildFailed(errors)
-    return warnings
+            problems.append(exc)
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 
 __all__ = ["BuildOptions", "BuildReport", "build_site", "check_site", "load_site", "Config"]

@@ -87,10 +87,18 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="check content and templates without writing anything",
-        description="Report every problem as path:line: message — hint. Exit 1 on errors.",
+        description="Report every problem as path:line: message — hint. Exit 1 on errors "
+        "(and on warnings with --strict); notes never fail.",
     )
     _common(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="report only problems in these files (the whole site is still read), e.g. the staged articles",
+    )
 
     new = commands.add_parser(
         "new",
@@ -144,6 +152,13 @@ def run_build(args) -> int:
 
     try:
         report = build_site(options_from(args), progress)
+    except OSError as exc:
+        if bar:
+            bar.close()
+        print(
+            f"{exc.filename or args.output}: {exc.strerror or exc} — the next build finishes the job", file=sys.stderr
+        )
+        return EXIT_ERRORS
     except BuildFailed as failed:
         if bar:
             bar.close()
@@ -163,18 +178,25 @@ def run_build(args) -> int:
 
 
 def run_check(args) -> int:
-    try:
-        warnings = check_site(options_from(args))
-    except BuildFailed as failed:
-        print_problems(failed.errors)
-        print(f"{len(failed.errors)} error(s)", file=sys.stderr)
+    from .errors import display_path
+
+    options = options_from(args)
+    problems = check_site(options)
+    if args.files:
+        wanted = {display_path(path, options.root) for path in args.files}
+        others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
+        problems = [p for p in problems if p.path in wanted or not p.path.startswith(others)]
+    print_problems(problems, sys.stdout)
+    counts = {kind: sum(p.severity == kind for p in problems) for kind in ("error", "warning", "note")}
+    summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
+    if counts["error"]:
+        print(f"check failed: {summary}", file=sys.stderr)
         return EXIT_ERRORS
-    print_problems(warnings)
-    if warnings and args.strict:
-        print(f"{len(warnings)} warning(s); failing because of --strict", file=sys.stderr)
+    if counts["warning"] and args.strict:
+        print(f"check failed (--strict): {summary}", file=sys.stderr)
         return EXIT_ERRORS
     if not args.quiet:
-        print(f"ok: no errors, {len(warnings)} warning(s)")
+        print(f"ok: {summary}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,24 @@ from .model import Article, Correction, Image
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
-KNOWN_KEYS = ["title", "date", "updated", "slug", "summary", "dateline", "author", "authors", "section", "category", "tags", "image", "lang", "draft", "aliases", "corrections"]
+KNOWN_KEYS = [
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "dateline",
+    "author",
+    "authors",
+    "section",
+    "category",
+    "tags",
+    "image",
+    "lang",
+    "draft",
+    "aliases",
+    "corrections",
+]
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -96,7 +113,7 @@ def parse_article(
         fields = load_mapping(parts.yaml)
     except YamlError as exc:
         raise ContentError(
-            where, parts.yaml_line + exc.line - 1, exc.message, "check indentation and quoting"
+            where, parts.yaml_line + exc.line - 1, exc.message, exc.hint or "check indentation and quoting"
         ) from None
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
     article = checker.article(parts, config, kind, stem, hashlib.blake2b(data, digest_size=16).hexdigest())
@@ -169,7 +186,7 @@ class _FieldReader:
 
     def article(self, parts, config: Config, kind: str, stem: str, source_hash: str) -> Article:
         f = self.fields
-        for key, item in f.items():
+        for key in f:
             if key not in KNOWN_KEYS:
                 close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
                 if close:
@@ -235,6 +252,7 @@ class _FieldReader:
             kind=kind,
             extra={k: v.value for k, v in f.items() if k not in KNOWN_KEYS},
             lines={k: self.line(k) for k in f},
+            links=tuple(replace(link, line=parts.body_line + link.line) for link in rendered.links),
         )
 
     def image(self) -> Image | None:

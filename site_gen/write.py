@@ -7,7 +7,14 @@
   they moved into place, each with an atomic rename. A failed or killed build
   never leaves a truncated file, and a failed one leaves the output untouched.
 * Files that the previous build wrote and this one does not are removed;
-  files site_gen never wrote are left alone (unless ``clean``).
+  files site_gen never wrote are left alone (unless ``clean``; even then a
+  ``.git`` folder is kept).
+* Before the first file is moved, the manifest already names every file the
+  commit may touch (new ones with an empty hash), so a build killed during
+  the commit is finished or undone by the next one: it gives the same tree
+  as a clean build.
+* No file is written or removed through a link that leads out of the
+  output folder.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import shutil
 from pathlib import Path
 
 from . import urls
-from .errors import ContentError
+from .errors import BuildFailed, ContentError
 
 MANIFEST = ".site-gen-manifest.json"
 STAGING = ".site-gen-staging"
@@ -36,11 +43,14 @@ class OutputWriter:
     def __init__(self, out: Path, fresh: bool = False):
         self.out = out
         self.staging = out / STAGING
-        self.old = {} if fresh else read_manifest(out)
+        self.owned = read_manifest(out)
+        """Files the previous builds wrote (removed when this build no longer makes them)."""
+        self.old = {} if fresh else self.owned
         self.new: dict[str, str] = {}
         self.pending: list[str] = []
         self.unchanged = 0
         shutil.rmtree(self.staging, ignore_errors=True)
+        (out / (MANIFEST + ".tmp")).unlink(missing_ok=True)
 
     def target(self, rel: str) -> Path:
         """Checked location of an output file."""
@@ -71,19 +81,23 @@ class OutputWriter:
     def commit(self, clean: bool = False) -> int:
         """Move staged files into place and remove stale ones; returns files removed."""
         removed = 0
-        stale = [rel for rel in self.old if rel not in self.new]
+        stale = [rel for rel in self.owned if rel not in self.new]
         if clean:
             stale += [
                 p.relative_to(self.out).as_posix()
                 for p in self.out.rglob("*")
                 if (p.is_file() or p.is_symlink())
                 and STAGING not in p.parts
+                and ".git" not in p.relative_to(self.out).parts
                 and p.name != MANIFEST
                 and p.relative_to(self.out).as_posix() not in self.new
             ]
-        for rel in sorted(set(stale)):
+        stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
+        self._refuse_links_out([*self.pending, *stale])
+        write_manifest(self.out, {**self.owned, **self.new, **{rel: "" for rel in self.pending}})
+        for rel in stale:
             path = self.out / rel
-            if urls.is_safe_path(rel) and (path.is_file() or path.is_symlink()):
+            if path.is_file() or path.is_symlink():
                 path.unlink()
                 removed += 1
                 _prune_empty(path.parent, self.out)
@@ -94,6 +108,28 @@ class OutputWriter:
         write_manifest(self.out, self.new)
         shutil.rmtree(self.staging, ignore_errors=True)
         return removed
+
+    def _refuse_links_out(self, rels: list[str]) -> None:
+        """Raise :class:`BuildFailed` (and write nothing) when a folder on the way is a link leaving the output."""
+        root = self.out.resolve()
+        folders = {rel.rsplit("/", depth)[0] for rel in rels for depth in range(1, rel.count("/") + 1)}
+        for folder in sorted(folders):
+            path = self.out / folder
+            if not path.is_symlink():
+                continue
+            real = path.resolve()
+            if real != root and root not in real.parents:
+                self.abort()
+                raise BuildFailed(
+                    [
+                        ContentError(
+                            path.as_posix(),
+                            0,
+                            "this folder of the output is a link that leads outside it; nothing was written",
+                            "remove the link from the output folder",
+                        )
+                    ]
+                )
 
     def abort(self) -> None:
         """Forget this build: the output folder stays as it was."""
