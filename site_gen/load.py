@@ -24,24 +24,7 @@ from .model import Article, Correction, Image
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
-KNOWN_KEYS = [
-    "title",
-    "date",
-    "updated",
-    "slug",
-    "summary",
-    "dateline",
-    "author",
-    "authors",
-    "section",
-    "category",
-    "tags",
-    "image",
-    "lang",
-    "draft",
-    "aliases",
-    "corrections",
-]
+KNOWN_KEYS = ["title", "date", "updated", "slug", "summary", "dateline", "author", "authors", "section", "category", "tags", "image", "lang", "draft", "aliases", "corrections"]
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
