@@ -271,16 +271,6 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         future=options.future,
         links=not loaded.errors,
     )
-    if loaded.errors:
-        problems.append(
-            ContentError(
-                display_path(options.path("content"), options.root),
-                0,
-                "links in bodies were not checked, since some files could not be read",
-                "fix the errors, then check again",
-                "note",
-            )
-        )
     renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
     seen: set[str] = set()
     for page in pages:
@@ -291,7 +281,15 @@ def check_site(options: BuildOptions) -> list[ContentError]:
             renderer.render(page)
         except ContentError as exc:
             problems.append(exc)
-    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+    problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+    if loaded.errors:
+        note = "links in bodies were not checked, since some files could not be read"
+        problems.append(
+            ContentError(
+                display_path(options.path("content"), options.root), 0, note, "fix the errors, then check again", "note"
+            )
+        )
+    return problems
 
 
 __all__ = ["BuildOptions", "BuildReport", "build_site", "check_site", "load_site", "Config"]

@@ -361,8 +361,11 @@ def check_urls(
         folded.setdefault(_fold(rel), rel)
     for out, a, keys, what in claims:
         hint = "remove or change the alias" if keys == ("aliases",) else "give one of them a different `slug:`"
-        if _unsafe(out):
+        if not urls.is_safe_path(out):
             found.append(_problem(a, keys, f"{what} would be written outside the output folder: {out!r}", hint))
+            continue
+        if _unsafe(out):
+            found.append(_problem(a, keys, f"{what} uses a name site-gen keeps for its own files: {out!r}", hint))
             continue
         own = urls.output_file(a.path)
         if keys == ("aliases",) and out == own:

@@ -132,9 +132,9 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
     return BuildOptions(**values)
 
 
-def print_problems(problems, stream=sys.stderr) -> None:
+def print_problems(problems, stream=None) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stderr)
 
 
 def run_build(args) -> int:

@@ -48,3 +48,22 @@ def make_site(root: Path, files: dict[str, str | bytes], config: str = CONFIG) -
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes, by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_cli(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``site-gen ARGS`` in ``root`` in a subprocess-free way; returns (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+    import os
+
+    from site_gen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(before)
+    return code, out.getvalue(), err.getvalue()
