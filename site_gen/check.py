@@ -321,7 +321,9 @@ def _fold(path: str) -> str:
 
 
 def _unsafe(path: str) -> bool:
-    return not urls.is_safe_path(path) or any(part.startswith(_WRITER_NAMES) for part in path.split("/"))
+    return not urls.is_safe_path(path) or _WRITER_NAMES in path and any(
+        part.startswith(_WRITER_NAMES) for part in path.split("/")
+    )
 
 
 def check_urls(
@@ -364,7 +366,7 @@ def check_urls(
         if not urls.is_safe_path(out):
             found.append(_problem(a, keys, f"{what} would be written outside the output folder: {out!r}", hint))
             continue
-        if _unsafe(out):
+        if _WRITER_NAMES in out and _unsafe(out):
             found.append(_problem(a, keys, f"{what} uses a name site-gen keeps for its own files: {out!r}", hint))
             continue
         own = urls.output_file(a.path)
