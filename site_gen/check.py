@@ -321,8 +321,10 @@ def _fold(path: str) -> str:
 
 
 def _unsafe(path: str) -> bool:
-    return not urls.is_safe_path(path) or _WRITER_NAMES in path and any(
-        part.startswith(_WRITER_NAMES) for part in path.split("/")
+    return (
+        not urls.is_safe_path(path)
+        or _WRITER_NAMES in path
+        and any(part.startswith(_WRITER_NAMES) for part in path.split("/"))
     )
 
 

@@ -187,6 +187,7 @@ def run_check(args) -> int:
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
         problems = [p for p in problems if p.path in wanted or not p.path.startswith(others)]
     print_problems(problems, sys.stdout)
+    sys.stdout.flush()
     counts = {kind: sum(p.severity == kind for p in problems) for kind in ("error", "warning", "note")}
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
     if counts["error"]:

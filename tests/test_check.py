@@ -20,7 +20,9 @@ def lines(out: str) -> list[str]:
 
 
 def test_clean_site_passes(tmp_path):
-    code, out, err = check(tmp_path, {"articles/2025/07/a.md": article("Budget", tags=["Pakistan"], section="Pakistan")})
+    code, out, err = check(
+        tmp_path, {"articles/2025/07/a.md": article("Budget", tags=["Pakistan"], section="Pakistan")}
+    )
     assert (code, out) == (0, "")
     assert err == "ok: 0 errors, 0 warnings, 0 notes\n"
 
@@ -166,14 +168,24 @@ def test_alias_needing_a_folder_where_a_file_is(tmp_path):
             "the tag 'Counter-terrorism' differs from the existing tag 'Counterterrorism' only by case, spacing"
             " or punctuation — write 'Counterterrorism' (used 2 times)",
         ),
-        (["Pakstan"], "the tag 'Pakstan' looks like a misspelling of the existing tag 'Pakistan' — write 'Pakistan' (used 2 times)"),
-        (["Afghanistna"], "the tag 'Afghanistna' looks like a misspelling of the existing tag 'Afghanistan' — write 'Afghanistan' (used 2 times)"),
+        (
+            ["Pakstan"],
+            "the tag 'Pakstan' looks like a misspelling of the existing tag 'Pakistan' — write 'Pakistan' (used 2 times)",
+        ),
+        (
+            ["Afghanistna"],
+            "the tag 'Afghanistna' looks like a misspelling of the existing tag 'Afghanistan' — write 'Afghanistan' (used 2 times)",
+        ),
     ],
 )
 def test_tag_variants(tmp_path, tags, message):
     files = {
-        "articles/2025/07/a.md": article("One", date="2025-07-18", tags=["Pakistan", "Counterterrorism", "Afghanistan"]),
-        "articles/2025/07/b.md": article("Two", date="2025-07-19", tags=["Pakistan", "Counterterrorism", "Afghanistan"]),
+        "articles/2025/07/a.md": article(
+            "One", date="2025-07-18", tags=["Pakistan", "Counterterrorism", "Afghanistan"]
+        ),
+        "articles/2025/07/b.md": article(
+            "Two", date="2025-07-19", tags=["Pakistan", "Counterterrorism", "Afghanistan"]
+        ),
         "articles/2025/07/c.md": article("Three", tags=tags),
     }
     code, out, _ = check(tmp_path, files)
@@ -271,7 +283,9 @@ def test_future_date_is_a_note(tmp_path):
     files = {"articles/2025/07/a.md": article("Budget", date="2025-07-22T09:00:00+05:00")}
     code, out, err = check(tmp_path, files, "--strict")
     assert code == 0
-    assert out == f"{A}a.md:3: note: scheduled for 22 July 2025, 09:00 PKT — it appears with the first build after then\n"
+    assert (
+        out == f"{A}a.md:3: note: scheduled for 22 July 2025, 09:00 PKT — it appears with the first build after then\n"
+    )
     assert err == "ok: 0 errors, 0 warnings, 1 note\n"
 
 

@@ -63,6 +63,15 @@ def _kill(process):
     assert process.wait() == -signal.SIGKILL
 
 
+def _any_page_in_place(out):
+    for folder, subfolders, files in os.walk(out):
+        if write.STAGING in subfolders:
+            subfolders.remove(write.STAGING)
+        if "index.html" in files:
+            return True
+    return False
+
+
 def _published(out):
     """Files in the output besides the writer's own (staging folder, manifest)."""
     return {
@@ -83,9 +92,11 @@ def test_sigkill_mid_build_then_rebuild_equals_clean_build(big_site):
     _kill(process)
     assert _published(out) == {}
 
-    # 2. Killed while moving staged files into place.
+    # 2. Killed while moving staged files into place: the commit starts by writing the
+    #    manifest (there was none), then moves files; kill at the first one moved.
     process = _start(root)
-    _wait_for(lambda: out.is_dir() and any(p.name != write.STAGING and p.name != write.MANIFEST for p in out.iterdir()), process)
+    _wait_for(lambda: (out / write.MANIFEST).exists(), process)
+    _wait_for(lambda: _any_page_in_place(out), process)
     _kill(process)
     moved = _published(out)
     assert 0 < len(moved) < len(reference), "the kill did not land in the middle of the commit"

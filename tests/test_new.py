@@ -103,7 +103,7 @@ def test_make_new_keeps_the_headline_as_typed(tmp_path):
     assert (done.returncode, done.stderr) == (0, "")
     path = root / done.stdout.strip()
     assert path.name == "imf-approves-7bn-loan-a-lifeline-says-minister.md"
-    assert "title: IMF approves $7bn loan, \"a lifeline\" `says` $(minister)\n" in path.read_text("utf-8")
+    assert 'title: IMF approves $7bn loan, "a lifeline" `says` $(minister)\n' in path.read_text("utf-8")
     assert "section: Business\n" in path.read_text("utf-8")
 
     usage = _make(root, "new")

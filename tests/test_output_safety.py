@@ -55,14 +55,38 @@ def test_output_folder_may_not_hold_the_project(tmp_path, output, problem):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"slug": "../../etc"}, "4: slug '../../etc' is not allowed — use lowercase letters, digits and hyphens only, e.g. budget-2025-26"),
-        ({"slug": "C:\\Windows"}, "4: slug 'C:\\\\Windows' is not allowed — use lowercase letters, digits and hyphens only, e.g. budget-2025-26"),
-        ({"aliases": ["../../outside/"]}, "4: alias '../../outside/' points outside the site — write a site path such as /2024/01/02/old-slug/"),
-        ({"aliases": ["/news/../../../x/"]}, "4: alias '/news/../../../x/' points outside the site — write a site path such as /2024/01/02/old-slug/"),
-        ({"aliases": ["C:/Windows/"]}, "4: alias 'C:/Windows/' points outside the site — write a site path such as /2024/01/02/old-slug/"),
-        ({"aliases": ["\\\\server\\share\\"]}, "4: alias '\\\\\\\\server\\\\share\\\\' points outside the site — write a site path such as /2024/01/02/old-slug/"),
-        ({"aliases": ["/a\x00b/"]}, "4: alias '/a\\x00b/' points outside the site — write a site path such as /2024/01/02/old-slug/"),
-        ({"aliases": ["/.site-gen-staging/x/"]}, "5: the alias /.site-gen-staging/x/ uses a name site-gen keeps for its own files: '.site-gen-staging/x/index.html' — remove or change the alias"),
+        (
+            {"slug": "../../etc"},
+            "4: slug '../../etc' is not allowed — use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+        ),
+        (
+            {"slug": "C:\\Windows"},
+            "4: slug 'C:\\\\Windows' is not allowed — use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+        ),
+        (
+            {"aliases": ["../../outside/"]},
+            "4: alias '../../outside/' points outside the site — write a site path such as /2024/01/02/old-slug/",
+        ),
+        (
+            {"aliases": ["/news/../../../x/"]},
+            "4: alias '/news/../../../x/' points outside the site — write a site path such as /2024/01/02/old-slug/",
+        ),
+        (
+            {"aliases": ["C:/Windows/"]},
+            "4: alias 'C:/Windows/' points outside the site — write a site path such as /2024/01/02/old-slug/",
+        ),
+        (
+            {"aliases": ["\\\\server\\share\\"]},
+            "4: alias '\\\\\\\\server\\\\share\\\\' points outside the site — write a site path such as /2024/01/02/old-slug/",
+        ),
+        (
+            {"aliases": ["/a\x00b/"]},
+            "4: alias '/a\\x00b/' points outside the site — write a site path such as /2024/01/02/old-slug/",
+        ),
+        (
+            {"aliases": ["/.site-gen-staging/x/"]},
+            "5: the alias /.site-gen-staging/x/ uses a name site-gen keeps for its own files: '.site-gen-staging/x/index.html' — remove or change the alias",
+        ),
     ],
 )
 def test_hostile_slugs_and_aliases_are_errors_with_a_line(tmp_path, fields, message):
@@ -170,7 +194,9 @@ SECRETS = [
 
 def test_drafts_and_scheduled_articles_appear_nowhere(tmp_path):
     published = {
-        f"articles/2025/07/story-{i}.md": article(f"Story {i}", date=f"2025-07-{10 + i}", tags=["Pakistan"], section="Pakistan")
+        f"articles/2025/07/story-{i}.md": article(
+            f"Story {i}", date=f"2025-07-{10 + i}", tags=["Pakistan"], section="Pakistan"
+        )
         for i in range(8)
     }
     root = make_site(tmp_path / "site", {**published, **HIDDEN})
@@ -255,7 +281,10 @@ def test_build_stopped_during_commit_is_finished_by_the_next(tmp_path, monkeypat
     "content reverted": the editor undoes the change before the next build, so
     files the killed build added must be recognised as site-gen's and removed.
     """
-    files = {f"articles/2025/07/s{i}.md": article(f"Story {i}", date=f"2025-07-{10 + i}", tags=[f"T{i % 3}"]) for i in range(6)}
+    files = {
+        f"articles/2025/07/s{i}.md": article(f"Story {i}", date=f"2025-07-{10 + i}", tags=[f"T{i % 3}"])
+        for i in range(6)
+    }
     root = make_site(tmp_path / "site", files)
     originals = {path: path.read_bytes() for path in (root / "content").rglob("*.md")}
     options = BuildOptions(root=root, now=NOW)

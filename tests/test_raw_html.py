@@ -48,7 +48,10 @@ def test_raw_html_on_is_sanitised():
         ('<a href="/x" target="_self">x</a>', '<a href="/x" target="_self">x</a>'),
         ('<a href="/x" target="story">x</a>', '<a href="/x" target="story" rel="noopener">x</a>'),
         ('<a href="/x" target="_blank" rel="noopener">x</a>', '<a href="/x" target="_blank" rel="noopener">x</a>'),
-        ('<a title="a>b" target="_blank" href="/x">x</a>', '<a title="a&gt;b" target="_blank" href="/x" rel="noopener">x</a>'),
+        (
+            '<a title="a>b" target="_blank" href="/x">x</a>',
+            '<a title="a&gt;b" target="_blank" href="/x" rel="noopener">x</a>',
+        ),
     ],
 )
 def test_new_window_links_get_noopener(given, expected):
