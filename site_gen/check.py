@@ -42,8 +42,6 @@ TITLE_LIMIT = 110
 """Longest headline without a warning (news apps and search results cut longer ones)."""
 PLACEHOLDER = "Write the story here."
 """Body that ``site-gen new`` writes; an article still holding it has no body."""
-#: Reserved names inside the output folder (the writer's staging folder and manifest).
-_WRITER_NAMES = ".site-gen"
 _KEY_RUN = re.compile(r"[\W_]+")
 
 
@@ -321,11 +319,8 @@ def _fold(path: str) -> str:
 
 
 def _unsafe(path: str) -> bool:
-    return (
-        not urls.is_safe_path(path)
-        or _WRITER_NAMES in path
-        and any(part.startswith(_WRITER_NAMES) for part in path.split("/"))
-    )
+    """Outside the output folder, or hidden: ``.git/``, or the writer's own ``.site-gen-…`` files."""
+    return not urls.is_safe_path(path) or path.startswith(".") or "/." in path
 
 
 def check_urls(
@@ -368,8 +363,8 @@ def check_urls(
         if not urls.is_safe_path(out):
             found.append(_problem(a, keys, f"{what} would be written outside the output folder: {out!r}", hint))
             continue
-        if _WRITER_NAMES in out and _unsafe(out):
-            found.append(_problem(a, keys, f"{what} uses a name site-gen keeps for its own files: {out!r}", hint))
+        if _unsafe(out):
+            found.append(_problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint))
             continue
         own = urls.output_file(a.path)
         if keys == ("aliases",) and out == own:

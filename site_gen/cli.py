@@ -181,6 +181,10 @@ def run_check(args) -> int:
     from .errors import display_path
 
     options = options_from(args)
+    missing = [path for path in args.files if not path.is_file()]
+    if missing:
+        print(f"{missing[0]}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     problems = check_site(options)
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}

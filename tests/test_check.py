@@ -324,6 +324,10 @@ def test_only_the_named_files_are_reported(tmp_path):
     assert out == f"{A}b.md:4: the article has no body — write the story below the closing `---` line\n"
 
 
+def test_a_named_file_that_does_not_exist(tmp_path):
+    assert check(tmp_path, {}, "content/articles/nope.md") == (2, "", "content/articles/nope.md: no such file\n")
+
+
 def test_check_writes_nothing(tmp_path):
     root = make_site(tmp_path / "site", {"articles/2025/07/a.md": article("Budget")})
     run_cli(root, "check", "--now", NOW_ARG)

@@ -64,7 +64,7 @@ def _kill(process):
 
 
 def _any_page_in_place(out):
-    for folder, subfolders, files in os.walk(out):
+    for _folder, subfolders, files in os.walk(out):
         if write.STAGING in subfolders:
             subfolders.remove(write.STAGING)
         if "index.html" in files:
