@@ -1,27 +1,43 @@
 """The one place that chains the stages: load → collect → plan → render → write.
 
-Nothing is written until every file has been read and checked; a template
-error aborts the build and leaves the output folder as it was.
+Nothing is written until every file has been read and checked, and every
+page rendered; a failure leaves the output folder as it was.
+
+Incremental builds (see :mod:`site_gen.cache`): unchanged files are not
+parsed again, and a page is rendered only when its *fingerprint* changed:
+the hash of its template files, the ``site`` view and its context (which
+names article bodies by their key, so a body edit changes it). A page that
+renders to the bytes already on disk is not written.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import urls
+from .cache import Cache, settings_key
 from .check import check_content
 from .collect import collect_site
 from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
-from .load import load_content
-from .plan import plan_pages
-from .render import Renderer, site_view
-from .urls import output_file
-from .write import OutputWriter
+from .load import Loaded, load_content
+from .markdown import engine_for
+from .parallel import default_jobs, worker_pool
+from .plan import Page, plan_pages
+from .render import Renderer, site_view, template_keys
+from .write import OutputWriter, check_rel, digest, stage
+
+#: Below this many pages to render, forking workers costs more than it saves.
+PARALLEL_RENDER_MIN = 400
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,8 @@ class BuildOptions:
     templates: Path = Path("templates")
     static: Path = Path("static")
     output: Path = Path("build")
+    cache_dir: Path | None = Path(".site-gen-cache")
+    """Where the incremental-build cache lives; None for no cache."""
     drafts: bool = False
     """Include drafts."""
     future: bool = False
@@ -46,7 +64,9 @@ class BuildOptions:
     clean: bool = False
     """Also remove files in the output folder that site_gen did not write."""
     fresh: bool = False
-    """Ignore the previous output and write every file."""
+    """Ignore the cache and the previous output: parse, render and write everything."""
+    jobs: int = 0
+    """Worker processes; 0 means one per core."""
 
     def path(self, name: str) -> Path:
         """One of the folders or files above, resolved against ``root``."""
@@ -62,11 +82,14 @@ class BuildReport:
     pages: int = 0
     written: int = 0
     unchanged: int = 0
+    rendered: int = 0
     removed: int = 0
     drafts: int = 0
     scheduled: int = 0
     seconds: float = 0.0
     warnings: list[ContentError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage."""
 
     def summary(self) -> str:
         held = []
@@ -82,17 +105,28 @@ class BuildReport:
         )
 
 
-def load_site(options: BuildOptions):
-    """Read the configuration and content, check them, and plan every page.
-
-    Returns ``(config, site, pages, warnings)``; raises :class:`BuildFailed`
-    with every problem found.
-    """
-    root = options.root
-    config = load_config(options.path("config"), display_path(options.path("config"), root))
+def read_config(options: BuildOptions) -> Config:
+    """``site.yaml`` with command-line overrides."""
+    config = load_config(options.path("config"), display_path(options.path("config"), options.root))
     if options.base_url:
         config = override(config, base_url=options.base_url)
-    loaded = load_content(options.path("content"), config, root)
+    return config
+
+
+def open_cache(options: BuildOptions, config: Config) -> Cache:
+    folder = options.path("cache_dir") if options.cache_dir is not None else None
+    settings = settings_key(f"{config.source_hash}:{config.base_url}", engine_for(config.raw_html))
+    return Cache(folder, settings, fresh=options.fresh)
+
+
+def load_site(options: BuildOptions, cache: Cache | None = None, config: Config | None = None):
+    """Read the configuration and content, check them, and plan every page.
+
+    Returns ``(config, site, pages, loaded)``; raises :class:`BuildFailed`
+    with every problem found.
+    """
+    config = config or read_config(options)
+    loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     now = options.now or utc_now()
@@ -100,7 +134,7 @@ def load_site(options: BuildOptions):
     pages, errors = plan_pages(site, config)
     if errors:
         raise BuildFailed(errors)
-    return config, site, pages, loaded.warnings
+    return config, site, pages, loaded
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -190,45 +224,177 @@ def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentEr
     return found, errors
 
 
-def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Build the whole site; raise :class:`BuildFailed` and write nothing on any error."""
-    started = time.perf_counter()
-    check_output_folder(options)
-    config, site, pages, warnings = load_site(options)
-    refuse_errors(options, config, site, pages)
-    renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
-    writer = OutputWriter(options.path("output"), fresh=options.fresh)
-    errors: list[ContentError] = []
-    failed_templates: set[str] = set()
-    try:
-        for done, page in enumerate(pages, 1):
-            if page.template in failed_templates:
-                continue
-            try:
-                writer.add(output_file(page.path), renderer.render(page))
-            except ContentError as exc:
-                errors.append(exc)
-                failed_templates.add(page.template)
+class BodyStore:
+    """Body HTML by article key: this run's bodies, then the cache's, loaded on demand."""
+
+    def __init__(self, fresh: dict[str, str], cache: Cache | None):
+        self.fresh = fresh
+        self.cache = cache
+        self.loaded: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        if key in self.fresh:
+            return self.fresh[key]
+        if key not in self.loaded:
+            self.loaded.update(self.cache.bodies([key]) if self.cache else {})
+        return self.loaded[key]
+
+
+def serialize(data) -> bytes:
+    """Bytes that depend on the value of plain data only, never on object identity.
+
+    (Ordinary pickling writes a second reference to the same string object
+    differently from an equal string: "fast" mode keeps no memo.)
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(data)
+    return buffer.getvalue()
+
+
+def fingerprint(template_key: str, site_key: str, context: dict) -> str:
+    """What a page's bytes depend on, hashed."""
+    hasher = hashlib.blake2b(serialize(context), digest_size=16)
+    hasher.update(f"{template_key}:{site_key}".encode())
+    return hasher.hexdigest()
+
+
+# State the render workers inherit when they are forked.
+_JOB: dict = {}
+
+
+def _render_chunk(indexes: list[int]) -> list[tuple]:
+    """Render pages; stage new bytes. Returns (index, rel, hash, staged name) or (index, error)."""
+    renderer: Renderer = _JOB["renderer"]
+    pages: list[Page] = _JOB["pages"]
+    old: dict[str, str] = _JOB["old"]
+    out: Path = _JOB["out"]
+    staging: Path = _JOB["staging"]
+    results = []
+    for i in indexes:
+        page = pages[i]
+        rel = urls.output_file(page.path)
+        try:
+            check_rel(rel)
+            data = renderer.render(page)
+        except ContentError as exc:
+            results.append((i, exc))
+            continue
+        hashed = digest(data)
+        if old.get(rel) == hashed and os.path.isfile(out / rel):
+            results.append((i, rel, hashed, None))
+            continue
+        name = f"p{i}"
+        stage(staging, name, data)
+        results.append((i, rel, hashed, name))
+    return results
+
+
+def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], None] | None) -> list[tuple]:
+    """Render the pages at ``todo`` in ``jobs`` processes when there are many."""
+    if jobs <= 1 or len(todo) < PARALLEL_RENDER_MIN:
+        results = []
+        step = 200
+        for start in range(0, len(todo), step):
+            results += _render_chunk(todo[start : start + step])
             if progress:
-                progress(done, len(pages))
+                progress(min(start + step, len(todo)), len(todo))
+        return results
+    size = max(50, len(todo) // (jobs * 16))
+    chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+    results = []
+    with worker_pool(jobs) as pool:
+        for chunk_results in pool.imap_unordered(_render_chunk, chunks):
+            results += chunk_results
+            if progress:
+                progress(len(results), len(todo))
+    return results
+
+
+def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Build the whole site; raise :class:`BuildFailed` and change nothing on any error."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        timings[name] = time.perf_counter() - started - sum(timings.values())
+
+    check_output_folder(options)
+    config = read_config(options)
+    cache = open_cache(options, config)
+    jobs = options.jobs or default_jobs()
+    try:
+        config, site, pages, loaded = load_site(options, cache, config)
+        refuse_errors(options, config, site, pages)
+        lap("load")
+        keys = template_keys(options.path("templates"))
+        view = site_view(site, config)
+        site_key = digest(serialize(view))
+        writer = OutputWriter(options.path("output"), fresh=options.fresh)
+        fingerprints: dict[str, str] = {}
+        todo: list[int] = []
+        for i, page in enumerate(pages):
+            rel = urls.output_file(page.path)
+            fp = fingerprint(keys.get(page.template, "missing"), site_key, page.context)
+            fingerprints[rel] = fp
+            if cache.pages.get(rel) == fp and writer.is_current(rel):
+                writer.keep(rel)
+            else:
+                todo.append(i)
+        lap("plan")
+        renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root)
+        try:
+            _JOB.update(renderer=renderer, pages=pages, old=writer.old, out=writer.out, staging=writer.staging)
+            results = _render_pages(todo, jobs, progress)
+        finally:
+            _JOB.clear()
+        errors = _gather(results, writer, pages)
+        lap("render")
         errors += copy_static(options, writer)
         if errors:
+            writer.abort()
             raise BuildFailed(errors)
     except BaseException:
-        writer.abort()
+        if "writer" in locals():
+            writer.abort()
+        cache.close()
         raise
     removed = writer.commit(clean=options.clean)
+    _save_cache(cache, loaded, fingerprints)
+    cache.close()
+    lap("write")
     return BuildReport(
         articles=len(site.articles),
         pages=len(pages),
         written=len(writer.pending),
         unchanged=writer.unchanged,
+        rendered=len(todo),
         removed=removed,
         drafts=site.held_back.get("drafts", 0),
         scheduled=site.held_back.get("scheduled", 0),
         seconds=time.perf_counter() - started,
-        warnings=warnings,
+        warnings=loaded.warnings,
+        timings=timings,
     )
+
+
+def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> list[ContentError]:
+    """Record rendered pages in page order; one error per template is enough."""
+    errors: dict[tuple, ContentError] = {}
+    for result in sorted(results, key=lambda r: r[0]):
+        if len(result) == 2:
+            exc = result[1]
+            errors.setdefault((exc.path, exc.line), exc)
+            continue
+        _i, rel, hashed, staged = result
+        writer.record(rel, hashed, staged)
+    return list(errors.values())
+
+
+def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str]) -> None:
+    live = {a.key for a in (*loaded.articles, *loaded.pages)}
+    cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key="")
 
 
 def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentError]:
@@ -236,7 +402,7 @@ def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentErro
     files, errors = static_files(options)
     for rel, source in files.items():
         try:
-            writer.add_file(rel, source)
+            writer.add(rel, source.read_bytes())
         except ContentError as exc:
             errors.append(ContentError(display_path(source, options.root), 0, exc.message, "rename it"))
     return errors
@@ -249,12 +415,10 @@ def check_site(options: BuildOptions) -> list[ContentError]:
     """
     try:
         check_output_folder(options)
-        config = load_config(options.path("config"), display_path(options.path("config"), options.root))
+        config = read_config(options)
     except BuildFailed as failed:
         return failed.errors
-    if options.base_url:
-        config = override(config, base_url=options.base_url)
-    loaded = load_content(options.path("content"), config, options.root)
+    loaded = load_content(options.path("content"), config, options.root, jobs=options.jobs or default_jobs())
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
     pages, _ = plan_pages(site, config)  # collisions are found by check_content, drafts included
@@ -271,7 +435,7 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         future=options.future,
         links=not loaded.errors,
     )
-    renderer = Renderer(options.path("templates"), site_view(site, config), options.root)
+    renderer = Renderer(options.path("templates"), site_view(site, config), loaded.bodies, options.root)
     seen: set[str] = set()
     for page in pages:
         if page.template in seen:
@@ -290,6 +454,3 @@ def check_site(options: BuildOptions) -> list[ContentError]:
             )
         )
     return problems
-
-
-__all__ = ["BuildOptions", "BuildReport", "build_site", "check_site", "load_site", "Config"]

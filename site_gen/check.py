@@ -40,6 +40,8 @@ from .plan import Page
 
 TITLE_LIMIT = 110
 """Longest headline without a warning (news apps and search results cut longer ones)."""
+MAX_NAME_BYTES = 255
+"""Longest file or folder name most file systems accept."""
 PLACEHOLDER = "Write the story here."
 """Body that ``site-gen new`` writes; an article still holding it has no body."""
 _KEY_RUN = re.compile(r"[\W_]+")
@@ -365,6 +367,11 @@ def check_urls(
             continue
         if _unsafe(out):
             found.append(_problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint))
+            continue
+        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")):
+            found.append(
+                _problem(a, keys, f"{what} has a part longer than {MAX_NAME_BYTES} bytes, which disks refuse", hint)
+            )
             continue
         own = urls.output_file(a.path)
         if keys == ("aliases",) and out == own:

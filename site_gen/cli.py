@@ -70,7 +70,25 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--clean", action="store_true", help="also delete files in the output folder that site-gen did not write"
     )
-    build.add_argument("--fresh", action="store_true", help="ignore the previous output and write every file")
+    build.add_argument(
+        "--fresh", action="store_true", help="ignore the cache and the previous output: build everything from scratch"
+    )
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: one per core); the output is the same for any N",
+    )
+    build.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(".site-gen-cache"),
+        metavar="DIR",
+        help="incremental-build cache (default: .site-gen-cache; never deploy it)",
+    )
+    build.add_argument("--timings", action="store_true", help="print the seconds spent in each stage")
 
     serve = commands.add_parser(
         "serve",
@@ -109,8 +127,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--section", default="", help="section name")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--lang", default="", help="language code (ur, ps, fa for right-to-left)")
-    new.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE")
-    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    new.add_argument(
+        "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
+    )
+    new.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
+    )
     return parser
 
 
@@ -127,6 +149,8 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
         now=args.now,
         clean=getattr(args, "clean", False),
         fresh=getattr(args, "fresh", False),
+        jobs=getattr(args, "jobs", 0),
+        cache_dir=getattr(args, "cache_dir", Path(".site-gen-cache")),
     )
     values.update(changes)
     return BuildOptions(**values)
@@ -134,7 +158,7 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
 
 def print_problems(problems, stream=None) -> None:
     for problem in problems:
-        print(problem, file=stream or sys.stderr)
+        print(problem, file=stream or sys.stderr)  # looked up now: tests and callers may redirect it
 
 
 def run_build(args) -> int:
@@ -174,6 +198,8 @@ def run_build(args) -> int:
     if not args.quiet:
         print_problems(report.warnings)
         print(f"Built {report.summary()} → {args.output}/")
+    if args.timings:
+        print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=sys.stderr)
     return EXIT_OK
 
 
@@ -190,18 +216,16 @@ def run_check(args) -> int:
         wanted = {display_path(path, options.root) for path in args.files}
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
         problems = [p for p in problems if p.path in wanted or not p.path.startswith(others)]
-    print_problems(problems, sys.stdout)
-    sys.stdout.flush()
-    counts = {kind: sum(p.severity == kind for p in problems) for kind in ("error", "warning", "note")}
-    summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
-    if counts["error"]:
-        print(f"check failed: {summary}", file=sys.stderr)
+    print_problems(p for p in problems if p.severity == "error" or not args.quiet)
+    errors, warnings, notes = (sum(p.severity == kind for p in problems) for kind in ("error", "warning", "note"))
+    if errors:
+        print(f"{errors} error(s)", file=sys.stderr)
         return EXIT_ERRORS
-    if counts["warning"] and args.strict:
-        print(f"check failed (--strict): {summary}", file=sys.stderr)
+    if warnings and args.strict:
+        print(f"{warnings} warning(s); failing because of --strict", file=sys.stderr)
         return EXIT_ERRORS
     if not args.quiet:
-        print(f"ok: {summary}", file=sys.stderr)
+        print(f"ok: no errors, {warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return EXIT_OK
 
 

@@ -141,8 +141,8 @@ def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> tuple[tup
     result = []
     for index, article in enumerate(articles):
         counts: Counter = Counter()
-        for name in article.tags:
-            members = by_slug.get(urls.term_slug(name), ())
+        for slug in dict.fromkeys(urls.term_slug(name) for name in article.tags):
+            members = by_slug.get(slug, ())
             start = bisect_right(members, index)
             counts.update(members[start : start + RELATED_WINDOW])
         best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:RELATED_COUNT]

@@ -27,6 +27,10 @@ class ContentError(Exception):
     """``error`` fails the build; ``warning`` is reported only (and fails
     ``site-gen check --strict``); ``note`` is information that never fails."""
 
+    def __reduce__(self):
+        # Frozen dataclasses cannot be unpickled the way exceptions are; workers send these back.
+        return (type(self), (self.path, self.line, self.message, self.hint, self.severity))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         label = f"{self.severity}: " if self.severity in ("warning", "note") else ""

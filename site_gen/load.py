@@ -15,16 +15,36 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .cache import Cache
 from .config import Config
 from .dates import FORMATS_HINT, Moment, parse_moment
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
 from .markdown import render_markdown
 from .model import Article, Correction, Image
+from .parallel import worker_pool
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
-KNOWN_KEYS = ["title", "date", "updated", "slug", "summary", "dateline", "author", "authors", "section", "category", "tags", "image", "lang", "draft", "aliases", "corrections"]
+KNOWN_KEYS = [
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "dateline",
+    "author",
+    "authors",
+    "section",
+    "category",
+    "tags",
+    "image",
+    "lang",
+    "draft",
+    "aliases",
+    "corrections",
+]
+_EMPTY_HINTS = {"title": "write the headline after `title:`", "date": FORMATS_HINT}
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -36,17 +56,51 @@ class Loaded:
     pages: list[Article] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
+    bodies: dict[str, str] = field(default_factory=dict)
+    """Body HTML of the files parsed in this run, by article key."""
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Every content file: its stat signature and content hash (for the cache)."""
+    parsed: dict[str, tuple] = field(default_factory=dict)
+    """Files parsed in this run: key → ((article, warnings), html), for the cache."""
 
 
 def find_sources(content: Path) -> tuple[list[Path], list[Path]]:
-    """Article files and static page files, in a stable order."""
-    articles = sorted((content / "articles").rglob("*.md"))
-    pages = sorted((content / "pages").glob("*.md"))
+    """Article files and static page files, in a stable order.
+
+    Hidden files and folders (an editor's ``.#story.md`` lock or ``.story.md.swp``) are not content.
+    """
+
+    def visible(path: Path, top: Path) -> bool:
+        return not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(top).parts)
+
+    articles = sorted(p for p in (content / "articles").rglob("*.md") if visible(p, content))
+    pages = sorted(p for p in (content / "pages").glob("*.md") if visible(p, content))
     return articles, pages
 
 
-def load_content(content: Path, config: Config, root: Path | None = None) -> Loaded:
-    """Read every article and page under ``content``; gather all problems."""
+def article_key(where: str, source_hash: str) -> str:
+    """Identity of one version of one file."""
+    return hashlib.blake2b(f"{where}\0{source_hash}".encode(), digest_size=16).hexdigest()
+
+
+def _stat_signature(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def load_content(
+    content: Path,
+    config: Config,
+    root: Path | None = None,
+    cache: Cache | None = None,
+    jobs: int = 1,
+) -> Loaded:
+    """Read every article and page under ``content``; gather all problems.
+
+    With a cache, a file whose content hash is known is not parsed again (and
+    a file whose stat signature is unchanged is not even read). Files to parse
+    are shared among ``jobs`` processes when there are many.
+    """
     result = Loaded()
     if not content.is_dir():
         result.errors.append(
@@ -54,20 +108,86 @@ def load_content(content: Path, config: Config, root: Path | None = None) -> Loa
         )
         return result
     article_files, page_files = find_sources(content)
-    for kind, files, bucket in (("article", article_files, result.articles), ("page", page_files, result.pages)):
+    base = (root or Path.cwd()).resolve()
+    todo: list[tuple[str, str, str, str, str]] = []  # kind, path, where, stem, key
+    keys: dict[str, tuple[str, str]] = {}
+    known = cache.sources if cache else {}
+    for kind, files in (("article", article_files), ("page", page_files)):
         for path in files:
-            where = display_path(path, root)
+            where = _shown(path, base)
             try:
-                data = path.read_bytes()
-                article, warnings = parse_article(data, where, config, kind=kind, stem=path.stem)
-            except ContentError as exc:
-                result.errors.append(exc)
-            except _Problems as exc:
-                result.errors.extend(exc.errors)
+                signature = _stat_signature(path)
+            except OSError as exc:
+                result.errors.append(
+                    ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
+                )
+                continue
+            cached = known.get(where)
+            if cached and cached[0] == signature:
+                digest_hex = cached[1]
             else:
-                bucket.append(article)
-                result.warnings.extend(warnings)
+                try:
+                    digest_hex = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                except OSError as exc:
+                    result.errors.append(
+                        ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
+                    )
+                    continue
+            result.sources[where] = (signature, digest_hex)
+            key = article_key(where, digest_hex)
+            keys[key] = (kind, where)
+            todo.append((kind, str(path), where, path.stem, key))
+    found = cache.articles(list(keys)) if cache else {}
+    missing = [item for item in todo if item[4] not in found]
+    for item, outcome in zip(missing, _parse_many(missing, config, jobs), strict=True):
+        if isinstance(outcome, list):
+            result.errors.extend(outcome)
+            continue
+        article, html, warnings = outcome
+        result.bodies[item[4]] = html
+        result.parsed[item[4]] = ((article, warnings), html)
+        found[item[4]] = (article, warnings)
+    for kind, _path, _where, _stem, key in todo:
+        if key not in found:
+            continue
+        article, warnings = found[key]
+        (result.articles if kind == "article" else result.pages).append(article)
+        result.warnings.extend(warnings)
     return result
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+_PARSE_CONFIG: Config | None = None
+PARALLEL_PARSE_MIN = 200
+
+
+def _parse_one(item) -> tuple | list[ContentError]:
+    kind, path, where, stem, key = item
+    try:
+        data = Path(path).read_bytes()
+        return parse_article(data, where, _PARSE_CONFIG, kind=kind, stem=stem, key=key)
+    except ContentError as exc:
+        return [exc]
+    except _Problems as exc:
+        return exc.errors
+    except OSError as exc:
+        return [ContentError(where, 0, f"cannot read the file: {exc.strerror}")]
+
+
+def _parse_many(items: list, config: Config, jobs: int) -> list:
+    """Parse files, in ``jobs`` processes when there are many."""
+    global _PARSE_CONFIG
+    _PARSE_CONFIG = config
+    if jobs <= 1 or len(items) < PARALLEL_PARSE_MIN:
+        return [_parse_one(item) for item in items]
+    with worker_pool(jobs) as pool:
+        return pool.map(_parse_one, items, chunksize=max(1, len(items) // (jobs * 8)))
 
 
 class _Problems(Exception):
@@ -76,9 +196,9 @@ class _Problems(Exception):
 
 
 def parse_article(
-    data: bytes, where: str, config: Config, kind: str = "article", stem: str = ""
-) -> tuple[Article, list[ContentError]]:
-    """Bytes of one file → an :class:`Article` and its warnings; pure.
+    data: bytes, where: str, config: Config, kind: str = "article", stem: str = "", key: str = ""
+) -> tuple[Article, str, list[ContentError]]:
+    """Bytes of one file → ``(article, body_html, warnings)``; pure.
 
     Raises :class:`ContentError` for one fatal problem or ``_Problems`` for several.
     """
@@ -98,11 +218,13 @@ def parse_article(
         raise ContentError(
             where, parts.yaml_line + exc.line - 1, exc.message, exc.hint or "check indentation and quoting"
         ) from None
+    source_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
-    article = checker.article(parts, config, kind, stem, hashlib.blake2b(data, digest_size=16).hexdigest())
+    rendered = render_markdown(parts.body, config.raw_html)
+    article = checker.article(parts, config, kind, stem, source_hash, rendered, key or article_key(where, source_hash))
     if checker.errors:
         raise _Problems(checker.errors)
-    return article, checker.warnings
+    return article, rendered.html, checker.warnings
 
 
 class _FieldReader:
@@ -126,8 +248,10 @@ class _FieldReader:
     def text(self, key: str, required: bool = False) -> str:
         item = self.fields.get(key)
         if item is None or item.value is None:
-            if required:
+            if required and item is None:
                 self.error(key, f"missing `{key}`", f"add a line `{key}: …` to the front matter")
+            elif required:
+                self.error(key, f"`{key}` is empty", _EMPTY_HINTS.get(key, f"write a value after `{key}:`"))
             return ""
         if item.text is not None:
             return item.text.strip()
@@ -137,7 +261,8 @@ class _FieldReader:
     def moment(self, key: str, required: bool = False) -> Moment | None:
         raw = self.text(key, required)
         if not raw:
-            if required and key in self.fields:
+            item = self.fields.get(key)
+            if required and item is not None and item.value is not None and item.text is not None:
                 self.error(key, f"`{key}` is empty", FORMATS_HINT)
             return None
         try:
@@ -167,15 +292,19 @@ class _FieldReader:
             self.error(synonym, f"both `{key}` and `{synonym}` are given", f"keep only `{key}`")
         return self.names(key if key in self.fields else synonym, split_commas)
 
-    def article(self, parts, config: Config, kind: str, stem: str, source_hash: str) -> Article:
+    def article(self, parts, config: Config, kind: str, stem: str, source_hash: str, rendered, key: str) -> Article:
         f = self.fields
-        for key in f:
-            if key not in KNOWN_KEYS:
-                close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
+        for name in f:
+            if name not in KNOWN_KEYS:
+                close = difflib.get_close_matches(name, KNOWN_KEYS, n=1, cutoff=0.75)
                 if close:
                     self.warnings.append(
                         ContentError(
-                            self.where, self.line(key), f"unknown key `{key}`", f"did you mean `{close[0]}`?", "warning"
+                            self.where,
+                            self.line(name),
+                            f"unknown key `{name}`",
+                            f"did you mean `{close[0]}`?",
+                            "warning",
                         )
                     )
         title = self.text("title", required=True)
@@ -190,7 +319,16 @@ class _FieldReader:
                 f"slug {slug!r} is not allowed",
                 "use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
             )
-        slug = slug or urls.slugify(title) or urls.slugify(stem) or "article-" + source_hash[:8]
+        # An Urdu title in an Urdu-named file keeps its own words: a hash of the bytes would change the URL
+        # at every edit.
+        slug = (
+            slug
+            or urls.slugify(title)
+            or urls.slugify(stem)
+            or urls.term_slug(title)
+            or urls.term_slug(stem)
+            or "article-" + source_hash[:8]
+        )
         if kind == "page" and not self.fields.get("slug"):
             slug = urls.slugify(stem) or slug
         if kind == "page" and slug in urls.RESERVED:
@@ -202,7 +340,6 @@ class _FieldReader:
         if not isinstance(draft, bool):
             self.error("draft", "`draft` must be true or false")
             draft = False
-        rendered = render_markdown(parts.body, config.raw_html)
         summary = self.text("summary") or _shorten(rendered.first_paragraph)
         authors = self.one_of("authors", "author")
         section_names = self.one_of("section", "category")
@@ -219,7 +356,7 @@ class _FieldReader:
             path=path,
             body=parts.body,
             body_line=parts.body_line,
-            html=rendered.html,
+            key=key,
             reading_minutes=rendered.reading_minutes,
             updated=updated,
             summary=summary,

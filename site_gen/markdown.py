@@ -1,42 +1,74 @@
-"""The one configured Markdown renderer (markdown-it-py).
+"""The one configured Markdown renderer.
 
-CommonMark plus tables, strikethrough, footnotes, heading anchors and
-typographic quotes and dashes. Raw HTML in the source is shown as text unless
-the site sets ``raw_html: true``; even then the HTML is sanitised with nh3:
-``<script>``, ``<style>``, event-handler attributes (``onclick``…) and
-``javascript:`` URLs are removed, and a link that opens a new window
-(``target="_blank"``) gets ``rel="noopener"``. Links to ``javascript:`` and
-similar URLs are never made from Markdown (markdown-it's own link validation).
+CommonMark plus tables, strikethrough, footnotes, ids on ``##``–``####``
+headings and typographic quotes and dashes. Raw HTML in the source is shown
+as text unless the site sets ``raw_html: true``; even then the HTML is
+sanitised with nh3: ``<script>``, ``<style>``, event-handler attributes
+(``onclick``…) and ``javascript:`` URLs are removed, and a link that opens a
+new window (``target="_blank"``) gets ``rel="noopener"``. Links to
+``javascript:`` and similar URLs are never made from Markdown (markdown-it's
+own link validation).
 
-Rendering also lists the body's links and images with their lines, so that
-``site-gen check`` can find broken links and images without alt text.
+Two engines give the same bytes:
+
+* ``reference``: markdown-it-py with mdit-py-plugins, the reference renderer.
+* ``fast``: markdown-it-pyrs, the Rust port by the same maintainers, about
+  12 times faster. Its heading ids and footnote list markup are brought to
+  the reference's form here; ``tests/test_markdown_engines.py`` renders every
+  fixture and sample body with both and requires identical output. Raw HTML
+  (``raw_html: true``) always uses the reference engine.
+
+The summary (first paragraph) and the list of links and images (for
+``site-gen check``) are read from the HTML, so they are the same for both
+engines by construction.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify as heading_slug
+from mdit_py_plugins.anchors.index import unique_slug
 from mdit_py_plugins.footnote import footnote_plugin
+
+try:
+    import markdown_it_pyrs
+except ImportError:  # pragma: no cover - the fast engine is optional
+    markdown_it_pyrs = None
 
 from .model import BodyLink
 
 WORDS_PER_MINUTE = 200
+HEADING_LEVELS = (2, 4)
+_FAST_RULES = [
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+    "replacements", "smartquotes", "strikethrough", "table", "footnote",
+]  # fmt: skip
+_HEADING = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
+_FOOTNOTE_ITEM = re.compile(r'(<li id="fn\d+" class="footnote-item">)\n')
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+# Tags as markdown-it and nh3 write them: attributes always in double quotes.
+_LINK_TAG = re.compile(r'<(a|img)((?:\s+[^\s=>"/]+(?:="[^"]*")?)*)\s*/?>')
+_ATTR = re.compile(r'\s+([^\s=>"/]+)(?:="([^"]*)")?')
 
-_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "tfoot"}
-_ATTRIBUTES: dict[str, set[str]] = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
-_ATTRIBUTES["*"] = {"id", "class", "lang", "dir", "title"}
-_ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"rel", "target", "name"}
+_SANITISE_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "tfoot"}
+_SANITISE_ATTRIBUTES: dict[str, set[str]] = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+_SANITISE_ATTRIBUTES["*"] = {"id", "class", "lang", "dir", "title"}
+_SANITISE_ATTRIBUTES["a"] = _SANITISE_ATTRIBUTES.get("a", set()) | {"rel", "target", "name"}
 for _cell in ("th", "td"):
-    _ATTRIBUTES[_cell] = _ATTRIBUTES.get(_cell, set()) | {"style"}
+    _SANITISE_ATTRIBUTES[_cell] = _SANITISE_ATTRIBUTES.get(_cell, set()) | {"style"}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _ANCHOR = re.compile(r'<a((?:\s+[^\s=>"]+(?:="[^"]*")?)*)\s*>')
-_ATTR = re.compile(r'\s+([^\s=>"]+)(?:="([^"]*)")?')
 _SAME_WINDOW = {"", "_self", "_parent", "_top"}
 
 
@@ -61,38 +93,49 @@ class Rendered:
 
 @lru_cache(maxsize=4)
 def make_parser(raw_html: bool = False) -> MarkdownIt:
-    """The configured markdown-it-py parser."""
+    """The reference parser: markdown-it-py, configured."""
     md = MarkdownIt("commonmark", {"html": raw_html, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=4)
+    md.use(anchors_plugin, min_level=HEADING_LEVELS[0], max_level=HEADING_LEVELS[1])
     return md
 
 
-def render_markdown(source: str, raw_html: bool = False) -> Rendered:
-    """Render a body; pure."""
-    md = make_parser(raw_html)
-    env: dict = {}
-    tokens = md.parse(source, env)
-    first = ""
-    for i, token in enumerate(tokens):
-        if token.type == "paragraph_open" and i + 1 < len(tokens):
-            first = _plain_text(tokens[i + 1])
-            if first:
-                break
-    html = md.renderer.render(tokens, md.options, env)
-    if raw_html:
-        html = sanitize_html(html)
-    return Rendered(html=html, first_paragraph=first, words=len(source.split()), links=_links(tokens))
+@lru_cache(maxsize=1)
+def _fast_parser():
+    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_FAST_RULES)
+
+
+def engine_for(raw_html: bool, preferred: str = "fast") -> str:
+    """Which engine renders: ``fast`` when installed and raw HTML is off."""
+    return "fast" if preferred == "fast" and markdown_it_pyrs is not None and not raw_html else "reference"
+
+
+def to_html(source: str, raw_html: bool = False, engine: str = "fast") -> str:
+    """Body HTML from Markdown; pure."""
+    if engine_for(raw_html, engine) == "fast":
+        html = _fast_parser().render(source)
+        html = _HEADING.sub(_heading_with_id(), html)
+        return _FOOTNOTE_ITEM.sub(r"\1", html)
+    html = make_parser(raw_html).render(source)
+    return sanitize_html(html) if raw_html else html
+
+
+def render_markdown(source: str, raw_html: bool = False, engine: str = "fast") -> Rendered:
+    """Render a body and read its first paragraph, length and links; pure."""
+    html = to_html(source, raw_html, engine)
+    return Rendered(
+        html=html, first_paragraph=first_paragraph(html), words=len(source.split()), links=find_links(html, source)
+    )
 
 
 def sanitize_html(html: str) -> str:
     """Remove scripts, event handlers and unsafe URLs; add ``rel="noopener"`` to new-window links."""
     clean = nh3.clean(
         html,
-        tags=_TAGS,
+        tags=_SANITISE_TAGS,
         clean_content_tags={"script", "style"},
-        attributes=_ATTRIBUTES,
+        attributes=_SANITISE_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel=None,
         filter_style_properties={"text-align"},
@@ -101,7 +144,7 @@ def sanitize_html(html: str) -> str:
 
 
 def _add_noopener(match: re.Match) -> str:
-    attrs = [(name, value) for name, value in _ATTR.findall(match.group(1))]
+    attrs = _ATTR.findall(match.group(1))
     target = next((value for name, value in attrs if name == "target"), "")
     if target.strip().lower() in _SAME_WINDOW:
         return match.group(0)
@@ -114,51 +157,48 @@ def _add_noopener(match: re.Match) -> str:
     return "<a" + "".join(f' {n}="{v}"' for n, v in attrs) + ">"
 
 
-def _links(tokens) -> tuple[BodyLink, ...]:
-    found: list[BodyLink] = []
-    for token in tokens:
-        line = token.map[0] if token.map else 0
-        if token.type == "html_block":
-            found += _html_links(token.content, line)
-        for child in token.children or ():
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "link_open":
-                found.append(BodyLink("link", str(child.attrGet("href") or ""), line))
-            elif child.type == "image":
-                found.append(BodyLink("image", str(child.attrGet("src") or ""), line, child.content))
-            elif child.type == "html_inline":
-                found += _html_links(child.content, line)
+def find_links(html: str, source: str) -> tuple[BodyLink, ...]:
+    """Links (``<a href>``) and images (``<img src>``) of a body's HTML, with their line in ``source``.
+
+    The line is where the address first appears in the Markdown (searching on
+    from the previous link), or the body's first line when it cannot be found.
+    """
+    found = []
+    position = 0
+    for match in _LINK_TAG.finditer(html):
+        attrs = {name: html_lib.unescape(value) for name, value in _ATTR.findall(match[2])}
+        url = attrs.get("href" if match[1] == "a" else "src")
+        if url is None:
+            continue
+        at = -1
+        for form in dict.fromkeys((url, unquote(url))):
+            at = source.find(form, position) if form else -1
+            if at < 0 and form:
+                at = source.find(form)
+            if at >= 0:
+                break
+        if at >= 0:
+            position = at + 1
+        line = source.count("\n", 0, max(at, 0))
+        kind = "link" if match[1] == "a" else "image"
+        found.append(BodyLink(kind, url, line, attrs.get("alt", "") if kind == "image" else ""))
     return tuple(found)
 
 
-class _LinkFinder(HTMLParser):
-    def __init__(self, first_line: int):
-        super().__init__(convert_charrefs=True)
-        self.first_line = first_line
-        self.found: list[BodyLink] = []
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        line = self.first_line + self.getpos()[0] - 1
-        if tag == "a" and values.get("href"):
-            self.found.append(BodyLink("link", values["href"] or "", line))
-        elif tag == "img":
-            self.found.append(BodyLink("image", values.get("src") or "", line, values.get("alt") or ""))
+def first_paragraph(html: str) -> str:
+    """Plain text of the first ``<p>`` of some HTML."""
+    match = _FIRST_PARAGRAPH.search(html)
+    return " ".join(html_lib.unescape(_TAG.sub("", match[1])).split()) if match else ""
 
 
-def _html_links(html: str, first_line: int) -> list[BodyLink]:
-    finder = _LinkFinder(first_line)
-    finder.feed(html)
-    finder.close()
-    return finder.found
+def _heading_with_id():
+    """A substitution giving headings the ids mdit-py-plugins' anchors plugin gives."""
+    taken: set[str] = set()
 
+    def substitute(match: re.Match) -> str:
+        level, inner = match[1], match[2]
+        text = html_lib.unescape(_TAG.sub("", inner))
+        slug = unique_slug(heading_slug(text), taken)
+        return f'<h{level} id="{escapeHtml(slug)}">{inner}</h{level}>'
 
-def _plain_text(inline) -> str:
-    parts = []
-    for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return " ".join("".join(parts).split())
+    return substitute

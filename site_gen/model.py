@@ -71,8 +71,8 @@ class Article:
     """Markdown source of the body."""
     body_line: int
     """Line of the file on which the body starts."""
-    html: str = ""
-    """The body rendered by :mod:`site_gen.markdown`."""
+    key: str = ""
+    """Identity of this version of the file (path + content hash): finds its body HTML."""
     reading_minutes: int = 1
     """Estimated minutes to read the body."""
     updated: Moment | None = None

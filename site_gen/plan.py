@@ -53,7 +53,12 @@ class Planner:
         return urls.href(self.config.base_path, path)
 
     def term_view(self, term: Term) -> dict:
+        """A term with its article count (term index and the first page of a term's list)."""
         return {"name": term.name, "url": self.link(term.path), "count": len(term.articles)}
+
+    def term_link(self, term: Term) -> dict:
+        """A term as a link, without its count: publishing elsewhere in the term leaves it unchanged."""
+        return {"name": term.name, "url": self.link(term.path)}
 
     def card(self, index: int) -> dict:
         """Small view of an article for lists."""
@@ -68,8 +73,8 @@ class Planner:
                 "dateline": a.dateline,
                 "lang": a.lang,
                 "dir": self.direction(a.lang),
-                "section": self.term_view(terms["section"][0]) if terms["section"] else None,
-                "image": _image_view(a),
+                "section": self.term_link(terms["section"][0]) if terms["section"] else None,
+                "image": self.image_view(a),
                 "draft": a.draft,
             }
         return self._cards[index]
@@ -85,13 +90,13 @@ class Planner:
             "date": _moment_view(a.date),
             "updated": _moment_view(a.updated) if a.updated and a.updated > a.date else None,
             "dateline": a.dateline,
-            "authors": [self.term_view(t) for t in terms.get("author", ())]
-            or [{"name": n, "url": None, "count": 0} for n in a.authors],
-            "section": self.term_view(terms["section"][0]) if terms.get("section") else None,
-            "tags": [self.term_view(t) for t in terms.get("tag", ())],
+            "authors": [self.term_link(t) for t in terms.get("author", ())]
+            or [{"name": n, "url": None} for n in a.authors],
+            "section": self.term_link(terms["section"][0]) if terms.get("section") else None,
+            "tags": [self.term_link(t) for t in terms.get("tag", ())],
             "summary": a.summary,
-            "html": a.html,
-            "image": _image_view(a),
+            "body": a.key,
+            "image": self.image_view(a),
             "lang": a.lang,
             "dir": self.direction(a.lang),
             "reading_minutes": a.reading_minutes,
@@ -137,7 +142,9 @@ class Planner:
             )
             for term in terms:
                 extra = {"term": dict(self.term_view(term), kind=kind)}
-                pages += self.list_pages(term.path, "term.html", term.name, term.articles, extra)
+                # Older pages do not show the count, so a new story leaves them as they were.
+                older_extra = {"term": dict(extra["term"], count=None)}
+                pages += self.list_pages(term.path, "term.html", term.name, term.articles, extra, older_extra)
         pages += self.archive_pages()
         pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html")}))
         return pages
@@ -156,8 +163,14 @@ class Planner:
             result.append(Page(a.path, "article.html", context, a.source))
         return result
 
-    def list_pages(self, first: str, template: str, title: str, indexes, extra: dict) -> list[Page]:
-        """Pages of one list with stable pagination (see the module docstring)."""
+    def list_pages(
+        self, first: str, template: str, title: str, indexes, extra: dict, older_extra: dict | None = None
+    ) -> list[Page]:
+        """Pages of one list with stable pagination (see the module docstring).
+
+        ``extra`` is added to the context of the first page, ``older_extra``
+        (default: ``extra``) to that of the numbered older pages.
+        """
         items = list(indexes)
         per = self.config.per_page
         full, rest = divmod(len(items), per)
@@ -174,7 +187,6 @@ class Planner:
                 older = urls.paged_path(first, archive_count)
             return {
                 "number": number,
-                "archive_pages": archive_count,
                 "newer": self.link(newer) if newer is not None else None,
                 "older": self.link(older) if older is not None else None,
             }
@@ -183,7 +195,10 @@ class Planner:
             path = urls.paged_path(first, number)
             label = title if number is None else f"{title} — older stories, page {number}"
             context = dict(
-                extra, page=self.meta(label, path), cards=[self.card(i) for i in chunk], pagination=nav(number)
+                extra if number is None or older_extra is None else older_extra,
+                page=self.meta(label, path),
+                cards=[self.card(i) for i in chunk],
+                pagination=nav(number),
             )
             return Page(path, template, context)
 
@@ -206,16 +221,29 @@ class Planner:
                 context = {
                     "page": self.meta(period_label(period), period.path),
                     "period": self.period_view(period),
-                    "newer": self.period_view(newer) if newer else None,
-                    "older": self.period_view(older) if older else None,
+                    "newer": self.period_link(newer) if newer else None,
+                    "older": self.period_link(older) if older else None,
                     "children": self.children(period),
                     "cards": [self.card(j) for j in period.articles] if period.month else [],
                 }
                 pages.append(Page(period.path, template, context))
         return pages
 
+    def image_view(self, a: Article) -> dict | None:
+        """The lead image; a site-relative ``src`` (``/images/x.jpg``) gets the base path."""
+        if a.image is None:
+            return None
+        src = a.image.src
+        if src.startswith("/") and not src.startswith("//"):
+            src = self.link(src.lstrip("/"))
+        return {"src": src, "alt": a.image.alt, "caption": a.image.caption, "credit": a.image.credit}
+
     def period_view(self, period: Period) -> dict:
         return {"label": period_label(period), "url": self.link(period.path), "count": len(period.articles)}
+
+    def period_link(self, period: Period) -> dict:
+        """A neighbouring period, without its count: its new stories leave this page unchanged."""
+        return {"label": period_label(period), "url": self.link(period.path)}
 
     def children(self, period: Period) -> list[dict]:
         if period.day is not None:
@@ -241,12 +269,6 @@ def _moment_view(moment) -> dict:
     return {"human": moment.human(), "iso": moment.isoformat()}
 
 
-def _image_view(a: Article) -> dict | None:
-    if a.image is None:
-        return None
-    return {"src": a.image.src, "alt": a.image.alt, "caption": a.image.caption, "credit": a.image.credit}
-
-
 def plan_pages(site: Site, config: Config) -> tuple[list[Page], list[ContentError]]:
     """Every page of the site, and the errors of pages that would collide."""
     pages = Planner(site, config).pages()
@@ -265,7 +287,7 @@ def alias_pages(site: Site, config: Config) -> list[Page]:
 
 
 def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
-    """Two pages on one URL: an error naming both files."""
+    """Two pages on one URL: an error on the content file involved, naming the other."""
     sources = {a.source: a for a in (*site.articles, *site.pages)}
     seen: dict[str, Page] = {}
     errors = []
@@ -275,18 +297,21 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
         if other is None:
             seen[out] = page
             continue
-        article = sources.get(page.source)
-        is_alias = page.template == "redirect.html"
+        # Report on the later content file, or on the earlier one when the later page is the site's own.
+        mine, theirs = (page, other) if page.source or not other.source else (other, page)
+        article = sources.get(mine.source)
+        is_alias = mine.template == "redirect.html"
         key = "aliases" if is_alias else ("slug" if article and "slug" in article.lines else "title")
         line = article.lines.get(key, 1) if article else 0
-        what = "an alias" if is_alias else "this article"
-        clash = other.source or "a page of the site"
+        what = "an alias" if is_alias else ("this page" if article and article.kind == "page" else "this article")
+        clash = theirs.source or f"the site's own page ({theirs.template})"
+        if is_alias:
+            hint = "remove or change the alias"
+        elif theirs.source:
+            hint = "give one of them a different `slug:`"
+        else:
+            hint = "choose another `slug:`"
         errors.append(
-            ContentError(
-                page.source or "(site)",
-                line,
-                f"{what} is on the same URL as {clash}: /{page.path}",
-                "give one of them a different `slug:`" if not is_alias else "remove or change the alias",
-            )
+            ContentError(mine.source or "(site)", line, f"{what} is on the same URL as {clash}: /{page.path}", hint)
         )
     return errors

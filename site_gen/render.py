@@ -3,17 +3,20 @@
 The environment autoescapes every template, and undefined variables are
 errors (StrictUndefined). Content is data, never template source: a ``{{``
 in an article is shown as typed. The only unescaped value is an article's
-body HTML, produced by :mod:`site_gen.markdown`, and marked with ``|safe``
-in ``article.html`` and ``page.html`` (through :func:`body_html`).
+body HTML, produced by :mod:`site_gen.markdown`: templates insert it with the
+``body_html`` filter (``{{ article | body_html }}``), which finds it by the
+article's key in the body store (see :func:`body_html`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from . import urls
@@ -34,12 +37,11 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["with_dateline"] = body_html
     return env
 
 
 def body_html(html: str, dateline: str = "") -> Markup:
-    """An article body, trusted as HTML, with the dateline opening its first paragraph."""
+    """A body, trusted as HTML, with the dateline opening its first paragraph."""
     if dateline:
         opening = Markup('<span class="dateline">{}:</span> ').format(dateline)
         if html.startswith("<p>"):
@@ -73,14 +75,59 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
     }
 
 
+TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt")
+
+
+def template_keys(templates: Path) -> dict[str, str]:
+    """For each template, a hash of its own file and of every file it extends,
+    includes or imports: a page needs rendering again only when one of those
+    changed. A template that picks another by a variable depends on them all.
+    """
+    env = make_environment(templates)
+    names = sorted(
+        p.relative_to(templates).as_posix()
+        for p in templates.rglob("*")
+        if p.is_file() and p.suffix in TEMPLATE_SUFFIXES
+    )
+    own: dict[str, str] = {}
+    refs: dict[str, set[str]] = {}
+    for name in names:
+        source = (templates / name).read_bytes()
+        own[name] = hashlib.blake2b(source, digest_size=16).hexdigest()
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse(source.decode("utf-8"))))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            found = {None}
+        refs[name] = set(names) if None in found else {f for f in found if f in own}
+
+    keys = {}
+    for name in names:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(refs.get(current, ()))
+        joined = "".join(f"{n}={own[n]};" for n in sorted(seen))
+        keys[name] = hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+    return keys
+
+
 class Renderer:
     """Renders pages with one environment and one site view."""
 
-    def __init__(self, templates: Path, site_globals: dict[str, Any], root: Path | None = None):
+    def __init__(self, templates: Path, site_globals: dict[str, Any], bodies=None, root: Path | None = None):
         self.templates = templates
         self.root = root
+        self.bodies = bodies if bodies is not None else {}
+        """Body HTML by article key: a dict, or any mapping that loads on demand."""
         self.env = make_environment(templates)
         self.env.globals["site"] = site_globals
+        self.env.filters["body_html"] = self.body_html
+
+    def body_html(self, article: dict) -> Markup:
+        """Filter: the body of an article view, with its dateline."""
+        return body_html(self.bodies[article["body"]], article.get("dateline", ""))
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page; raise :class:`ContentError` naming the template line."""

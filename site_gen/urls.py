@@ -24,7 +24,6 @@ from urllib.parse import quote
 MAX_SLUG_LENGTH = 80
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
 _ASCII_RUN = re.compile(r"[^a-z0-9]+")
-_WORD_RUN = re.compile(r"[^\w]+|_+")
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: First-level folders that belong to the site's own pages, not to static slugs.
@@ -41,17 +40,30 @@ def slugify(text: str) -> str:
     ascii_text = text.encode("ascii", "ignore").decode("ascii").lower()
     slug = _ASCII_RUN.sub("-", ascii_text).strip("-")
     if len(slug) > MAX_SLUG_LENGTH:
-        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0]
+        # Cut at the last word boundary that keeps the slug within the limit.
+        cut = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+        slug = cut[:MAX_SLUG_LENGTH].strip("-")
     return slug
 
 
 def term_slug(name: str) -> str:
-    """Slug of a tag, section or author; keeps non-Latin letters (``پاکستان``)."""
-    slug = slugify(name)
-    if slug:
-        return slug
-    text = unicodedata.normalize("NFC", str(name)).lower()
-    return _WORD_RUN.sub("-", text).strip("-")[:MAX_SLUG_LENGTH]
+    """Slug of a tag, section or author; keeps non-Latin letters (``پاکستان``).
+
+    A name with letters of another script (``CPEC منصوبہ``) keeps all of them,
+    so that it does not share the URL of its Latin part (``cpec``).
+    """
+    if not any(_is_non_latin_letter(ch) for ch in unicodedata.normalize("NFKD", str(name))):
+        slug = slugify(name)
+        if slug:
+            return slug
+    text = unicodedata.normalize("NFC", str(name)).replace("’", "").replace("'", "").lower()
+    # Letters, digits and combining marks (vowel signs, harakat) stay; the rest separates words.
+    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text)
+    return "-".join(kept.split())[:MAX_SLUG_LENGTH].strip("-")
+
+
+def _is_non_latin_letter(ch: str) -> bool:
+    return ch.isalnum() and not ch.isascii() and not unicodedata.name(ch, "").startswith("LATIN")
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -1,11 +1,15 @@
 """Write the site into the output folder, safely.
 
 * Every path is checked to stay inside the output folder.
-* A page whose bytes did not change is not written again (its hash is in the
-  manifest, ``.site-gen-manifest.json``, from the previous build).
-* New bytes go to a staging folder first; only when every page rendered are
-  they moved into place, each with an atomic rename. A failed or killed build
-  never leaves a truncated file, and a failed one leaves the output untouched.
+* A file whose bytes did not change is not written again: the manifest
+  (``.site-gen-manifest.json`` in the output folder) holds the hash of every
+  file the previous build wrote.
+* New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
+  flat, a fresh one per build so that a worker of a killed build that is
+  still writing cannot mix its files into the next build's); only
+  when every page rendered are they moved into place, each with an atomic
+  rename. A failed or killed build never leaves a truncated file, and a failed
+  one leaves the output untouched.
 * Files that the previous build wrote and this one does not are removed;
   files site_gen never wrote are left alone (unless ``clean``; even then a
   ``.git`` folder is kept).
@@ -19,9 +23,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -37,51 +43,76 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def check_rel(rel: str) -> None:
+    """Refuse an output path that would leave the output folder or touch site_gen's own files."""
+    if not urls.is_safe_path(rel) or not rel or rel.split("/")[0] in (STAGING, MANIFEST):
+        raise ContentError("(site)", 0, f"refusing to write outside the output folder: {rel!r}")
+
+
+def stage(staging: Path, name: str, data: bytes) -> None:
+    """Write bytes into the staging folder (also used by worker processes)."""
+    with open(staging / name, "wb") as handle:
+        handle.write(data)
+
+
 class OutputWriter:
     """Collects the files of one build and puts them in place at :meth:`commit`."""
 
     def __init__(self, out: Path, fresh: bool = False):
         self.out = out
-        self.staging = out / STAGING
-        self.owned = read_manifest(out)
-        """Files the previous builds wrote (removed when this build no longer makes them)."""
-        self.old = {} if fresh else self.owned
+        self.staging = out / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.previous = read_manifest(out)
+        """What the previous build wrote (stale files are found here, even when fresh)."""
+        self.old = {} if fresh else self.previous
+        """Hashes trusted to describe what is on disk."""
         self.new: dict[str, str] = {}
-        self.pending: list[str] = []
+        self.pending: list[tuple[str, str]] = []
+        """(staged name, output path) of every file to move into place."""
         self.unchanged = 0
-        shutil.rmtree(self.staging, ignore_errors=True)
+        self.existed = out.is_dir()
+        shutil.rmtree(out / STAGING, ignore_errors=True)
         (out / (MANIFEST + ".tmp")).unlink(missing_ok=True)
+        self.staging.mkdir(parents=True)
 
-    def target(self, rel: str) -> Path:
-        """Checked location of an output file."""
-        if not urls.is_safe_path(rel) or rel.startswith(STAGING) or rel == MANIFEST:
-            raise ContentError("(site)", 0, f"refusing to write outside the output folder: {rel!r}")
-        return self.out / rel
+    def is_current(self, rel: str) -> bool:
+        """Whether the previous build wrote ``rel`` and it is still there.
+
+        An empty hash in the manifest marks a file a killed build may not have
+        finished moving into place: never current.
+        """
+        return bool(self.old.get(rel)) and os.path.isfile(self.out / rel)
+
+    def keep(self, rel: str) -> None:
+        """Keep the file the previous build wrote, as it is."""
+        self.new[rel] = self.old[rel]
+        self.unchanged += 1
+
+    def record(self, rel: str, hashed: str, staged: str | None) -> None:
+        """Note a file rendered elsewhere (a worker): staged when its bytes are new."""
+        if rel in self.new:
+            raise ContentError("(site)", 0, f"two files on one path: {rel}")
+        self.new[rel] = hashed
+        if staged is None:
+            self.unchanged += 1
+        else:
+            self.pending.append((staged, rel))
 
     def add(self, rel: str, data: bytes) -> bool:
         """Queue one file; returns True when its bytes are new."""
-        target = self.target(rel)
-        if rel in self.new:
-            raise ContentError("(site)", 0, f"two files on one path: {rel}")
+        check_rel(rel)
         hashed = digest(data)
-        self.new[rel] = hashed
-        if self.old.get(rel) == hashed and target.is_file():
-            self.unchanged += 1
+        if self.old.get(rel) == hashed and os.path.isfile(self.out / rel):
+            self.record(rel, hashed, None)
             return False
-        staged = self.staging / rel
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
-        self.pending.append(rel)
+        name = f"s{len(self.pending)}"
+        stage(self.staging, name, data)
+        self.record(rel, hashed, name)
         return True
-
-    def add_file(self, rel: str, source: Path) -> bool:
-        """Queue a copy of a static file."""
-        return self.add(rel, source.read_bytes())
 
     def commit(self, clean: bool = False) -> int:
         """Move staged files into place and remove stale ones; returns files removed."""
         removed = 0
-        stale = [rel for rel in self.owned if rel not in self.new]
+        stale = [rel for rel in self.previous if rel not in self.new]
         if clean:
             stale += [
                 p.relative_to(self.out).as_posix()
@@ -93,20 +124,24 @@ class OutputWriter:
                 and p.relative_to(self.out).as_posix() not in self.new
             ]
         stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
-        self._refuse_links_out([*self.pending, *stale])
-        write_manifest(self.out, {**self.owned, **self.new, **{rel: "" for rel in self.pending}})
+        self._refuse_links_out([*(rel for _, rel in self.pending), *stale])
+        # Claim every file this commit may touch before touching one (see the module docstring).
+        write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for _, rel in self.pending}})
         for rel in stale:
             path = self.out / rel
             if path.is_file() or path.is_symlink():
                 path.unlink()
                 removed += 1
                 _prune_empty(path.parent, self.out)
-        for rel in self.pending:
+        made: set[Path] = set()
+        for name, rel in self.pending:
             target = self.out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging / rel, target)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.replace(self.staging / name, target)
         write_manifest(self.out, self.new)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_staging(self.staging)
         return removed
 
     def _refuse_links_out(self, rels: list[str]) -> None:
@@ -133,7 +168,9 @@ class OutputWriter:
 
     def abort(self) -> None:
         """Forget this build: the output folder stays as it was."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_staging(self.staging)
+        if not self.existed:
+            _prune_empty(self.out, self.out.parent)
 
 
 def read_manifest(out: Path) -> dict[str, str]:
@@ -143,7 +180,9 @@ def read_manifest(out: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     files = data.get("files") if isinstance(data, dict) else None
-    return {k: v for k, v in files.items() if isinstance(v, str)} if isinstance(files, dict) else {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(v, str) and isinstance(k, str) and urls.is_safe_path(k)}
 
 
 def write_manifest(out: Path, files: dict[str, str]) -> None:
@@ -152,6 +191,13 @@ def write_manifest(out: Path, files: dict[str, str]) -> None:
     temp = out / (MANIFEST + ".tmp")
     temp.write_text(json.dumps({"files": dict(sorted(files.items()))}, indent=0), "utf-8")
     os.replace(temp, out / MANIFEST)
+
+
+def _remove_staging(staging: Path) -> None:
+    """Remove this build's staging folder, and the staging root when nothing else is in it."""
+    shutil.rmtree(staging, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        staging.parent.rmdir()
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -65,6 +65,7 @@ class YamlError(Exception):
         self.message = message
         self.line = line
         self.hint = hint
+        """What to do about it, when something better than "check indentation and quoting" is known."""
 
 
 def _check_size(root: yaml.Node) -> None:
@@ -150,21 +151,29 @@ def load_mapping(text: str) -> dict[str, Field]:
                 raise YamlError("a key must be a plain word", line)
             key = key_node.value
             if key in fields:
-                raise YamlError(f"`{key}` is given twice", line)
+                raise YamlError(f"`{key}` is given twice", line, f"keep one `{key}:` line")
             value = loader.construct_object(value_node, deep=True)
             text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
             fields[key] = Field(value, text, line)
         return fields
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
         problem = exc.problem or str(exc)
         tag = _UNSAFE_TAG.search(problem)
         if tag:
+            line = mark.line + 1 if mark else 1
             raise YamlError(f"the YAML tag `!!{tag.group(1)}` is not allowed", line, _SAFE_TAG_HINT) from None
-        if exc.context:
-            problem = f"{exc.context}: {problem}" if "while" not in exc.context else problem
-        raise YamlError(f"YAML syntax error: {problem}", line) from None
+        hint = ""
+        context = exc.context or ""
+        if context.startswith("while parsing a flow") and exc.context_mark:
+            # An unclosed `[` or `{`: the parser notices on a later line; the bracket's line is the one to fix.
+            mark, hint = exc.context_mark, "close the brackets, and quote names that contain `,` `:` or `#`"
+        elif context.startswith("while scanning a quoted") and exc.context_mark:
+            mark, problem, hint = exc.context_mark, "a quote opened on this line is not closed", "close the quote"
+        elif context and "while" not in context:
+            problem = f"{context}: {problem}"
+        line = mark.line + 1 if mark else 1
+        raise YamlError(f"YAML syntax error: {problem}", line, hint) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", 1) from None
     finally:

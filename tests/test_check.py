@@ -10,9 +10,13 @@ A = "content/articles/2025/07/"
 
 
 def check(tmp_path, files, *extra, config=None):
+    """Run `site-gen check`; returns (exit code, the problems printed, the summary line)."""
     kwargs = {"config": config} if config else {}
     root = make_site(tmp_path / "site", files, **kwargs)
-    return run_cli(root, "check", "--now", NOW_ARG, *extra)
+    code, out, err = run_cli(root, "check", "--now", NOW_ARG, *extra)
+    problems = err.splitlines(keepends=True)
+    summary = problems.pop() if code else out
+    return code, "".join(problems), summary
 
 
 def lines(out: str) -> list[str]:
@@ -24,14 +28,15 @@ def test_clean_site_passes(tmp_path):
         tmp_path, {"articles/2025/07/a.md": article("Budget", tags=["Pakistan"], section="Pakistan")}
     )
     assert (code, out) == (0, "")
-    assert err == "ok: 0 errors, 0 warnings, 0 notes\n"
+    assert err == "ok: no errors, 0 warning(s)\n"
 
 
 def test_yaml_syntax(tmp_path):
     code, out, _ = check(tmp_path, {"articles/2025/07/a.md": "---\ntitle: Budget\ntags: [Pakistan\n---\nText.\n"})
     assert code == 1
     assert lines(out)[0] == (
-        f"{A}a.md:4: YAML syntax error: did not find expected ',' or ']' — check indentation and quoting"
+        f"{A}a.md:3: YAML syntax error: did not find expected ',' or ']'"
+        " — close the brackets, and quote names that contain `,` `:` or `#`"
     )
 
 
@@ -97,7 +102,7 @@ def test_duplicate_slug_on_another_day(tmp_path):
     )
     code, _, err = check(tmp_path / "again", files, "--strict")
     assert code == 1
-    assert err == "check failed (--strict): 0 errors, 1 warning, 0 notes\n"
+    assert err == "1 warning(s); failing because of --strict\n"
 
 
 def test_alias_on_another_articles_url(tmp_path):
@@ -286,7 +291,7 @@ def test_future_date_is_a_note(tmp_path):
     assert (
         out == f"{A}a.md:3: note: scheduled for 22 July 2025, 09:00 PKT — it appears with the first build after then\n"
     )
-    assert err == "ok: 0 errors, 0 warnings, 1 note\n"
+    assert err == "ok: no errors, 0 warning(s), 1 note(s)\n"
 
 
 def test_unknown_key_close_to_a_known_one(tmp_path):
@@ -304,7 +309,7 @@ def test_everything_is_reported_at_once(tmp_path):
     code, out, err = check(tmp_path, files)
     assert code == 1
     assert [line.split(" ")[0] for line in lines(out)] == [
-        f"{A}a.md:3:",
+        f"{A}a.md:2:",
         f"{A}b.md:4:",
         f"{A}c.md:4:",
         f"{A}c.md:5:",
@@ -314,7 +319,7 @@ def test_everything_is_reported_at_once(tmp_path):
         "content: note: links in bodies were not checked, since some files could not be read"
         " — fix the errors, then check again"
     )
-    assert err == "check failed: 3 errors, 1 warning, 1 note\n"
+    assert err == "3 error(s)\n"
 
 
 def test_only_the_named_files_are_reported(tmp_path):
@@ -325,7 +330,8 @@ def test_only_the_named_files_are_reported(tmp_path):
 
 
 def test_a_named_file_that_does_not_exist(tmp_path):
-    assert check(tmp_path, {}, "content/articles/nope.md") == (2, "", "content/articles/nope.md: no such file\n")
+    root = make_site(tmp_path / "site", {})
+    assert run_cli(root, "check", "content/articles/nope.md") == (2, "", "content/articles/nope.md: no such file\n")
 
 
 def test_check_writes_nothing(tmp_path):

@@ -44,7 +44,7 @@ def test_pre_commit_hook_refuses_staged_errors_only(tmp_path):
     assert refused.stderr == (
         "content/articles/2025/07/floods.md:4: `updated` (1 July 2025) is before `date` (20 July 2025)"
         " — an update comes after publication: check the day, month and year\n"
-        "check failed: 1 error, 0 warnings, 0 notes\n"
+        "1 error(s)\n"
         "commit refused: fix the problems above, stage the files again and commit\n"
     )
 

@@ -88,7 +88,7 @@ def test_sigkill_mid_build_then_rebuild_equals_clean_build(big_site):
 
     # 1. Killed while rendering: pages are staged, none is in place yet.
     process = _start(root)
-    _wait_for(lambda: staging.is_dir() and sum(1 for _ in staging.rglob("index.html")) >= 50, process)
+    _wait_for(lambda: staging.is_dir() and sum(1 for p in staging.rglob("*") if p.is_file()) >= 50, process)
     _kill(process)
     assert _published(out) == {}
 

@@ -88,6 +88,10 @@ def test_output_folder_may_not_hold_the_project(tmp_path, output, problem):
             "4: the alias /.site-gen-staging/x/ uses a hidden name (starting with a dot): '.site-gen-staging/x/index.html' — remove or change the alias",
         ),
         (
+            {"aliases": ["/old/" + "x" * 300 + "/"]},
+            f"4: the alias /old/{'x' * 300}/ has a part longer than 255 bytes, which disks refuse — remove or change the alias",
+        ),
+        (
             {"aliases": ["/.git/config"]},
             "4: the alias /.git/config/ uses a hidden name (starting with a dot): '.git/config/index.html' — remove or change the alias",
         ),
@@ -343,6 +347,6 @@ def test_check_refuses_the_same_output_folders(tmp_path):
     root = make_site(tmp_path / "site", {"articles/2025/07/a.md": article("Budget")})
     with pytest.raises(BuildFailed):
         build_site(BuildOptions(root=root, output=root / "content", now=NOW))
-    code, out, _ = run_cli(root, "check", "--output", "content")
+    code, _, err = run_cli(root, "check", "--output", "content")
     assert code == 1
-    assert "refusing to build into content" in out
+    assert err.startswith("--output: refusing to build into content (")

@@ -17,8 +17,8 @@ LAUGHS = "".join(
 
 def errors_of(tmp_path, text: str | bytes, config: str = CONFIG) -> tuple[int, str]:
     root = make_site(tmp_path / "site", {"articles/2025/07/a.md": text}, config=config)
-    code, out, _ = run_cli(root, "check", "--now", NOW_ARG)
-    return code, out
+    code, _, err = run_cli(root, "check", "--now", NOW_ARG)
+    return code, err
 
 
 def test_python_object_tag_is_refused_and_never_run(tmp_path):
@@ -51,9 +51,9 @@ def test_billion_laughs_fails_fast(tmp_path):
 def test_billion_laughs_in_site_yaml(tmp_path):
     code, out = errors_of(tmp_path, article("Budget"), config=CONFIG + LAUGHS)
     assert code == 1
-    assert out == (
+    assert out.splitlines()[0] == (
         "site.yaml:10: the YAML expands to more than 10,000 values (anchors `&` and aliases `*` used over and over)"
-        " — write the values out instead of using `&name` and `*name`\n"
+        " — write the values out instead of using `&name` and `*name`"
     )
 
 

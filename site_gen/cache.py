@@ -1,0 +1,166 @@
+"""The on-disk cache that makes rebuilds incremental.
+
+One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
+
+* ``sources``: for each content file, its stat signature and content hash,
+  so an unchanged file is not even read again. The *key* of an article is
+  always its content hash (CI clones reset mtimes: a changed mtime only means
+  the file is read and hashed again).
+* ``articles``: the parsed article (front matter, checked) and its rendered
+  body HTML, by article key (path + content hash).
+* ``pages``: the fingerprint of every output page at the last build
+  (its template files + the data it shows); a page whose fingerprint did not
+  change is not rendered again.
+
+Everything is tied to a *settings key* (site.yaml's bytes, site_gen's version,
+the Markdown engine). When it changes, or the file is unreadable, the cache
+starts empty: the build then does a full build by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+from . import __version__
+
+SCHEMA = 3  # 3: Article.links
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);
+CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, data BLOB, html TEXT);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
+"""
+
+
+def settings_key(config_hash: str, engine: str) -> str:
+    """What every cached item depends on."""
+    return f"{SCHEMA}:{__version__}:{config_hash}:{engine}"
+
+
+class Cache:
+    """Read the previous build's cache and write this build's."""
+
+    def __init__(self, folder: Path | None, settings: str, fresh: bool = False):
+        self.folder = folder
+        self.settings = settings
+        self.db: sqlite3.Connection | None = None
+        self.sources: dict[str, tuple[str, str]] = {}
+        self.pages: dict[str, str] = {}
+        self.build_key = ""
+        self._reader: sqlite3.Connection | None = None
+        self._reader_pid = os.getpid()
+        if folder is None:
+            return
+        try:
+            self._open(fresh)
+        except (sqlite3.DatabaseError, OSError, ValueError):
+            self._reset()
+
+    def _open(self, fresh: bool) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# site_gen's build cache: safe to delete, never deploy\n*\n", "utf-8")
+        self.db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None)
+        self._reader, self._reader_pid = self.db, os.getpid()
+        self.db.executescript(_TABLES)
+        stored = dict(self.db.execute("SELECT key, value FROM meta"))
+        if fresh or stored.get("settings") != self.settings:
+            self._clear()
+            return
+        self.build_key = stored.get("build_key", "")
+        self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
+        self.pages = dict(self.db.execute("SELECT path, fingerprint FROM pages"))
+
+    def _clear(self) -> None:
+        self.db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM articles; DELETE FROM pages;")
+
+    def _reset(self) -> None:
+        """A corrupt cache: delete it and start empty."""
+        with contextlib.suppress(Exception):
+            if self.db is not None:
+                self.db.close()
+        self.db = None
+        self.sources, self.pages, self.build_key = {}, {}, ""
+        with contextlib.suppress(OSError):
+            (self.folder / "cache.sqlite").unlink()
+        try:
+            self._open(fresh=True)
+        except (sqlite3.DatabaseError, OSError):
+            self.db = None
+
+    # -- articles ------------------------------------------------------------
+    def articles(self, keys: list[str]) -> dict[str, object]:
+        """Cached parse results (without HTML) for the given keys."""
+        if self.db is None or not keys:
+            return {}
+        found = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, data in self.db.execute(f"SELECT key, data FROM articles WHERE key IN ({marks})", chunk):
+                    found[key] = pickle.loads(data)
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            self._reset()
+            return {}
+        return found
+
+    def bodies(self, keys) -> dict[str, str]:
+        """Rendered body HTML for the given article keys (from any process)."""
+        keys = list(keys)
+        if self.db is None or not keys:
+            return {}
+        if self._reader_pid != os.getpid():
+            # A forked worker must not use its parent's connection.
+            self._reader = sqlite3.connect(self.folder / "cache.sqlite")
+            self._reader_pid = os.getpid()
+        found = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._reader.execute(f"SELECT key, html FROM articles WHERE key IN ({marks})", chunk))
+        return found
+
+    # -- saving --------------------------------------------------------------
+    def save(
+        self,
+        sources: dict[str, tuple[str, str]],
+        new_articles: dict[str, tuple[object, str]],
+        live_keys: set[str],
+        pages: dict[str, str],
+        build_key: str,
+    ) -> None:
+        """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped."""
+        if self.db is None:
+            return
+        db = self.db
+        try:
+            db.execute("BEGIN")
+            db.execute("DELETE FROM sources")
+            db.executemany("INSERT INTO sources VALUES (?, ?, ?)", [(p, s, h) for p, (s, h) in sources.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
+                [(k, pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL), html) for k, (a, html) in new_articles.items()],
+            )
+            stale = [k for (k,) in db.execute("SELECT key FROM articles") if k not in live_keys]
+            db.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in stale])
+            db.execute("DELETE FROM pages")
+            db.executemany("INSERT INTO pages VALUES (?, ?)", pages.items())
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("settings", self.settings), ("build_key", build_key)]
+            )
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                db.execute("ROLLBACK")
+            self._reset()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

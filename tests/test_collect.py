@@ -1,0 +1,170 @@
+"""Publishing, order, taxonomies, archives and related coverage (site_gen.collect)."""
+
+import random
+
+from site_gen.collect import RELATED_COUNT, collect_site
+from tests.conftest import NOW, make_article
+
+
+def titles(site, indexes=None):
+    chosen = site.articles if indexes is None else [site.articles[i] for i in indexes]
+    return [a.title for a in chosen]
+
+
+def test_drafts_and_scheduled_are_held_back_with_counts():
+    articles = [
+        make_article("Published", "2025-07-20"),
+        make_article("Draft one", "2025-07-19", draft=True),
+        make_article("Draft two", "2025-07-18", draft=True),
+        make_article("Tomorrow", "2025-08-02"),
+        make_article("Later today", "2025-08-01T12:00:01+05:00"),
+        make_article("Exactly now", "2025-08-01T07:00:00Z"),  # = NOW: published
+    ]
+    site = collect_site(articles, [], NOW)
+    assert titles(site) == ["Exactly now", "Published"]
+    assert site.held_back == {"drafts": 2, "scheduled": 2}
+
+    with_drafts = collect_site(articles, [], NOW, drafts=True)
+    assert titles(with_drafts) == ["Exactly now", "Published", "Draft one", "Draft two"]
+    assert with_drafts.held_back == {"drafts": 0, "scheduled": 2}
+
+    everything = collect_site(articles, [], NOW, drafts=True, future=True)
+    assert len(everything.articles) == 6
+    assert everything.held_back == {"drafts": 0, "scheduled": 0}
+
+
+def test_a_scheduled_draft_counts_once_as_draft():
+    site = collect_site([make_article("Both", "2030-01-01", draft=True)], [], NOW)
+    assert site.held_back == {"drafts": 1, "scheduled": 0}
+
+
+def test_draft_pages_are_held_back_and_pages_sorted_by_slug():
+    pages = [
+        make_article("Contact", None, kind="page", where="content/pages/contact.md"),
+        make_article("About", None, kind="page", where="content/pages/about.md"),
+        make_article("Jobs", None, kind="page", draft=True, where="content/pages/jobs.md"),
+    ]
+    site = collect_site([], pages, NOW)
+    assert [p.slug for p in site.pages] == ["about", "contact"]
+    assert site.held_back["drafts"] == 1
+    assert [p.slug for p in collect_site([], pages, NOW, drafts=True).pages] == ["about", "contact", "jobs"]
+
+
+def test_order_is_newest_first_then_slug_whatever_the_input_order():
+    articles = [
+        make_article("Bravo", "2025-07-20 10:00"),
+        make_article("Alpha", "2025-07-20 10:00"),
+        make_article("Charlie", "2025-07-20T05:00:00Z"),  # 10:00 in Karachi too
+        make_article("Older", "2025-07-19 23:59"),
+        make_article("Newest", "2025-07-21"),
+        make_article("Bare date", "2025-07-20"),  # midnight: before the 10:00 stories
+    ]
+    expected = ["Newest", "Alpha", "Bravo", "Charlie", "Bare date", "Older"]
+    for seed in range(5):
+        shuffled = articles[:]
+        random.Random(seed).shuffle(shuffled)
+        assert titles(collect_site(shuffled, [], NOW)) == expected
+
+
+def test_terms_merge_by_slug_under_the_most_used_spelling():
+    articles = [
+        make_article("A", "2025-07-01", tags=["CPEC", "Trade"]),
+        make_article("B", "2025-07-02", tags="cpec, trade"),
+        make_article("C", "2025-07-03", tags=["CPEC"]),
+        make_article("D", "2025-07-04", tags=["Gwadar Port"]),
+        make_article("E", "2025-07-05", tags=["gwadar-port"]),
+    ]
+    site = collect_site(articles, [], NOW)
+    by_slug = {t.slug: t for t in site.tags}
+    assert sorted(by_slug) == ["cpec", "gwadar-port", "trade"]
+    assert by_slug["cpec"].name == "CPEC"  # 2 × "CPEC", 1 × "cpec"
+    assert titles(site, by_slug["cpec"].articles) == ["C", "B", "A"]  # newest first
+    assert by_slug["trade"].name == "Trade"  # a tie: the first in code-point order ("T" < "t")
+    assert by_slug["gwadar-port"].name == "Gwadar Port"
+    assert by_slug["cpec"].path == "tags/cpec/"
+    # Each article links to the merged terms, in the order it lists its tags.
+    b = titles(site).index("B")
+    assert [t.name for t in site.article_terms[b]["tag"]] == ["CPEC", "Trade"]
+
+
+def test_terms_are_sorted_by_name():
+    articles = [make_article("A", "2025-07-01", tags=["beta", "Alpha", "پاکستان", "Gamma"])]
+    assert [t.name for t in collect_site(articles, [], NOW).tags] == ["Alpha", "beta", "Gamma", "پاکستان"]
+
+
+def test_sections_and_authors():
+    articles = [
+        make_article("A", "2025-07-01", section="Business", authors=["Sana Mir", "Ali Khan"]),
+        make_article("B", "2025-07-02", category="business", author="Ali Khan"),
+        make_article("C", "2025-07-03"),
+    ]
+    site = collect_site(articles, [], NOW)
+    assert [(t.kind, t.name, t.path, titles(site, t.articles)) for t in site.sections] == [
+        ("section", "Business", "sections/business/", ["B", "A"])
+    ]
+    assert [(t.name, titles(site, t.articles)) for t in site.authors] == [("Ali Khan", ["B", "A"]), ("Sana Mir", ["A"])]
+    a = titles(site).index("A")
+    assert [t.name for t in site.article_terms[a]["author"]] == ["Sana Mir", "Ali Khan"]  # byline order
+    assert site.article_terms[titles(site).index("C")] == {"tag": (), "section": (), "author": ()}
+
+
+def test_archives_in_the_site_time_zone():
+    articles = [
+        make_article("Late UTC", "2024-12-31T20:00:00Z"),  # 1 January 2025, 01:00 in Karachi
+        make_article("New year", "2025-01-01 09:00"),
+        make_article("July", "2025-07-20"),
+        make_article("Old", "2024-11-05"),
+    ]
+    site = collect_site(articles, [], NOW)
+    assert [(p.year, p.path, titles(site, p.articles)) for p in site.years] == [
+        (2025, "2025/", ["July", "New year", "Late UTC"]),
+        (2024, "2024/", ["Old"]),
+    ]
+    assert [p.path for p in site.months] == ["2025/07/", "2025/01/", "2024/11/"]
+    assert [(p.path, len(p.articles)) for p in site.days] == [
+        ("2025/07/20/", 1),
+        ("2025/01/01/", 2),
+        ("2024/11/05/", 1),
+    ]
+    assert site.articles[titles(site).index("Late UTC")].path == "2025/01/01/late-utc/"
+
+
+def test_related_are_only_earlier_articles_most_shared_tags_then_most_recent():
+    articles = [
+        make_article("Oldest two shared", "2025-07-01", tags=["A", "B"]),
+        make_article("One shared", "2025-07-02", tags=["A"]),
+        make_article("Other tag", "2025-07-03", tags=["C"]),
+        make_article("Two shared", "2025-07-04", tags=["A", "B", "C"]),
+        make_article("Subject", "2025-07-05", tags=["A", "B"]),
+        make_article("Newer shared", "2025-07-06", tags=["A", "B"]),
+    ]
+    site = collect_site(articles, [], NOW)
+    subject = titles(site).index("Subject")
+    assert titles(site, site.related[subject]) == ["Two shared", "Oldest two shared", "One shared"]
+    assert titles(site, site.related[titles(site).index("Oldest two shared")]) == []
+    assert titles(site, site.related[titles(site).index("Other tag")]) == []
+    newest = titles(site).index("Newer shared")
+    assert titles(site, site.related[newest])[:2] == ["Subject", "Two shared"]
+
+
+def test_related_is_capped_and_unchanged_by_newer_articles():
+    older = [make_article(f"Story {n}", f"2025-07-{n:02d}", tags=["Floods"]) for n in range(1, 10)]
+    site = collect_site(older, [], NOW)
+    first = {a.title: titles(site, site.related[i]) for i, a in enumerate(site.articles)}
+    assert first["Story 9"] == ["Story 8", "Story 7", "Story 6", "Story 5"]
+    assert all(len(r) <= RELATED_COUNT for r in first.values())
+
+    grown = collect_site([*older, make_article("Story 10", "2025-07-10", tags=["Floods"])], [], NOW)
+    again = {a.title: titles(grown, grown.related[i]) for i, a in enumerate(grown.articles)}
+    assert {k: v for k, v in again.items() if k != "Story 10"} == first
+
+
+def test_two_spellings_of_one_tag_count_once_for_related():
+    articles = [
+        make_article("Only foo", "2025-07-01", tags=["Foo Bar"]),
+        make_article("Only baz", "2025-07-02", tags=["Baz"]),
+        make_article("Subject", "2025-07-03", tags=["Foo Bar", "foo-bar", "Baz"]),
+    ]
+    site = collect_site(articles, [], NOW)
+    # One shared tag each: the more recent comes first.
+    assert titles(site, site.related[0]) == ["Only baz", "Only foo"]

@@ -1,0 +1,33 @@
+"""Reading the content folder (site_gen.load): which files are content, and problems with files."""
+
+from site_gen.load import find_sources, load_content
+from tests.conftest import make_config, make_site
+
+
+def test_hidden_files_and_folders_ending_in_md_are_not_content(site_dir):
+    make_site(
+        site_dir,
+        articles={"2025/a.md": {"title": "A"}, ".#a.md": "lock", "2025/.a.md.swp.md": "swap", ".drafts/b.md": "x"},
+        pages={"about.md": {"title": "About", "date": None}, ".about.md": "x"},
+    )
+    (site_dir / "content" / "articles" / "folder.md").mkdir()
+    articles, pages = find_sources(site_dir / "content")
+    root = site_dir / "content"
+    assert [p.relative_to(root).as_posix() for p in articles] == ["articles/2025/a.md"]
+    assert [p.relative_to(root).as_posix() for p in pages] == ["pages/about.md"]
+
+
+def test_an_unreadable_file_is_an_error_not_a_crash(site_dir):
+    make_site(site_dir, articles={"a.md": {"title": "A"}})
+    (site_dir / "content" / "articles" / "gone.md").symlink_to(site_dir / "nowhere.md")
+    loaded = load_content(site_dir / "content", make_config(), site_dir)
+    assert [a.title for a in loaded.articles] == ["A"]
+    assert [(e.line, e.message, e.hint) for e in loaded.errors] == [
+        (0, "cannot read the file: No such file or directory", "check that it exists")
+    ]
+
+
+def test_missing_content_folder(site_dir):
+    site_dir.mkdir()
+    loaded = load_content(site_dir / "content", make_config(), site_dir)
+    assert [str(e) for e in loaded.errors] == ["content: content folder not found — pass --content DIR"]

@@ -1,0 +1,299 @@
+"""Pages, stable pagination, period navigation and collisions (site_gen.plan)."""
+
+import functools
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from site_gen.collect import collect_site
+from site_gen.plan import plan_pages
+from tests.conftest import NOW, make_article, make_config
+
+_LIST = re.compile(r"^(?P<first>.*?)(?:page/(?P<number>\d+)/)?$")
+
+
+def stories(count, **fields):
+    """``count`` articles, one a day from 1 June 2025 (``S000`` the oldest)."""
+    if fields:
+        return [_story(n, **fields) for n in range(count)]
+    return list(_plain_stories(count))
+
+
+def _story(n, **fields):
+    return make_article(f"S{n:03d}", (date(2025, 6, 1) + timedelta(days=n)).isoformat(), **fields)
+
+
+@functools.cache
+def _plain_stories(count):
+    return tuple(_plain_stories(count - 1) + (_story(count - 1),)) if count else ()
+
+
+def plan(articles, pages=(), **config):
+    config.setdefault("per_page", 3)
+    result, errors = plan_pages(collect_site(list(articles), list(pages), NOW), make_config(**config))
+    assert errors == []
+    return {page.path: page for page in result}
+
+
+def list_pages(pages, first, template):
+    """{number or None: card titles} of one list."""
+    found = {}
+    for path, page in pages.items():
+        match = _LIST.match(path)
+        if page.template == template and match["first"] == first:
+            number = int(match["number"]) if match["number"] else None
+            found[number] = [card["title"] for card in page.context["cards"]]
+    return found
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 10])
+def test_stable_pagination_shape(per_page):
+    for count in range(0, 4 * per_page + 3):
+        pages = plan(stories(count), per_page=per_page)
+        lists = list_pages(pages, "", "home.html")
+        newest_first = [f"S{n:03d}" for n in reversed(range(count))]
+        first = lists.pop(None)
+        # The first page holds between per_page and 2 × per_page − 1 stories (all of them when fewer).
+        assert len(first) == count if count < per_page else per_page <= len(first) <= 2 * per_page - 1
+        # Older pages are numbered from the oldest: page 1 holds the very first stories; each is full.
+        assert sorted(lists) == list(range(1, len(lists) + 1))
+        oldest_first = newest_first[::-1]
+        for number, titles in lists.items():
+            assert titles == oldest_first[(number - 1) * per_page : number * per_page][::-1]
+        # Every story is on exactly one page, newest first.
+        assert first + [t for n in sorted(lists, reverse=True) for t in lists[n]] == newest_first
+
+
+def test_pagination_links():
+    pages = plan(stories(10), per_page=3)  # first page 4 stories, then pages 2 and 1
+    nav = {path: page.context["pagination"] for path, page in pages.items() if page.template == "home.html"}
+    assert nav[""] == {"number": None, "newer": None, "older": "/page/2/"}
+    assert nav["page/2/"] == {"number": 2, "newer": "/", "older": "/page/1/"}
+    assert nav["page/1/"] == {"number": 1, "newer": "/page/2/", "older": None}
+    assert pages["page/1/"].context["page"]["title"] == "Test Bulletin — older stories, page 1"
+
+
+def changed_paths(before, after):
+    changed = {p for p in before.keys() & after.keys() if before[p].context != after[p].context}
+    return changed, set(after) - set(before), set(before) - set(after)
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 5])
+def test_adding_a_story_changes_only_the_first_page_and_at_most_one_older_page(per_page):
+    for count in range(0, 4 * per_page + 2):
+        before = plan(stories(count), per_page=per_page)
+        after = plan(stories(count + 1), per_page=per_page)
+        lists_before = {p: v for p, v in before.items() if v.template == "home.html"}
+        lists_after = {p: v for p, v in after.items() if v.template == "home.html"}
+        changed, added, removed = changed_paths(lists_before, lists_after)
+        assert removed == set()
+        assert "" in changed
+        assert len(changed - {""}) <= 1, (count, changed)
+        assert len(added) <= 1
+
+
+def test_publishing_a_story_leaves_unrelated_and_older_pages_unchanged():
+    """Only the pages that show the new story (or link to it as a neighbour) change."""
+    tags = ["Floods", "Trade", "Energy", "Border"]
+    old = [
+        make_article(
+            f"S{n:03d}",
+            f"2025-{6 + n // 20:02d}-{1 + n % 20:02d}",
+            tags=[tags[n % 4], tags[(n + 1) % 4]],
+            section=["Pakistan", "Business"][n % 2],
+            author=["Sana Mir", "Ali Khan", "Staff"][n % 3],
+        )
+        for n in range(40)
+    ]
+    new = make_article("Fresh", "2025-07-25", tags=["Floods", "Trade"], section="Business", author="Staff")
+    before = plan(old, per_page=3)
+    after = plan([*old, new], per_page=3)
+    changed, added, removed = changed_paths(before, after)
+    assert removed == set()
+    assert added <= {"2025/07/25/fresh/", "2025/07/25/"} | {p for p in after if "/page/" in p or p.startswith("page/")}
+    previous_newest = "2025/07/20/s039/"
+    allowed_lists = ["", "tags/floods/", "tags/trade/", "sections/business/", "authors/staff/"]
+    for path in changed | added:
+        if path in (previous_newest, "2025/", "2025/07/", "2025/07/20/", "tags/", "sections/", "authors/"):
+            continue  # the neighbour's "newer" link; the story's year and month; the neighbouring day; counts
+        if path in ("2025/07/25/fresh/", "2025/07/25/"):
+            continue
+        first = _LIST.match(path)["first"]
+        assert first in allowed_lists, path
+    for first in allowed_lists:
+        in_list = {p for p in changed | added if _LIST.match(p)["first"] == first and p != first}
+        assert len(in_list - added) <= 1 and len(added & in_list) <= 1, (first, in_list)
+    # Pages of the other tags and sections, and older article pages, are untouched.
+    assert not {p for p in changed if p.startswith(("tags/energy/", "tags/border/", "sections/pakistan/"))}
+    assert [p for p in changed if pages_template(after, p) == "article.html"] == [previous_newest]
+
+
+def pages_template(pages, path):
+    return pages[path].template
+
+
+def test_term_pages_show_the_count_on_the_first_page_only():
+    pages = plan(stories(8, tags=["Floods"]), per_page=3)
+    assert pages["tags/floods/"].context["term"] == {
+        "name": "Floods",
+        "url": "/tags/floods/",
+        "count": 8,
+        "kind": "tag",
+    }
+    assert pages["tags/floods/page/1/"].context["term"]["count"] is None
+    assert pages["tags/"].context["terms"] == [{"name": "Floods", "url": "/tags/floods/", "count": 8}]
+
+
+def test_period_navigation_skips_empty_periods():
+    articles = [
+        make_article("Nov", "2024-11-05"),
+        make_article("Dec", "2024-12-20"),
+        make_article("Feb", "2025-02-01"),
+        make_article("Feb 2", "2025-02-01 10:00"),
+        make_article("Jul", "2025-07-20"),
+    ]
+    pages = plan(articles)
+
+    def nav(path):
+        context = pages[path].context
+        return (
+            context["older"] and context["older"]["url"],
+            context["newer"] and context["newer"]["url"],
+            context["period"]["label"],
+        )
+
+    assert nav("2025/") == ("/2024/", None, "2025")
+    assert nav("2024/") == (None, "/2025/", "2024")
+    assert nav("2025/02/") == ("/2024/12/", "/2025/07/", "February 2025")
+    assert nav("2024/12/") == ("/2024/11/", "/2025/02/", "December 2024")
+    assert nav("2025/02/01/") == ("/2024/12/20/", "/2025/07/20/", "1 February 2025")
+    assert nav("2024/11/05/") == (None, "/2024/12/20/", "5 November 2024")
+    assert pages["2025/"].context["children"] == [
+        {"label": "February 2025", "url": "/2025/02/", "count": 2},
+        {"label": "July 2025", "url": "/2025/07/", "count": 1},
+    ]
+    assert pages["2025/"].context["cards"] == []
+    assert [c["title"] for c in pages["2025/02/"].context["cards"]] == ["Feb 2", "Feb"]
+    assert [c["label"] for c in pages["2025/02/"].context["children"]] == ["1 February 2025"]
+    assert [c["title"] for c in pages["2025/02/01/"].context["cards"]] == ["Feb 2", "Feb"]
+
+
+def test_article_page_context():
+    articles = [
+        make_article("Old", "2025-07-01", tags=["Floods"]),
+        make_article(
+            "Main",
+            "2025-07-02 09:00",
+            updated="2025-07-03 10:00",
+            tags=["Floods", "Sindh"],
+            section="Pakistan",
+            authors=["Sana Mir", "Ali Khan"],
+            dateline="KARACHI",
+            image={"src": "/images/flood.jpg", "alt": "Water", "caption": "Sukkur", "credit": "AFP"},
+            corrections=[{"date": "2025-07-03", "text": "Fixed a name."}],
+            lang="ur",
+        ),
+        make_article("New", "2025-07-04"),
+    ]
+    context = plan(articles, base_url="https://example.org/news/")["2025/07/02/main/"].context
+    article = context["article"]
+    assert article["date"] == {"human": "2 July 2025, 09:00 PKT", "iso": "2025-07-02T09:00:00+05:00"}
+    assert article["updated"] == {"human": "3 July 2025, 10:00 PKT", "iso": "2025-07-03T10:00:00+05:00"}
+    assert article["authors"] == [
+        {"name": "Sana Mir", "url": "/news/authors/sana-mir/"},
+        {"name": "Ali Khan", "url": "/news/authors/ali-khan/"},
+    ]
+    assert article["section"] == {"name": "Pakistan", "url": "/news/sections/pakistan/"}
+    assert [t["url"] for t in article["tags"]] == ["/news/tags/floods/", "/news/tags/sindh/"]
+    assert article["image"] == {"src": "/news/images/flood.jpg", "alt": "Water", "caption": "Sukkur", "credit": "AFP"}
+    assert article["corrections"] == [{"date": {"human": "3 July 2025", "iso": "2025-07-03"}, "text": "Fixed a name."}]
+    assert (article["lang"], article["dir"], context["page"]["dir"]) == ("ur", "rtl", "rtl")
+    assert context["page"]["canonical"] == "https://example.org/news/2025/07/02/main/"
+    assert [c["title"] for c in context["related"]] == ["Old"]
+    assert context["newer"]["title"] == "New"
+    assert context["older"]["title"] == "Old"
+
+
+def test_updated_not_after_date_is_not_shown():
+    context = plan([make_article("A", "2025-07-02 09:00", updated="2025-07-02 09:00")])["2025/07/02/a/"].context
+    assert context["article"]["updated"] is None
+
+
+def test_absolute_image_src_is_kept():
+    article = make_article("A", "2025-07-02", image="https://cdn.example.net/x.jpg")
+    context = plan([article], base_url="https://example.org/news/")["2025/07/02/a/"].context
+    assert context["article"]["image"]["src"] == "https://cdn.example.net/x.jpg"
+
+
+def test_every_context_is_plain_data():
+    articles = [
+        *stories(7, tags=["A", "پاکستان"], section="S", author="X"),
+        make_article("R", "2025-07-30", aliases=["/old/"]),
+    ]
+    pages = [make_article("About", None, kind="page", where="content/pages/about.md")]
+
+    def plain(value):
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (str, int, bool)
+
+    planned = plan(articles, pages)
+    for path, page in planned.items():
+        assert plain(page.context), path
+        json.dumps(page.context)
+    kinds = {p.template for p in planned.values()}
+    assert kinds == {
+        "article.html",
+        "page.html",
+        "home.html",
+        "terms.html",
+        "term.html",
+        "year.html",
+        "month.html",
+        "day.html",
+        "404.html",
+        "redirect.html",
+    }
+    assert planned["old/"].context == {"target": "https://example.org/2025/07/30/r/", "title": "R"}
+    assert planned["about/"].template == "page.html"
+    assert "tags/پاکستان/" in planned
+
+
+def collisions(articles, pages=()):
+    _pages, errors = plan_pages(collect_site(list(articles), list(pages), NOW), make_config())
+    return [str(e) for e in errors]
+
+
+def test_two_articles_on_one_url():
+    first = make_article("Same", "2025-07-20", where="content/articles/a.md")
+    second = make_article("Same", "2025-07-20 18:00", where="content/articles/b.md")
+    with_slug = make_article("Other", "2025-07-20", slug="same", where="content/articles/c.md")
+    assert collisions([first, second, with_slug]) == [
+        # b.md is the newest, so it comes first; the others are reported on their own file.
+        "content/articles/a.md:2: this article is on the same URL as content/articles/b.md: /2025/07/20/same/"
+        " — give one of them a different `slug:`",
+        "content/articles/c.md:4: this article is on the same URL as content/articles/b.md: /2025/07/20/same/"
+        " — give one of them a different `slug:`",
+    ]
+
+
+def test_alias_on_an_existing_url():
+    target = make_article("Target", "2025-07-20", where="content/articles/a.md")
+    mover = make_article("Mover", "2025-07-21", aliases=["/2025/07/20/target/"], where="content/articles/b.md")
+    assert collisions([target, mover]) == [
+        "content/articles/b.md:4: an alias is on the same URL as content/articles/a.md: /2025/07/20/target/"
+        " — remove or change the alias"
+    ]
+
+
+def test_static_page_on_a_url_of_the_site():
+    article = make_article("Story", "2025-07-20")
+    page = make_article("Year", None, kind="page", where="content/pages/2025.md")
+    assert collisions([article], [page]) == [
+        "content/pages/2025.md:2: this page is on the same URL as the site's own page (year.html): /2025/"
+        " — choose another `slug:`"
+    ]

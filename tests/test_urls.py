@@ -1,0 +1,164 @@
+"""URL, slug and output-path rules (site_gen.urls)."""
+
+import pytest
+
+from site_gen import urls
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Pakistan’s Budget: 5% More", "pakistans-budget-5-more"),
+        ("Pakistan's budget", "pakistans-budget"),
+        ("Don’t Panic", "dont-panic"),
+        ("  Spaces   around  ", "spaces-around"),
+        ("Budget 2025-26 raises spending", "budget-2025-26-raises-spending"),
+        ("Ürümqi café reopens", "urumqi-cafe-reopens"),
+        ("Herat -- Kabul — Kandahar", "herat-kabul-kandahar"),
+        ("UPPER case", "upper-case"),
+        ("!!!", ""),
+        ("پاکستان اور افغانستان", ""),
+        ("CPEC: نیا منصوبہ", "cpec"),
+    ],
+)
+def test_slugify(title, slug):
+    assert urls.slugify(title) == slug
+
+
+def test_slugify_long_title_cuts_at_a_word_boundary_within_80_characters():
+    title = " ".join(["reconstruction"] * 12)  # 12 × 14 letters + hyphens = 179 characters
+    slug = urls.slugify(title)
+    assert len(slug) <= urls.MAX_SLUG_LENGTH
+    assert slug == "-".join(["reconstruction"] * 5)  # 74 characters; a sixth word would pass 80
+    assert urls.is_valid_slug(slug)
+
+
+def test_slugify_keeps_the_last_word_when_the_cut_falls_on_a_boundary():
+    words = ["abcd"] * 15 + ["abcde", "xyz"]  # the first 16 words are exactly 80 characters
+    assert urls.slugify(" ".join(words)) == "-".join(words[:-1])
+    assert len(urls.slugify(" ".join(words))) == 80
+
+
+def test_slugify_one_very_long_word_is_cut_at_80():
+    assert urls.slugify("a" * 100) == "a" * 80
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Pakistan", "pakistan"),
+        ("Central Asia", "central-asia"),
+        ("Imran Khan’s PTI", "imran-khans-pti"),
+        ("پاکستان", "پاکستان"),
+        ("خیبر پختونخوا", "خیبر-پختونخوا"),
+        ("پاکِستان", "پاکِستان"),  # a combining mark (zer) does not split the word
+        ("CPEC منصوبہ", "cpec-منصوبہ"),  # mixed script: the Urdu word is not dropped
+        ("हिंदी समाचार", "हिंदी-समाचार"),
+        ("!!!", ""),
+    ],
+)
+def test_term_slug(name, slug):
+    assert urls.term_slug(name) == slug
+
+
+def test_term_slug_mixed_script_does_not_share_the_url_of_its_latin_part():
+    assert urls.term_slug("CPEC منصوبہ") != urls.term_slug("CPEC")
+
+
+def test_term_slug_of_long_urdu_name_is_at_most_80_characters():
+    slug = urls.term_slug("پاکستان " * 30)
+    assert len(slug) <= 80
+    assert not slug.endswith("-")
+
+
+@pytest.mark.parametrize(
+    ("slug", "valid"),
+    [
+        ("budget-2025-26", True),
+        ("a", True),
+        ("Budget", False),
+        ("two--hyphens", False),
+        ("-leading", False),
+        ("trailing-", False),
+        ("under_score", False),
+        ("پاکستان", False),
+        ("a" * 80, True),
+        ("a" * 81, False),
+        ("../etc", False),
+    ],
+)
+def test_is_valid_slug(slug, valid):
+    assert urls.is_valid_slug(slug) is valid
+
+
+@pytest.mark.parametrize(
+    ("path", "safe"),
+    [
+        ("", True),
+        ("2025/07/20/slug/", True),
+        ("tags/پاکستان/", True),
+        ("404.html", True),
+        ("css/site.css", True),
+        ("../outside", False),
+        ("a/../../b", False),
+        ("a/./b", False),
+        ("..", False),
+        ("/etc/passwd", False),
+        ("\\windows", False),
+        ("a\\b", False),
+        ("C:/x", False),
+        ("a\x00b", False),
+        ("a\nb", False),
+        ("a\x7fb", False),
+    ],
+)
+def test_is_safe_path(path, safe):
+    assert urls.is_safe_path(path) is safe
+
+
+def test_paths_of_every_page_kind():
+    from datetime import datetime
+
+    assert urls.article_path(datetime(2025, 7, 5, 23, 30), "x") == "2025/07/05/x/"
+    assert urls.page_path("about") == "about/"
+    assert urls.term_path("tag", "cpec") == "tags/cpec/"
+    assert urls.term_path("section", "business") == "sections/business/"
+    assert urls.term_path("author", "staff") == "authors/staff/"
+    assert urls.taxonomy_index_path("tag") == "tags/"
+    assert urls.archive_path(2025) == "2025/"
+    assert urls.archive_path(2025, 7) == "2025/07/"
+    assert urls.archive_path(2025, 7, 5) == "2025/07/05/"
+    assert urls.paged_path("", None) == ""
+    assert urls.paged_path("", 2) == "page/2/"
+    assert urls.paged_path("tags/x/", 3) == "tags/x/page/3/"
+
+
+@pytest.mark.parametrize(
+    ("path", "file"),
+    [("", "index.html"), ("about/", "about/index.html"), ("404.html", "404.html"), ("feed.xml", "feed.xml")],
+)
+def test_output_file(path, file):
+    assert urls.output_file(path) == file
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "link"),
+    [
+        ("/", "", "/"),
+        ("/", "2025/07/20/slug/", "/2025/07/20/slug/"),
+        ("/news/", "", "/news/"),
+        ("/news/", "tags/cpec/", "/news/tags/cpec/"),
+        ("/", "tags/پاکستان/", "/tags/%D9%BE%D8%A7%DA%A9%D8%B3%D8%AA%D8%A7%D9%86/"),
+        ("/news/", "tags/a b/", "/news/tags/a%20b/"),
+        ("/", "tags/a?b#c/", "/tags/a%3Fb%23c/"),
+        ("/", "css/site.css", "/css/site.css"),
+    ],
+)
+def test_href(base, path, link):
+    assert urls.href(base, path) == link
+
+
+def test_absolute():
+    assert urls.absolute("https://example.org/news/", "tags/x/") == "https://example.org/news/tags/x/"
+    assert urls.absolute("https://example.org/", "") == "https://example.org/"
+    assert urls.absolute("https://example.org/", "tags/ü/") == "https://example.org/tags/%C3%BC/"
