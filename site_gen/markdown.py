@@ -34,6 +34,7 @@ from urllib.parse import unquote
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify as heading_slug
 from mdit_py_plugins.anchors.index import unique_slug
@@ -202,3 +203,16 @@ def _heading_with_id():
         return f'<h{level} id="{escapeHtml(slug)}">{inner}</h{level}>'
 
     return substitute
+
+
+def with_dateline(html: str, dateline: str = "") -> str:
+    """A rendered body with the dateline (escaped) opening its first paragraph.
+
+    Used by article pages (through :func:`site_gen.render.body_html`) and by feeds.
+    """
+    if not dateline:
+        return html
+    opening = f'<span class="dateline">{escape(dateline)}:</span> '
+    if html.startswith("<p>"):
+        return "<p>" + opening + html[3:]
+    return "<p>" + opening + "</p>\n" + html

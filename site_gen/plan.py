@@ -15,11 +15,12 @@ one more page, instead of shifting every page of the archive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from . import urls
+from . import feeds, metadata, sitemaps, urls
 from .config import Config
-from .dates import MONTHS
+from .dates import MONTHS, Moment
 from .errors import ContentError
 from .model import Article, Period, Site, Term
 
@@ -104,17 +105,46 @@ class Planner:
             "draft": a.draft,
         }
 
-    def meta(self, title: str, path: str, description: str = "", lang: str = "") -> dict:
+    def meta(
+        self,
+        title: str,
+        path: str,
+        description: str = "",
+        lang: str = "",
+        *,
+        modified: Moment | None = None,
+        feeds: list[dict] | None = None,
+        image: dict | None = None,
+        og_article: dict | None = None,
+        jsonld: list[dict] | None = None,
+        robots: str = "",
+    ) -> dict:
+        """The ``page`` view: what ``base.html`` and ``partials/meta.html`` show in ``<head>``.
+
+        ``modified`` is the page's ``lastmod`` in the sitemap; ``feeds`` are
+        its own feeds besides the site's (a section's or tag's Atom feed).
+        """
         lang = lang or self.config.language
+        canonical = urls.absolute(self.config.base_url, path)
+        description = description or self.config.description
         return {
             "title": title,
             "path": path,
             "url": self.link(path),
-            "canonical": urls.absolute(self.config.base_url, path),
-            "description": description or self.config.description,
+            "canonical": canonical,
+            "description": description,
             "lang": lang,
             "dir": self.direction(lang),
+            "modified": modified.isoformat() if modified else None,
+            "feeds": feeds or [],
+            "social": metadata.social(self.config, title, canonical, description, image, og_article),
+            "jsonld": jsonld or [],
+            "robots": robots,
         }
+
+    def crumbs(self, *trail: tuple[str, str]) -> dict:
+        """``BreadcrumbList`` from the home page through ``(name, path)`` pairs."""
+        return metadata.breadcrumbs(self.config, [(self.config.title, ""), *trail])
 
     # -- pages -------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -124,37 +154,71 @@ class Planner:
             Page(
                 p.path,
                 "page.html",
-                {"page": self.meta(p.title, p.path, p.summary, p.lang), "article": self.article_view(p, None)},
+                {
+                    "page": self.meta(
+                        p.title,
+                        p.path,
+                        p.summary,
+                        p.lang,
+                        modified=p.updated or (p.date if "date" in p.lines else None),
+                        image=metadata.image_of(p, self.config),
+                        jsonld=[self.crumbs((p.title, p.path))],
+                    ),
+                    "article": self.article_view(p, None),
+                },
                 p.source,
             )
             for p in self.site.pages
         ]
-        pages += self.list_pages("", "home.html", self.config.title, range(len(self.site.articles)), {})
+        pages += self.list_pages(
+            "", "home.html", self.config.title, range(len(self.site.articles)), {}, jsonld=metadata.home(self.config)
+        )
         for kind, terms in (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors)):
             index_path = urls.taxonomy_index_path(kind)
             title = TAXONOMY_TITLES[kind]
+            everything = {i for t in terms for i in t.articles}
+            page = self.meta(
+                title,
+                index_path,
+                modified=metadata.newest_change(self.site.articles[i] for i in everything),
+                jsonld=[self.crumbs((title, index_path))],
+            )
             pages.append(
                 Page(
-                    index_path,
-                    "terms.html",
-                    {"page": self.meta(title, index_path), "kind": kind, "terms": [self.term_view(t) for t in terms]},
+                    index_path, "terms.html", {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]}
                 )
             )
             for term in terms:
                 extra = {"term": dict(self.term_view(term), kind=kind)}
                 # Older pages do not show the count, so a new story leaves them as they were.
                 older_extra = {"term": dict(extra["term"], count=None)}
-                pages += self.list_pages(term.path, "term.html", term.name, term.articles, extra, older_extra)
+                own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
+                crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
+                pages += self.list_pages(
+                    term.path, "term.html", term.name, term.articles, extra, older_extra, feeds=own_feeds, jsonld=crumbs
+                )
         pages += self.archive_pages()
-        pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html")}))
+        pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}))
         return pages
 
     def article_pages(self) -> list[Page]:
         articles = self.site.articles
         result = []
         for i, a in enumerate(articles):
+            terms = self.site.article_terms[i]
+            trail = [(terms["section"][0].name, terms["section"][0].path)] if terms["section"] else []
+            page = self.meta(
+                a.title,
+                a.path,
+                a.summary,
+                a.lang,
+                modified=metadata.modified(a),
+                image=metadata.image_of(a, self.config),
+                og_article=metadata.article_social(a, terms, self.config),
+                jsonld=[metadata.news_article(a, terms, self.config), self.crumbs(*trail, (a.title, a.path))],
+            )
             context = {
-                "page": self.meta(a.title, a.path, a.summary, a.lang),
+                "page": page,
                 "article": self.article_view(a, i),
                 "related": [self.card(j) for j in self.site.related[i]],
                 "newer": self.card(i - 1) if i > 0 else None,
@@ -164,12 +228,21 @@ class Planner:
         return result
 
     def list_pages(
-        self, first: str, template: str, title: str, indexes, extra: dict, older_extra: dict | None = None
+        self,
+        first: str,
+        template: str,
+        title: str,
+        indexes,
+        extra: dict,
+        older_extra: dict | None = None,
+        feeds: list[dict] | None = None,
+        jsonld: list[dict] | None = None,
     ) -> list[Page]:
         """Pages of one list with stable pagination (see the module docstring).
 
         ``extra`` is added to the context of the first page, ``older_extra``
-        (default: ``extra``) to that of the numbered older pages.
+        (default: ``extra``) to that of the numbered older pages. ``feeds`` are
+        linked from every page of the list, ``jsonld`` is on its first page.
         """
         items = list(indexes)
         per = self.config.per_page
@@ -194,12 +267,15 @@ class Planner:
         def page(number: int | None, chunk: list[int]) -> Page:
             path = urls.paged_path(first, number)
             label = title if number is None else f"{title} — older stories, page {number}"
-            context = dict(
-                extra if number is None or older_extra is None else older_extra,
-                page=self.meta(label, path),
-                cards=[self.card(i) for i in chunk],
-                pagination=nav(number),
+            page_meta = self.meta(
+                label,
+                path,
+                modified=metadata.newest_change(self.site.articles[i] for i in chunk),
+                feeds=feeds,
+                jsonld=jsonld if number is None else None,
             )
+            own = extra if number is None or older_extra is None else older_extra
+            context = dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=nav(number))
             return Page(path, template, context)
 
         pages.append(page(None, first_items))
@@ -218,8 +294,14 @@ class Planner:
             for i, period in enumerate(periods):
                 newer = periods[i - 1] if i > 0 else None
                 older = periods[i + 1] if i + 1 < len(periods) else None
+                page = self.meta(
+                    period_label(period),
+                    period.path,
+                    modified=metadata.newest_change(self.site.articles[j] for j in period.articles),
+                    jsonld=[self.crumbs(*self.period_trail(period))],
+                )
                 context = {
-                    "page": self.meta(period_label(period), period.path),
+                    "page": page,
                     "period": self.period_view(period),
                     "newer": self.period_link(newer) if newer else None,
                     "older": self.period_link(older) if older else None,
@@ -237,6 +319,15 @@ class Planner:
         if src.startswith("/") and not src.startswith("//"):
             src = self.link(src.lstrip("/"))
         return {"src": src, "alt": a.image.alt, "caption": a.image.caption, "credit": a.image.credit}
+
+    def period_trail(self, period: Period) -> list[tuple[str, str]]:
+        """``2025`` → ``July 2025`` → ``20 July 2025`` as breadcrumbs."""
+        levels = [(period.year, None, None)]
+        if period.month is not None:
+            levels.append((period.year, period.month, None))
+        if period.day is not None:
+            levels.append((period.year, period.month, period.day))
+        return [(period_label(Period(*k, "", ())), urls.archive_path(*k)) for k in levels]
 
     def period_view(self, period: Period) -> dict:
         return {"label": period_label(period), "url": self.link(period.path), "count": len(period.articles)}
@@ -269,11 +360,28 @@ def _moment_view(moment) -> dict:
     return {"human": moment.human(), "iso": moment.isoformat()}
 
 
-def plan_pages(site: Site, config: Config) -> tuple[list[Page], list[ContentError]]:
-    """Every page of the site, and the errors of pages that would collide."""
+def plan_pages(site: Site, config: Config, now: datetime | None = None) -> tuple[list[Page], list[ContentError]]:
+    """Every page of the site, and the errors of pages that would collide.
+
+    ``now`` is the build's clock, for the news sitemap's 48-hour window
+    (left empty without a clock).
+    """
     pages = Planner(site, config).pages()
     pages += alias_pages(site, config)
-    return pages, find_collisions(pages, site)
+    pages += [Page(*out) for out in feeds.feed_outputs(site, config)]
+    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]
+    pages += [Page(*sitemaps.news_output(site, config, now)), Page(*sitemaps.robots_output(config))]
+    return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
+
+
+def sitemap_entries(pages: list[Page]) -> list[tuple[str, str | None]]:
+    """``(path, lastmod)`` of every HTML page to index: not redirects, nor ``noindex`` pages (404)."""
+    entries = []
+    for page in pages:
+        view = page.context.get("page")
+        if isinstance(view, dict) and urls.output_file(page.path).endswith(".html") and not view.get("robots"):
+            entries.append((page.path, view.get("modified")))
+    return entries
 
 
 def alias_pages(site: Site, config: Config) -> list[Page]:
@@ -282,7 +390,13 @@ def alias_pages(site: Site, config: Config) -> list[Page]:
     for a in (*site.articles, *site.pages):
         target = urls.absolute(config.base_url, a.path)
         for alias in a.aliases:
-            pages.append(Page(alias, "redirect.html", {"target": target, "title": a.title}, a.source))
+            context = {
+                "target": target,
+                "title": a.title,
+                "lang": a.lang,
+                "dir": "rtl" if config.is_rtl(a.lang) else "ltr",
+            }
+            pages.append(Page(alias, "redirect.html", context, a.source))
     return pages
 
 
@@ -314,4 +428,31 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
         errors.append(
             ContentError(mine.source or "(site)", line, f"{what} is on the same URL as {clash}: /{page.path}", hint)
         )
+    return errors
+
+
+def find_file_folder_clashes(pages: list[Page], site: Site) -> list[ContentError]:
+    """A page written as a file where another needs a folder (alias ``/rss.xml`` vs the RSS feed)."""
+    files = {urls.output_file(p.path): p for p in pages}
+    sources = {a.source: a for a in (*site.articles, *site.pages)}
+    errors = []
+    for out, page in files.items():
+        parts = out.split("/")
+        for n in range(1, len(parts)):
+            other = files.get("/".join(parts[:n]))
+            if other is None:
+                continue
+            mine, theirs = (page, other) if page.source else (other, page)
+            article = sources.get(mine.source)
+            key = "aliases" if mine.template == "redirect.html" else "slug"
+            line = article.lines.get(key, 1) if article else 0
+            clash = theirs.source or "a page of the site"
+            errors.append(
+                ContentError(
+                    mine.source or "(site)",
+                    line,
+                    f"/{page.path} needs a folder where {clash} writes the file /{other.path}",
+                    "remove or change the alias" if key == "aliases" else "choose another `slug:`",
+                )
+            )
     return errors

@@ -6,6 +6,16 @@ in an article is shown as typed. The only unescaped value is an article's
 body HTML, produced by :mod:`site_gen.markdown`: templates insert it with the
 ``body_html`` filter (``{{ article | body_html }}``), which finds it by the
 article's key in the body store (see :func:`body_html`).
+
+The same autoescape serves the XML files (feeds, sitemaps): it writes ``&``,
+``<``, ``>``, ``"`` and ``'`` as ``&amp;``, ``&lt;``, ``&gt;``, ``&#34;`` and
+``&#39;``, which XML reads back as the same text; an Atom ``<content
+type="html">`` or RSS ``<content:encoded>`` therefore carries the body HTML as
+escaped text. JSON (``feed.json``) and JSON-LD in ``<script>`` blocks are
+written with ``|tojson``, which escapes ``<``, ``>``, ``&`` and ``'`` as
+``\u003c`` etc., so no ``</script>`` or ``<!--`` can appear inside a script
+block. ``robots.txt`` holds only percent-encoded URLs, so autoescape does not
+change it.
 """
 
 from __future__ import annotations
@@ -19,9 +29,10 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import urls
+from . import feeds, urls
 from .config import Config
 from .errors import ContentError, display_path
+from .markdown import with_dateline
 from .model import Site
 from .plan import Page
 
@@ -37,17 +48,15 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    # |tojson (JSON Feed, JSON-LD): keys sorted for stable output, non-ASCII kept as
+    # UTF-8; Jinja still writes <, >, & and ' as \u003c, \u003e, \u0026, \u0027.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
 
 def body_html(html: str, dateline: str = "") -> Markup:
-    """A body, trusted as HTML, with the dateline opening its first paragraph."""
-    if dateline:
-        opening = Markup('<span class="dateline">{}:</span> ').format(dateline)
-        if html.startswith("<p>"):
-            return Markup("<p>") + opening + Markup(html[3:])
-        return Markup("<p>") + opening + Markup("</p>\n") + Markup(html)
-    return Markup(html)
+    """An article body, trusted as HTML, with the dateline opening its first paragraph."""
+    return Markup(with_dateline(html, dateline))
 
 
 def site_view(site: Site, config: Config) -> dict[str, Any]:
@@ -72,6 +81,7 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         "publisher": {"name": config.publisher.name, "logo": config.publisher.logo},
         "menu": menu,
         "latest_year": link(site.years[0].path) if site.years else None,
+        "feeds": feeds.feed_links(config),
     }
 
 
@@ -124,10 +134,22 @@ class Renderer:
         self.env = make_environment(templates)
         self.env.globals["site"] = site_globals
         self.env.filters["body_html"] = self.body_html
+        self.env.filters["feed_body"] = self.feed_body
+        self.env.filters["with_bodies"] = self.with_bodies
 
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
         return body_html(self.bodies[article["body"]], article.get("dateline", ""))
+
+    def feed_body(self, ref: dict) -> str:
+        """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape."""
+        html = with_dateline(self.bodies[ref["body"]], ref["dateline"])
+        return feeds.absolute_links(html, ref["base"], ref["url"])
+
+    def with_bodies(self, doc: dict) -> dict:
+        """Filter: a JSON Feed document with its items' ``content_html`` filled in."""
+        items = [dict(item, content_html=self.feed_body(item["content_html"])) for item in doc["items"]]
+        return dict(doc, items=items)
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page; raise :class:`ContentError` naming the template line."""

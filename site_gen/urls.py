@@ -11,6 +11,11 @@ static page         ``slug/``
 tag/section/author  ``tags/slug/``, then ``tags/slug/page/N/``
 date indexes        ``YYYY/``, ``YYYY/MM/``, ``YYYY/MM/DD/``
 home                ``""``, then ``page/N/``
+site feeds          ``feed.xml`` (Atom), ``feed.json``, ``rss.xml``
+section/tag feed    ``sections/slug/feed.xml``, ``tags/slug/feed.xml``
+sitemaps            ``sitemap.xml`` (an index past the limit, with
+                    ``sitemap-1.xml``…), ``news-sitemap.xml``,
+                    ``robots.txt``
 ==================  ====================================
 """
 
@@ -19,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 MAX_SLUG_LENGTH = 80
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
@@ -27,7 +32,28 @@ _ASCII_RUN = re.compile(r"[^a-z0-9]+")
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: First-level folders that belong to the site's own pages, not to static slugs.
-RESERVED = frozenset({"tags", "sections", "authors", "page", "search", "feed.xml", "404.html"})
+RESERVED = frozenset(
+    {
+        "tags",
+        "sections",
+        "authors",
+        "page",
+        "search",
+        "feed.xml",
+        "feed.json",
+        "rss.xml",
+        "sitemap.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+        "404.html",
+    }
+)
+ATOM_FEED = "feed.xml"
+JSON_FEED = "feed.json"
+RSS_FEED = "rss.xml"
+SITEMAP = "sitemap.xml"
+NEWS_SITEMAP = "news-sitemap.xml"
+ROBOTS = "robots.txt"
 
 
 def slugify(text: str) -> str:
@@ -131,3 +157,39 @@ def href(base_path: str, path: str) -> str:
 def absolute(base_url: str, path: str) -> str:
     """Full URL of a site path, for feeds, sitemaps and canonical links."""
     return base_url + quote(path, safe="/-._~")
+
+
+def term_feed_path(kind: str, slug: str) -> str:
+    """Atom feed of a section or tag: ``tags/slug/feed.xml``."""
+    return term_path(kind, slug) + ATOM_FEED
+
+
+def sitemap_part_path(number: int) -> str:
+    """``sitemap-3.xml``: one part of a sitemap index, at the site root.
+
+    Parts stay next to the index, because a sitemap may list only URLs at or
+    below its own folder.
+    """
+    return f"sitemap-{number}.xml"
+
+
+def absolute_src(base_url: str, src: str) -> str:
+    """Full URL of an image or file given in front matter or ``site.yaml``.
+
+    ``https://…`` stays as it is, ``//host/x`` gets the site's scheme, and a
+    site path (``/images/x.jpg`` or ``images/x.jpg``) is taken from the site root.
+    """
+    if src.startswith(("http://", "https://")):
+        return src
+    if src.startswith("//"):
+        return urlsplit(base_url).scheme + ":" + src
+    return absolute(base_url, src.lstrip("/"))
+
+
+def tag_uri(base_url: str, day: str, specific: str) -> str:
+    """A ``tag:`` URI (RFC 4151): ``tag:news.example.org,2025-07-20:articles/2025/07/x``.
+
+    ``day`` is an ISO date, ``specific`` any text; it is percent-encoded.
+    """
+    host = (urlsplit(base_url).hostname or "localhost").lower()
+    return f"tag:{host},{day}:{quote(specific, safe='/-._~')}"

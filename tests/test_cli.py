@@ -128,7 +128,7 @@ def test_a_template_error_leaves_the_previous_build_untouched(good_site, tmp_pat
     before = snapshot(good_site / "build")
     templates = tmp_path / "templates"
     templates.mkdir()
-    for source in (REPO / "templates").rglob("*.html"):
+    for source in (p for p in (REPO / "templates").rglob("*") if p.is_file()):
         target = templates / source.relative_to(REPO / "templates")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.read_bytes())
