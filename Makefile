@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check new lint format golden clean java
+.PHONY: build serve test check new lint format golden clean java browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 build: $(STAMP)
-	$(PY) -m site_gen build
+	$(PY) -m site_gen build --search
 
 serve: $(STAMP)
 	$(PY) -m site_gen serve
@@ -35,7 +35,14 @@ new: $(STAMP)
 java:
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
 
-test: $(STAMP) java
+
+# The browser tests drive Debian's Chromium (never `playwright install`); Noto fonts draw Urdu and Pashto.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -q "Noto Nastaliq Urdu"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+test: $(STAMP) java browser
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -11,7 +11,8 @@ Modules, each importing only modules above it in this list:
 - ``model``       frozen dataclasses: Article, Term, Period, Site; no I/O
 - ``urls``        URL, slug and output-path rules
 - ``frontmatter`` split front matter from body
-- ``markdown``    the configured markdown-it-py renderer
+- ``markdown``    the configured Markdown renderer (markdown-it-py, or its Rust port)
+- ``images``      responsive images: resize with Pillow, cache by content hash
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
 - ``metadata``    OpenGraph, Twitter card and schema.org JSON-LD views of a page
@@ -19,9 +20,10 @@ Modules, each importing only modules above it in this list:
 - ``sitemaps``    sitemap (index past the limit), Google News sitemap, robots.txt
 - ``plan``        Site → Pages (path + template + plain context)
 - ``check``       editors' checks (links, tags, URLs, dates…): problems with a severity
-- ``render``      Jinja2 environment; the one place that knows about escaping
 - ``write``       safe, atomic, only-changed writes into the output folder
+- ``render``      Jinja2 environment; the one place that knows about escaping
 - ``build``       load → collect → plan → render → write
+- ``search``      index the built site with Pagefind (``build --search``)
 - ``new``         ``site-gen new``: a new article file
 - ``serve``       live-reload preview
 - ``cli``         argument parsing; the only place that prints or exits

@@ -29,6 +29,7 @@ from .collect import collect_site
 from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
+from .images import ProcessedImages, process_images
 from .load import Loaded, load_content
 from .markdown import engine_for
 from .parallel import default_jobs, worker_pool
@@ -67,6 +68,8 @@ class BuildOptions:
     """Ignore the cache and the previous output: parse, render and write everything."""
     jobs: int = 0
     """Worker processes; 0 means one per core."""
+    image_cache: Path = Path(".site-gen-cache/images")
+    """Resized images, by content hash (see :mod:`site_gen.images`)."""
 
     def path(self, name: str) -> Path:
         """One of the folders or files above, resolved against ``root``."""
@@ -122,8 +125,8 @@ def open_cache(options: BuildOptions, config: Config) -> Cache:
 def load_site(options: BuildOptions, cache: Cache | None = None, config: Config | None = None):
     """Read the configuration and content, check them, and plan every page.
 
-    Returns ``(config, site, pages, loaded)``; raises :class:`BuildFailed`
-    with every problem found.
+    Returns ``(config, site, pages, loaded, images)``; raises :class:`BuildFailed`
+    with every problem found. Images are resized (or taken from their cache) here.
     """
     config = config or read_config(options)
     loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
@@ -131,10 +134,19 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
         raise BuildFailed(loaded.errors)
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
-    pages, errors = plan_pages(site, config, now)
+    images = process_images(
+        (*site.articles, *site.pages),
+        options.path("static"),
+        options.path("image_cache"),
+        config.base_path,
+        options.root,
+    )
+    if images.errors:
+        raise BuildFailed(images.errors)
+    pages, errors = plan_pages(site, config, now, images.views)
     if errors:
         raise BuildFailed(errors)
-    return config, site, pages, loaded
+    return config, site, pages, loaded, images
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -331,7 +343,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     cache = open_cache(options, config)
     jobs = options.jobs or default_jobs()
     try:
-        config, site, pages, loaded = load_site(options, cache, config)
+        config, site, pages, loaded, images = load_site(options, cache, config)
         refuse_errors(options, config, site, pages, loaded)
         lap("load")
         keys = template_keys(options.path("templates"))
@@ -358,6 +370,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         errors = _gather(results, writer, pages)
         lap("render")
         errors += copy_static(options, writer)
+        errors += add_images(images, writer)
         if errors:
             writer.abort()
             raise BuildFailed(errors)
@@ -414,6 +427,17 @@ def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentErro
     return errors
 
 
+def add_images(images: ProcessedImages, writer: OutputWriter) -> list[ContentError]:
+    """Queue the resized images (from the cache)."""
+    errors = []
+    for rel, cached in sorted(images.outputs.items()):
+        try:
+            writer.add(rel, cached.read_bytes())
+        except ContentError as exc:
+            errors.append(exc)
+    return errors
+
+
 def check_site(options: BuildOptions) -> list[ContentError]:
     """Every problem a build would meet, and the editors' checks; writes nothing.
 
@@ -427,7 +451,7 @@ def check_site(options: BuildOptions) -> list[ContentError]:
     loaded = load_content(options.path("content"), config, options.root, jobs=options.jobs or default_jobs())
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
-    pages, _ = plan_pages(site, config)  # collisions are found by check_content, drafts included
+    pages, _ = plan_pages(site, config, now, {})  # collisions: check_content finds them, drafts included
     files, problems = static_files(options)
     problems += loaded.errors + loaded.warnings
     problems += check_content(

@@ -520,11 +520,8 @@ def check_links(
                 close = _closest(path, outputs)
                 hint = f"did you mean /{close}?" if close else "check the address; if the page moved, give it an alias"
             else:
-                message = (
-                    f"{'the ' + kind if kind == 'lead image' else 'image'} /{path}: there is no such file on this site"
-                )
-                folder = posixpath.dirname(path)
-                hint = f"put the file in static/{folder + '/' if folder else ''} or correct the address"
+                message = f"image not found: /{path}"  # the words of site_gen.images, which a build uses
+                hint = f"put the file at static/{path} or fix the path"
             found.append(ContentError(a.source, line, message, hint))
     return found
 

@@ -89,6 +89,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="incremental-build cache (default: .site-gen-cache; never deploy it)",
     )
     build.add_argument("--timings", action="store_true", help="print the seconds spent in each stage")
+    build.add_argument(
+        "--search",
+        action="store_true",
+        help="index the built site with Pagefind for the /search/ page (make build does)",
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -200,7 +205,26 @@ def run_build(args) -> int:
         print(f"Built {report.summary()} → {args.output}/")
     if args.timings:
         print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=sys.stderr)
+    if args.search:
+        from .search import SearchIndexFailed, index_site
+
+        try:
+            summary = index_site(options_from(args).path("output"), _site_language(args))
+        except SearchIndexFailed as exc:
+            print(f"search: {exc}", file=sys.stderr)
+            return EXIT_ERRORS
+        if not args.quiet:
+            print(f"Search: {summary}")
     return EXIT_OK
+
+
+def _site_language(args) -> str:
+    from .config import load_config
+
+    try:
+        return load_config(args.config).language
+    except BuildFailed:
+        return "en"
 
 
 def run_check(args) -> int:
@@ -232,6 +256,7 @@ def run_check(args) -> int:
 def run_serve(args) -> int:
     from .serve import serve
 
+    print("note: the preview does not index search (/search/ finds nothing new); `make build` does", file=sys.stderr)
     try:
         return serve(options_from(args, drafts=True, future=True), args.host, args.port, args.open)
     except BuildFailed as failed:

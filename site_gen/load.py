@@ -20,6 +20,7 @@ from .config import Config
 from .dates import FORMATS_HINT, Moment, parse_moment
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
+from .images import body_image_refs
 from .markdown import render_markdown
 from .model import Article, Correction, Image
 from .parallel import worker_pool
@@ -222,6 +223,7 @@ def parse_article(
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
     rendered = render_markdown(parts.body, config.raw_html)
     article = checker.article(parts, config, kind, stem, source_hash, rendered, key or article_key(where, source_hash))
+    article = replace(article, body_images=body_image_refs(rendered.html, parts.body, parts.body_line))
     if checker.errors:
         raise _Problems(checker.errors)
     return article, rendered.html, checker.warnings

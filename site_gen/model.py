@@ -73,6 +73,8 @@ class Article:
     """Line of the file on which the body starts."""
     key: str = ""
     """Identity of this version of the file (path + content hash): finds its body HTML."""
+    body_images: tuple[tuple[str, int], ...] = ()
+    """Local images of the body: site path (``images/x.jpg``) and line of the file."""
     reading_minutes: int = 1
     """Estimated minutes to read the body."""
     updated: Moment | None = None

@@ -14,7 +14,8 @@ one more page, instead of shifting every page of the archive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import calendar
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,9 +23,53 @@ from . import feeds, metadata, sitemaps, urls
 from .config import Config
 from .dates import MONTHS, Moment
 from .errors import ContentError
+from .images import local_path
 from .model import Article, Period, Site, Term
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
+SECTION_CARDS = 4
+"""Stories in each section block of the home page."""
+LANGUAGE_CARDS = 6
+"""Stories in each other-language column of the home page."""
+LANGUAGE_NAMES = {"en": "English", "ur": "اردو", "ps": "پښتو", "fa": "دری", "ar": "العربية"}
+"""Names of languages in themselves, for home page columns."""
+LABELS = {
+    "en": {
+        "lang": "en",
+        "by": "By",
+        "updated": "Updated",
+        "min_read": "min read",
+        "corrections": "Correction",
+        "corrections_plural": "Corrections",
+        "topics": "Topics",
+        "related": "Related stories",
+        "share": "Share this story",
+        "latest": "Latest",
+        "more": "More",
+        "section": "Section",
+    },
+    "ur": {
+        "lang": "ur",
+        "by": "تحریر:",
+        "updated": "تازہ ترین",
+        "min_read": "منٹ کا مطالعہ",
+        "corrections": "تصحیح",
+        "corrections_plural": "تصحیحات",
+        "topics": "موضوعات",
+        "related": "متعلقہ خبریں",
+        "share": "یہ خبر شیئر کریں",
+        "latest": "تازہ خبریں",
+        "more": "مزید",
+        "section": "شعبہ",
+    },
+}
+"""Words around an article in its own language; others fall back to English (marked ``lang="en"``)."""
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def labels_for(lang: str) -> dict:
+    """Labels in a language, or English ones."""
+    return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
 
 
 @dataclass(frozen=True)
@@ -44,9 +89,11 @@ class Page:
 class Planner:
     """Builds the views and pages of one site for one configuration."""
 
-    def __init__(self, site: Site, config: Config):
+    def __init__(self, site: Site, config: Config, images: dict[str, dict] | None = None):
         self.site = site
         self.config = config
+        self.images = images or {}
+        """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
 
     # -- views -------------------------------------------------------------
@@ -80,6 +127,19 @@ class Planner:
             }
         return self._cards[index]
 
+    def image_view(self, a: Article) -> dict | None:
+        """An article's image with its responsive variants (``width`` None when unknown)."""
+        if a.image is None:
+            return None
+        path = local_path(a.image.src) if a.image.src else None
+        known = self.images.get(path) if path else None
+        view = {"src": a.image.src, "width": None, "height": None, "srcset": "", "webp": ""}
+        if path and known is None:
+            view["src"] = self.link(path)
+        view.update(known or {})
+        view.update(alt=a.image.alt, caption=a.image.caption, credit=a.image.credit)
+        return view
+
     def direction(self, lang: str) -> str:
         return "rtl" if self.config.is_rtl(lang) else "ltr"
 
@@ -97,12 +157,16 @@ class Planner:
             "tags": [self.term_link(t) for t in terms.get("tag", ())],
             "summary": a.summary,
             "body": a.key,
+            "body_images": {p: self.images[p] for p, _line in a.body_images if p in self.images},
             "image": self.image_view(a),
             "lang": a.lang,
             "dir": self.direction(a.lang),
             "reading_minutes": a.reading_minutes,
             "corrections": [{"date": _moment_view(c.date), "text": c.text} for c in a.corrections],
             "draft": a.draft,
+            "labels": labels_for(a.lang),
+            "language_name": LANGUAGE_NAMES.get(a.lang.split("-")[0], a.lang),
+            "share": urls.share_links(urls.absolute(self.config.base_url, a.path), a.title),
         }
 
     def meta(
@@ -170,9 +234,7 @@ class Planner:
             )
             for p in self.site.pages
         ]
-        pages += self.list_pages(
-            "", "home.html", self.config.title, range(len(self.site.articles)), {}, jsonld=metadata.home(self.config)
-        )
+        pages += self.home_pages()
         for kind, terms in (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors)):
             index_path = urls.taxonomy_index_path(kind)
             title = TAXONOMY_TITLES[kind]
@@ -199,7 +261,58 @@ class Planner:
                 )
         pages += self.archive_pages()
         pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}))
+        pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}))
         return pages
+
+    def home_pages(self) -> list[Page]:
+        """The front page (lead, latest, a block per menu section, other languages) and older pages."""
+        empty = {"lead": None, "sections": [], "languages": []}
+        pages = self.list_pages(
+            "", "home.html", self.config.title, range(len(self.site.articles)), empty, jsonld=metadata.home(self.config)
+        )
+        first = pages[0]
+        cards = first.context["cards"]
+        if not cards:
+            return pages
+        home_lang = self.config.language
+        candidates = [c for c in cards[:5] if c["image"] and c["image"]["src"]]
+        lead = next((c for c in candidates if c["lang"] == home_lang), candidates[0] if candidates else cards[0])
+        latest = [c for c in cards if c is not lead and c["lang"] == home_lang]
+        context = dict(first.context, lead=lead, cards=latest)
+        context["sections"] = self.home_sections(lead)
+        context["languages"] = self.home_languages(lead)
+        pages[0] = replace(first, context=context)
+        return pages
+
+    def home_sections(self, lead: dict) -> list[dict]:
+        by_slug = {t.slug: t for t in self.site.sections}
+        blocks = []
+        for name in self.config.menu:
+            term = by_slug.get(urls.term_slug(name))
+            if term is None:
+                continue
+            cards = [self.card(i) for i in term.articles[: SECTION_CARDS + 1]]
+            cards = [c for c in cards if c is not lead][:SECTION_CARDS]
+            blocks.append({"name": term.name, "url": self.link(term.path), "cards": cards})
+        return blocks
+
+    def home_languages(self, lead: dict) -> list[dict]:
+        found: dict[str, list[dict]] = {}
+        for i, a in enumerate(self.site.articles):
+            if a.lang != self.config.language and len(found.get(a.lang, [])) < LANGUAGE_CARDS:
+                card = self.card(i)
+                if card is not lead:
+                    found.setdefault(a.lang, []).append(card)
+        return [
+            {
+                "lang": lang,
+                "dir": self.direction(lang),
+                "name": LANGUAGE_NAMES.get(lang.split("-")[0], lang),
+                "labels": labels_for(lang),
+                "cards": cards,
+            }
+            for lang, cards in sorted(found.items())
+        ]
 
     def article_pages(self) -> list[Page]:
         articles = self.site.articles
@@ -307,18 +420,10 @@ class Planner:
                     "older": self.period_link(older) if older else None,
                     "children": self.children(period),
                     "cards": [self.card(j) for j in period.articles] if period.month else [],
+                    "calendar": self.calendar(period),
                 }
                 pages.append(Page(period.path, template, context))
         return pages
-
-    def image_view(self, a: Article) -> dict | None:
-        """The lead image; a site-relative ``src`` (``/images/x.jpg``) gets the base path."""
-        if a.image is None:
-            return None
-        src = a.image.src
-        if src.startswith("/") and not src.startswith("//"):
-            src = self.link(src.lstrip("/"))
-        return {"src": src, "alt": a.image.alt, "caption": a.image.caption, "credit": a.image.credit}
 
     def period_trail(self, period: Period) -> list[tuple[str, str]]:
         """``2025`` → ``July 2025`` → ``20 July 2025`` as breadcrumbs."""
@@ -335,6 +440,42 @@ class Planner:
     def period_link(self, period: Period) -> dict:
         """A neighbouring period, without its count: its new stories leave this page unchanged."""
         return {"label": period_label(period), "url": self.link(period.path)}
+
+    def calendar(self, period: Period) -> dict | None:
+        """A year's twelve months, or a month's weeks (Monday first), with story counts."""
+        if period.day is not None:
+            return None
+        if period.month is None:
+            months = {p.month: p for p in self.site.months if p.year == period.year}
+            return {
+                "months": [
+                    {
+                        "label": MONTHS[m - 1],
+                        "url": self.link(months[m].path) if m in months else None,
+                        "count": len(months[m].articles) if m in months else 0,
+                    }
+                    for m in range(1, 13)
+                ]
+            }
+        days = {p.day: p for p in self.site.days if p.year == period.year and p.month == period.month}
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(period.year, period.month):
+            cells = []
+            for day in week:
+                if day == 0:
+                    cells.append(None)
+                    continue
+                p = days.get(day)
+                cells.append(
+                    {
+                        "day": day,
+                        "label": f"{day} {MONTHS[period.month - 1]} {period.year}",
+                        "url": self.link(p.path) if p else None,
+                        "count": len(p.articles) if p else 0,
+                    }
+                )
+            weeks.append(cells)
+        return {"weekdays": list(WEEKDAYS), "weeks": weeks}
 
     def children(self, period: Period) -> list[dict]:
         if period.day is not None:
@@ -360,13 +501,16 @@ def _moment_view(moment) -> dict:
     return {"human": moment.human(), "iso": moment.isoformat()}
 
 
-def plan_pages(site: Site, config: Config, now: datetime | None = None) -> tuple[list[Page], list[ContentError]]:
+def plan_pages(
+    site: Site, config: Config, now: datetime | None = None, images: dict[str, dict] | None = None
+) -> tuple[list[Page], list[ContentError]]:
     """Every page of the site, and the errors of pages that would collide.
 
     ``now`` is the build's clock, for the news sitemap's 48-hour window
-    (left empty without a clock).
+    (left empty without a clock). ``images`` are the responsive views of local
+    images (see :mod:`site_gen.images`); without them, images are linked as they are.
     """
-    pages = Planner(site, config).pages()
+    pages = Planner(site, config, images).pages()
     pages += alias_pages(site, config)
     pages += [Page(*out) for out in feeds.feed_outputs(site, config)]
     pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]

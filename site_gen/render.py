@@ -32,6 +32,7 @@ from markupsafe import Markup
 from . import feeds, urls
 from .config import Config
 from .errors import ContentError, display_path
+from .images import BODY_IMAGE_SIZES, responsive_body
 from .markdown import with_dateline
 from .model import Site
 from .plan import Page
@@ -75,6 +76,9 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         "base_url": config.base_url,
         "home": link(""),
         "stylesheet": link("css/site.css"),
+        "search_url": link("search/"),
+        "pagefind_url": link("pagefind/"),
+        "search_script": link("js/search.js"),
         "tags_url": link(urls.taxonomy_index_path("tag")),
         "sections_url": link(urls.taxonomy_index_path("section")),
         "authors_url": link(urls.taxonomy_index_path("author")),
@@ -139,7 +143,8 @@ class Renderer:
 
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
-        return body_html(self.bodies[article["body"]], article.get("dateline", ""))
+        html = responsive_body(self.bodies[article["body"]], article.get("body_images") or {}, BODY_IMAGE_SIZES)
+        return body_html(html, article.get("dateline", ""))
 
     def feed_body(self, ref: dict) -> str:
         """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape."""

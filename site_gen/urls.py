@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 MAX_SLUG_LENGTH = 80
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
@@ -193,3 +193,15 @@ def tag_uri(base_url: str, day: str, specific: str) -> str:
     """
     host = (urlsplit(base_url).hostname or "localhost").lower()
     return f"tag:{host},{day}:{quote(specific, safe='/-._~')}"
+
+
+def share_links(url: str, title: str) -> list[dict[str, str]]:
+    """Plain share links for a story (no third-party script): name and URL."""
+    text = f"{title} {url}"
+    return [
+        {"name": "WhatsApp", "url": "https://wa.me/?" + urlencode({"text": text})},
+        {"name": "Facebook", "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
+        {"name": "X", "url": "https://x.com/intent/post?" + urlencode({"url": url, "text": title})},
+        {"name": "Telegram", "url": "https://t.me/share/url?" + urlencode({"url": url, "text": title})},
+        {"name": "Email", "url": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)},
+    ]

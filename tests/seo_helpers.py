@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL import Image
+
 from site_gen.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,7 +67,7 @@ def write_generated_site(root: Path, count: int = 60, feed_items: int = 20, extr
         SITE_YAML.format(base_url=BASE_URL, feed_items=feed_items, extra=extra_config), "utf-8"
     )
     shutil.copytree(REPO / "static", root / "static")
-    (root / "static" / "images" / "market.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    Image.new("RGB", (64, 48), (180, 120, 60)).save(root / "static" / "images" / "market.jpg", "JPEG")
     articles = root / "content" / "articles" / "2025"
 
     def put(name: str, text: str) -> None:

@@ -253,8 +253,7 @@ def test_links_to_pages_that_do_not_exist(tmp_path):
         f"{A}a.md:9: link to /2024/01/01/old/: there is no such page on this site"
         " — check the address; if the page moved, give it an alias",
         f"{A}a.md:9: link to /2025/07/19/earlir/: there is no such page on this site — did you mean /2025/07/19/earlier/?",
-        f"{A}a.md:10: image /images/chart.png: there is no such file on this site"
-        " — put the file in static/images/ or correct the address",
+        f"{A}a.md:10: image not found: /images/chart.png — put the file at static/images/chart.png or fix the path",
         f"{A}a.md:10: warning: link to /2025/07/20/secret/: not published yet (a draft, {A}secret.md)"
         " — the link leads nowhere until then",
     ]

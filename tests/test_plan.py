@@ -38,13 +38,14 @@ def plan(articles, pages=(), **config):
 
 
 def list_pages(pages, first, template):
-    """{number or None: card titles} of one list."""
+    """{number or None: card titles} of one list (the front page's lead story first)."""
     found = {}
     for path, page in pages.items():
         match = _LIST.match(path)
         if page.template == template and match["first"] == first:
             number = int(match["number"]) if match["number"] else None
-            found[number] = [card["title"] for card in page.context["cards"]]
+            lead = [page.context["lead"]] if page.context.get("lead") else []
+            found[number] = [card["title"] for card in lead + page.context["cards"]]
     return found
 
 
@@ -212,7 +213,16 @@ def test_article_page_context():
     ]
     assert article["section"] == {"name": "Pakistan", "url": "/news/sections/pakistan/"}
     assert [t["url"] for t in article["tags"]] == ["/news/tags/floods/", "/news/tags/sindh/"]
-    assert article["image"] == {"src": "/news/images/flood.jpg", "alt": "Water", "caption": "Sukkur", "credit": "AFP"}
+    assert article["image"] == {
+        "src": "/news/images/flood.jpg",
+        "alt": "Water",
+        "caption": "Sukkur",
+        "credit": "AFP",
+        "width": None,  # not resized in this test: no image views were given
+        "height": None,
+        "srcset": "",
+        "webp": "",
+    }
     assert article["corrections"] == [{"date": {"human": "3 July 2025", "iso": "2025-07-03"}, "text": "Fixed a name."}]
     assert (article["lang"], article["dir"], context["page"]["dir"]) == ("ur", "rtl", "rtl")
     assert context["page"]["canonical"] == "https://example.org/news/2025/07/02/main/"
@@ -268,6 +278,7 @@ def test_every_context_is_plain_data():
         "sitemaps/urlset.xml",
         "sitemaps/news.xml",
         "sitemaps/robots.txt",
+        "search.html",
     }
     assert planned["old/"].context["target"] == "https://example.org/2025/07/30/r/"
     assert planned["about/"].template == "page.html"

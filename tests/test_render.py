@@ -27,8 +27,8 @@ def test_front_matter_and_body_are_escaped_and_never_evaluated(site_dir):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
     assert '<meta name="description" content="&#34;Quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;">' in page
     assert '<span class="dateline">&lt;i&gt;KABUL&lt;/i&gt;:</span>' in page
-    assert ">{{ site.title }}</a>" in page
-    assert ">{% raw %}</a>" in page and "&lt;b&gt;Tag&lt;/b&gt;" in page
+    assert "><bdi>{{ site.title }}</bdi></a>" in page
+    assert "><bdi>{% raw %}</bdi></a>" in page and "&lt;b&gt;Tag&lt;/b&gt;" in page
 
 
 def test_raw_html_site_option(site_dir):

@@ -108,7 +108,7 @@ def sample(tmp_path_factory):
     output = tmp_path_factory.mktemp("sample") / "build"
     options = BuildOptions(root=REPO, output=output, now=SAMPLE_NOW)
     report = build_site(options)
-    config, site, _pages, _warnings = load_site(options)
+    config, site, _pages, _loaded, _images = load_site(options)
     return output, report, config, site, options
 
 
