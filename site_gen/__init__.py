@@ -20,6 +20,7 @@ Modules, each importing only modules above it in this list:
 - ``feeds``       Atom, RSS and JSON Feed views; stable entry ids
 - ``sitemaps``    sitemap (index past the limit), Google News sitemap, robots.txt
 - ``plan``        Site → Pages (path + template + plain context)
+- ``check``       editors' checks (links, tags, URLs, dates…): problems with a severity
 - ``write``       safe, atomic, only-changed writes into the output folder
 - ``render``      Jinja2 environment; the one place that knows about escaping
 - ``build``       load → collect → plan → render → write

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import urls
 from .cache import Cache, settings_key
+from .check import check_content
 from .collect import collect_site
 from .config import Config, load_config, override
 from .dates import utc_now
@@ -149,22 +150,96 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
 
 
 def check_output_folder(options: BuildOptions) -> None:
-    """Refuse an output folder whose clean-up could delete the project or its content."""
+    """Refuse an output folder whose clean-up could delete the project or its content.
+
+    The output may not be the project folder, ``content/``, ``templates/`` or
+    ``static/``, nor any folder above them, nor a folder inside one of the
+    last three (the next build would read its own output).
+    """
     out = options.path("output").resolve()
-    protected = {options.path(name).resolve() for name in ("content", "templates", "static")}
-    protected.add(options.root.resolve())
-    for folder in protected:
-        if out == folder or out in folder.parents:
-            raise BuildFailed(
-                [
-                    ContentError(
-                        display_path(options.path("output"), options.root),
-                        0,
-                        f"refusing to build into {out}: it holds the project's own files",
-                        "use a separate folder such as build/",
-                    )
-                ]
+    shown = display_path(options.path("output"), options.root)
+    if not Path(shown).is_absolute():
+        shown = f"{shown} ({out})"
+    problem = ""
+    if out.is_file():
+        problem = "it is a file"
+    for name, label in (("root", "the project folder"), ("content", "content/"), ("templates", "templates/")):
+        folder = (options.root if name == "root" else options.path(name)).resolve()
+        if problem:
+            break
+        if out == folder:
+            problem = f"it is {label}"
+        elif out in folder.parents:
+            problem = f"it contains {label}"
+        elif name != "root" and folder in out.parents:
+            problem = f"it is inside {label}"
+    static = options.path("static").resolve()
+    if not problem and (out == static or out in static.parents or static in out.parents):
+        problem = "it overlaps static/"
+    if problem:
+        raise BuildFailed(
+            [
+                ContentError(
+                    "--output",
+                    0,
+                    f"refusing to build into {shown}: {problem}",
+                    "use a folder of its own, such as build/: a build removes files there",
+                )
+            ]
+        )
+
+
+def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Loaded) -> None:
+    """Raise :class:`BuildFailed` with the errors :mod:`site_gen.check` finds in what is published.
+
+    Drafts and scheduled articles are not checked here (``site-gen check`` does);
+    they only tell which links will work once they are published.
+    """
+    published = {id(a) for a in (*site.articles, *site.pages)}
+    files, errors = static_files(options)
+    errors += [
+        problem
+        for problem in check_content(
+            site.articles,
+            site.pages,
+            config,
+            options.now or utc_now(),
+            planned=pages,
+            static_files={rel: display_path(path, options.root) for rel, path in files.items()},
+            drafts=options.drafts,
+            future=options.future,
+            unpublished=[a for a in (*loaded.articles, *loaded.pages) if id(a) not in published],
+        )
+        if problem.severity == "error"
+    ]
+    if errors:
+        raise BuildFailed(errors)
+
+
+def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentError]]:
+    """Files of the static folder by site path (hidden files left out), and links that leave it."""
+    static = options.path("static")
+    found: dict[str, Path] = {}
+    errors: list[ContentError] = []
+    if not static.is_dir():
+        return found, errors
+    inside = static.resolve()
+    for source in sorted(static.rglob("*")):
+        rel = source.relative_to(static)
+        if any(part.startswith(".") for part in rel.parts) or source.is_dir():
+            continue
+        if source.is_symlink() and inside not in source.resolve().parents:
+            errors.append(
+                ContentError(
+                    display_path(source, options.root),
+                    0,
+                    "this link points to a file outside static/; it is not published",
+                    "copy the file into static/ instead",
+                )
             )
+            continue
+        found[rel.as_posix()] = source
+    return found, errors
 
 
 class BodyStore:
@@ -269,6 +344,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     jobs = options.jobs or default_jobs()
     try:
         config, site, pages, loaded, images = load_site(options, cache, config)
+        refuse_errors(options, config, site, pages, loaded)
         lap("load")
         keys = template_keys(options.path("templates"))
         view = site_view(site, config)
@@ -342,22 +418,12 @@ def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str]) -> N
 
 def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentError]:
     """Queue every file of the static folder, as it is."""
-    static = options.path("static")
-    errors = []
-    if not static.is_dir():
-        return errors
-    for source in sorted(static.rglob("*")):
-        if source.is_dir() or source.name.startswith("."):
-            continue
-        rel = source.relative_to(static).as_posix()
+    files, errors = static_files(options)
+    for rel, source in files.items():
         try:
             writer.add(rel, source.read_bytes())
-        except ContentError:
-            errors.append(
-                ContentError(
-                    display_path(source, options.root), 0, f"static file collides with a page: /{rel}", "rename it"
-                )
-            )
+        except ContentError as exc:
+            errors.append(ContentError(display_path(source, options.root), 0, exc.message, "rename it"))
     return errors
 
 
@@ -373,11 +439,33 @@ def add_images(images: ProcessedImages, writer: OutputWriter) -> list[ContentErr
 
 
 def check_site(options: BuildOptions) -> list[ContentError]:
-    """Run every check of a build without writing anything; return the warnings."""
-    check_output_folder(options)
-    config, site, pages, loaded, _images = load_site(options)
+    """Every problem a build would meet, and the editors' checks; writes nothing.
+
+    Returns errors, warnings and notes together, sorted by file and line.
+    """
+    try:
+        check_output_folder(options)
+        config = read_config(options)
+    except BuildFailed as failed:
+        return failed.errors
+    loaded = load_content(options.path("content"), config, options.root, jobs=options.jobs or default_jobs())
+    now = options.now or utc_now()
+    site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    pages, _ = plan_pages(site, config, now, {})  # collisions: check_content finds them, drafts included
+    files, problems = static_files(options)
+    problems += loaded.errors + loaded.warnings
+    problems += check_content(
+        loaded.articles,
+        loaded.pages,
+        config,
+        now,
+        planned=pages,
+        static_files={rel: display_path(path, options.root) for rel, path in files.items()},
+        drafts=options.drafts,
+        future=options.future,
+        links=not loaded.errors,
+    )
     renderer = Renderer(options.path("templates"), site_view(site, config), loaded.bodies, options.root)
-    errors = []
     seen: set[str] = set()
     for page in pages:
         if page.template in seen:
@@ -386,7 +474,13 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         try:
             renderer.render(page)
         except ContentError as exc:
-            errors.append(exc)
-    if errors:
-        raise BuildFailed(errors)
-    return loaded.warnings
+            problems.append(exc)
+    problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+    if loaded.errors:
+        note = "links in bodies were not checked, since some files could not be read"
+        problems.append(
+            ContentError(
+                display_path(options.path("content"), options.root), 0, note, "fix the errors, then check again", "note"
+            )
+        )
+    return problems

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 2
+SCHEMA = 3  # 3: Article.links
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);

@@ -110,10 +110,18 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="check content and templates without writing anything",
-        description="Report every problem as path:line: message — hint. Exit 1 on errors.",
+        description="Report every problem as path:line: message — hint. Exit 1 on errors "
+        "(and on warnings with --strict); notes never fail.",
     )
     _common(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="report only problems in these files (the whole site is still read), e.g. the staged articles",
+    )
 
     new = commands.add_parser(
         "new",
@@ -191,6 +199,13 @@ def run_build(args) -> int:
 
     try:
         report = build_site(options_from(args), progress)
+    except OSError as exc:
+        if bar:
+            bar.close()
+        print(
+            f"{exc.filename or args.output}: {exc.strerror or exc} — the next build finishes the job", file=sys.stderr
+        )
+        return EXIT_ERRORS
     except BuildFailed as failed:
         if bar:
             bar.close()
@@ -231,18 +246,28 @@ def _site_language(args) -> str:
 
 
 def run_check(args) -> int:
-    try:
-        warnings = check_site(options_from(args))
-    except BuildFailed as failed:
-        print_problems(failed.errors)
-        print(f"{len(failed.errors)} error(s)", file=sys.stderr)
+    from .errors import display_path
+
+    options = options_from(args)
+    missing = [path for path in args.files if not path.is_file()]
+    if missing:
+        print(f"{missing[0]}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    problems = check_site(options)
+    if args.files:
+        wanted = {display_path(path, options.root) for path in args.files}
+        others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
+        problems = [p for p in problems if p.path in wanted or not p.path.startswith(others)]
+    print_problems(p for p in problems if p.severity == "error" or not args.quiet)
+    errors, warnings, notes = (sum(p.severity == kind for p in problems) for kind in ("error", "warning", "note"))
+    if errors:
+        print(f"{errors} error(s)", file=sys.stderr)
         return EXIT_ERRORS
-    print_problems(warnings)
     if warnings and args.strict:
-        print(f"{len(warnings)} warning(s); failing because of --strict", file=sys.stderr)
+        print(f"{warnings} warning(s); failing because of --strict", file=sys.stderr)
         return EXIT_ERRORS
     if not args.quiet:
-        print(f"ok: no errors, {len(warnings)} warning(s)")
+        print(f"ok: no errors, {warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return EXIT_OK
 
 

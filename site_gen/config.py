@@ -101,7 +101,7 @@ def load_config(path: Path, shown_as: str | None = None) -> Config:
     except UnicodeDecodeError:
         raise BuildFailed([ContentError(where, 0, "not UTF-8 text", "save the file as UTF-8")]) from None
     except YamlError as exc:
-        raise BuildFailed([ContentError(where, exc.line, exc.message)]) from None
+        raise BuildFailed([ContentError(where, exc.line, exc.message, exc.hint)]) from None
     return parse_config(fields, where, hashlib.blake2b(data, digest_size=16).hexdigest())
 
 

@@ -24,7 +24,8 @@ class ContentError(Exception):
     hint: str = ""
     """What to do about it; may be empty."""
     severity: str = "error"
-    """``error`` fails the build; ``warning`` is reported only."""
+    """``error`` fails the build; ``warning`` is reported only (and fails
+    ``site-gen check --strict``); ``note`` is information that never fails."""
 
     def __reduce__(self):
         # Frozen dataclasses cannot be unpickled the way exceptions are; workers send these back.
@@ -32,7 +33,7 @@ class ContentError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        label = "warning: " if self.severity == "warning" else ""
+        label = f"{self.severity}: " if self.severity in ("warning", "note") else ""
         text = f"{where}: {label}{self.message}"
         if self.hint:
             text += f" — {self.hint}"

@@ -374,6 +374,7 @@ class _FieldReader:
             kind=kind,
             extra={k: v.value for k, v in f.items() if k not in KNOWN_KEYS},
             lines={k: self.line(k) for k in f},
+            links=tuple(replace(link, line=parts.body_line + link.line) for link in rendered.links),
         )
 
     def image(self) -> Image | None:

@@ -2,8 +2,12 @@
 
 CommonMark plus tables, strikethrough, footnotes, ids on ``##``–``####``
 headings and typographic quotes and dashes. Raw HTML in the source is shown
-as text unless the site sets ``raw_html: true``. Links to ``javascript:`` and
-similar URLs are never made (markdown-it's own link validation).
+as text unless the site sets ``raw_html: true``; even then the HTML is
+sanitised with nh3: ``<script>``, ``<style>``, event-handler attributes
+(``onclick``…) and ``javascript:`` URLs are removed, and a link that opens a
+new window (``target="_blank"``) gets ``rel="noopener"``. Links to
+``javascript:`` and similar URLs are never made from Markdown (markdown-it's
+own link validation).
 
 Two engines give the same bytes:
 
@@ -16,8 +20,9 @@ Two engines give the same bytes:
   alt text (``alt="a “b”"`` where the reference keeps ``&quot;``). Raw HTML
   (``raw_html: true``) always uses the reference engine.
 
-The summary (first paragraph) is read from the HTML, so it is the same for
-both engines by construction.
+The summary (first paragraph) and the list of links and images (for
+``site-gen check``) are read from the HTML, so they are the same for both
+engines by construction.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import escape
@@ -40,6 +47,8 @@ try:
 except ImportError:  # pragma: no cover - the fast engine is optional
     markdown_it_pyrs = None
 
+from .model import BodyLink
+
 WORDS_PER_MINUTE = 200
 HEADING_LEVELS = (2, 4)
 _FAST_RULES = [
@@ -51,6 +60,19 @@ _HEADING = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
 _FOOTNOTE_ITEM = re.compile(r'(<li id="fn\d+" class="footnote-item">)\n')
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]*>")
+# Tags as markdown-it and nh3 write them: attributes always in double quotes.
+_LINK_TAG = re.compile(r'<(a|img)((?:\s+[^\s=>"/]+(?:="[^"]*")?)*)\s*/?>')
+_ATTR = re.compile(r'\s+([^\s=>"/]+)(?:="([^"]*)")?')
+
+_SANITISE_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "tfoot"}
+_SANITISE_ATTRIBUTES: dict[str, set[str]] = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+_SANITISE_ATTRIBUTES["*"] = {"id", "class", "lang", "dir", "title"}
+_SANITISE_ATTRIBUTES["a"] = _SANITISE_ATTRIBUTES.get("a", set()) | {"rel", "target", "name"}
+for _cell in ("th", "td"):
+    _SANITISE_ATTRIBUTES[_cell] = _SANITISE_ATTRIBUTES.get(_cell, set()) | {"style"}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_ANCHOR = re.compile(r'<a((?:\s+[^\s=>"]+(?:="[^"]*")?)*)\s*>')
+_SAME_WINDOW = {"", "_self", "_parent", "_top"}
 
 
 @dataclass(frozen=True)
@@ -58,11 +80,13 @@ class Rendered:
     """A body turned into HTML, with what pages need to know about it."""
 
     html: str
-    """The body's HTML (safe to insert: escaped by markdown-it)."""
+    """The body's HTML (safe to insert: escaped by markdown-it, sanitised when raw HTML is on)."""
     first_paragraph: str
     """Plain text of the first paragraph (default summary)."""
     words: int
     """Word count of the source."""
+    links: tuple[BodyLink, ...] = ()
+    """Links and images of the body, in order; lines counted from the body's first line (0)."""
 
     @property
     def reading_minutes(self) -> int:
@@ -96,13 +120,72 @@ def to_html(source: str, raw_html: bool = False, engine: str = "fast") -> str:
         html = _fast_parser().render(source)
         html = _HEADING.sub(_heading_with_id(), html)
         return _FOOTNOTE_ITEM.sub(r"\1", html)
-    return make_parser(raw_html).render(source)
+    html = make_parser(raw_html).render(source)
+    return sanitize_html(html) if raw_html else html
 
 
 def render_markdown(source: str, raw_html: bool = False, engine: str = "fast") -> Rendered:
-    """Render a body and read its first paragraph and length; pure."""
+    """Render a body and read its first paragraph, length and links; pure."""
     html = to_html(source, raw_html, engine)
-    return Rendered(html=html, first_paragraph=first_paragraph(html), words=len(source.split()))
+    return Rendered(
+        html=html, first_paragraph=first_paragraph(html), words=len(source.split()), links=find_links(html, source)
+    )
+
+
+def sanitize_html(html: str) -> str:
+    """Remove scripts, event handlers and unsafe URLs; add ``rel="noopener"`` to new-window links."""
+    clean = nh3.clean(
+        html,
+        tags=_SANITISE_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_SANITISE_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel=None,
+        filter_style_properties={"text-align"},
+    )
+    return _ANCHOR.sub(_add_noopener, clean)
+
+
+def _add_noopener(match: re.Match) -> str:
+    attrs = _ATTR.findall(match.group(1))
+    target = next((value for name, value in attrs if name == "target"), "")
+    if target.strip().lower() in _SAME_WINDOW:
+        return match.group(0)
+    rel = next((value for name, value in attrs if name == "rel"), None)
+    words = rel.split() if rel else []
+    if "noopener" in words:
+        return match.group(0)
+    words.append("noopener")
+    attrs = [(n, v) for n, v in attrs if n != "rel"] + [("rel", " ".join(words))]
+    return "<a" + "".join(f' {n}="{v}"' for n, v in attrs) + ">"
+
+
+def find_links(html: str, source: str) -> tuple[BodyLink, ...]:
+    """Links (``<a href>``) and images (``<img src>``) of a body's HTML, with their line in ``source``.
+
+    The line is where the address first appears in the Markdown (searching on
+    from the previous link), or the body's first line when it cannot be found.
+    """
+    found = []
+    position = 0
+    for match in _LINK_TAG.finditer(html):
+        attrs = {name: html_lib.unescape(value) for name, value in _ATTR.findall(match[2])}
+        url = attrs.get("href" if match[1] == "a" else "src")
+        if url is None:
+            continue
+        at = -1
+        for form in dict.fromkeys((url, unquote(url))):
+            at = source.find(form, position) if form else -1
+            if at < 0 and form:
+                at = source.find(form)
+            if at >= 0:
+                break
+        if at >= 0:
+            position = at + 1
+        line = source.count("\n", 0, max(at, 0))
+        kind = "link" if match[1] == "a" else "image"
+        found.append(BodyLink(kind, url, line, attrs.get("alt", "") if kind == "image" else ""))
+    return tuple(found)
 
 
 def first_paragraph(html: str) -> str:

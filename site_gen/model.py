@@ -28,6 +28,20 @@ class Image:
 
 
 @dataclass(frozen=True)
+class BodyLink:
+    """A link or image in an article's body."""
+
+    kind: str
+    """``link`` or ``image``."""
+    url: str
+    """The URL as written (``/2025/07/20/slug/``, ``https://…``)."""
+    line: int
+    """Line of the file (0-based from the body's start inside :mod:`site_gen.markdown`)."""
+    alt: str = ""
+    """Alt text of an image."""
+
+
+@dataclass(frozen=True)
 class Correction:
     """A correction notice shown at the top of an article."""
 
@@ -91,6 +105,8 @@ class Article:
     """Front matter keys site_gen does not know, for custom templates."""
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     """Line of each front matter key, for messages."""
+    links: tuple[BodyLink, ...] = ()
+    """Links and images of the body, with their lines in the file (for ``site-gen check``)."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ MAX_SLUG_LENGTH = 80
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
 _ASCII_RUN = re.compile(r"[^a-z0-9]+")
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: First-level folders that belong to the site's own pages, not to static slugs.
 RESERVED = frozenset(
     {
@@ -164,7 +165,7 @@ def is_safe_path(path: str) -> bool:
     """
     if not path or path.startswith(("/", "\\")) or "\\" in path or ":" in path:
         return path == ""
-    if any(ord(ch) < 32 or ch == "\x7f" for ch in path):
+    if _CONTROL.search(path):
         return False
     return all(part not in ("..", ".") for part in path.split("/"))
 

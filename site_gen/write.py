@@ -4,24 +4,35 @@
 * A file whose bytes did not change is not written again: the manifest
   (``.site-gen-manifest.json`` in the output folder) holds the hash of every
   file the previous build wrote.
-* New bytes go to a staging folder first (``.site-gen-staging``, flat); only
+* New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
+  flat, a fresh one per build so that a worker of a killed build that is
+  still writing cannot mix its files into the next build's); only
   when every page rendered are they moved into place, each with an atomic
   rename. A failed or killed build never leaves a truncated file, and a failed
   one leaves the output untouched.
 * Files that the previous build wrote and this one does not are removed;
-  files site_gen never wrote are left alone (unless ``clean``).
+  files site_gen never wrote are left alone (unless ``clean``; even then a
+  ``.git`` folder is kept).
+* Before the first file is moved, the manifest already names every file the
+  commit may touch (new ones with an empty hash), so a build killed during
+  the commit is finished or undone by the next one: it gives the same tree
+  as a clean build.
+* No file is written or removed through a link that leads out of the
+  output folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import secrets
 import shutil
 from pathlib import Path
 
 from . import urls
-from .errors import ContentError
+from .errors import BuildFailed, ContentError
 
 MANIFEST = ".site-gen-manifest.json"
 STAGING = ".site-gen-staging"
@@ -49,7 +60,7 @@ class OutputWriter:
 
     def __init__(self, out: Path, fresh: bool = False):
         self.out = out
-        self.staging = out / STAGING
+        self.staging = out / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
         self.previous = read_manifest(out)
         """What the previous build wrote (stale files are found here, even when fresh)."""
         self.old = {} if fresh else self.previous
@@ -59,12 +70,17 @@ class OutputWriter:
         """(staged name, output path) of every file to move into place."""
         self.unchanged = 0
         self.existed = out.is_dir()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+        (out / (MANIFEST + ".tmp")).unlink(missing_ok=True)
         self.staging.mkdir(parents=True)
 
     def is_current(self, rel: str) -> bool:
-        """Whether the previous build wrote ``rel`` and it is still there."""
-        return rel in self.old and os.path.isfile(self.out / rel)
+        """Whether the previous build wrote ``rel`` and it is still there.
+
+        An empty hash in the manifest marks a file a killed build may not have
+        finished moving into place: never current.
+        """
+        return bool(self.old.get(rel)) and os.path.isfile(self.out / rel)
 
     def keep(self, rel: str) -> None:
         """Keep the file the previous build wrote, as it is."""
@@ -103,12 +119,17 @@ class OutputWriter:
                 for p in self.out.rglob("*")
                 if (p.is_file() or p.is_symlink())
                 and STAGING not in p.parts
+                and ".git" not in p.relative_to(self.out).parts
                 and p.name != MANIFEST
                 and p.relative_to(self.out).as_posix() not in self.new
             ]
-        for rel in sorted(set(stale)):
+        stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
+        self._refuse_links_out([*(rel for _, rel in self.pending), *stale])
+        # Claim every file this commit may touch before touching one (see the module docstring).
+        write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for _, rel in self.pending}})
+        for rel in stale:
             path = self.out / rel
-            if urls.is_safe_path(rel) and (path.is_file() or path.is_symlink()):
+            if path.is_file() or path.is_symlink():
                 path.unlink()
                 removed += 1
                 _prune_empty(path.parent, self.out)
@@ -120,12 +141,34 @@ class OutputWriter:
                 made.add(target.parent)
             os.replace(self.staging / name, target)
         write_manifest(self.out, self.new)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_staging(self.staging)
         return removed
+
+    def _refuse_links_out(self, rels: list[str]) -> None:
+        """Raise :class:`BuildFailed` (and write nothing) when a folder on the way is a link leaving the output."""
+        root = self.out.resolve()
+        folders = {rel.rsplit("/", depth)[0] for rel in rels for depth in range(1, rel.count("/") + 1)}
+        for folder in sorted(folders):
+            path = self.out / folder
+            if not path.is_symlink():
+                continue
+            real = path.resolve()
+            if real != root and root not in real.parents:
+                self.abort()
+                raise BuildFailed(
+                    [
+                        ContentError(
+                            path.as_posix(),
+                            0,
+                            "this folder of the output is a link that leads outside it; nothing was written",
+                            "remove the link from the output folder",
+                        )
+                    ]
+                )
 
     def abort(self) -> None:
         """Forget this build: the output folder stays as it was."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_staging(self.staging)
         if not self.existed:
             _prune_empty(self.out, self.out.parent)
 
@@ -148,6 +191,13 @@ def write_manifest(out: Path, files: dict[str, str]) -> None:
     temp = out / (MANIFEST + ".tmp")
     temp.write_text(json.dumps({"files": dict(sorted(files.items()))}, indent=0), "utf-8")
     os.replace(temp, out / MANIFEST)
+
+
+def _remove_staging(staging: Path) -> None:
+    """Remove this build's staging folder, and the staging root when nothing else is in it."""
+    shutil.rmtree(staging, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        staging.parent.rmdir()
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

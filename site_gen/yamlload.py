@@ -4,10 +4,16 @@ Front matter and ``site.yaml`` are parsed with PyYAML's safe loader (the C
 one when available). Timestamps are *not* resolved by YAML: every date stays
 text and :mod:`site_gen.dates` owns the rules for reading it. Scalars keep
 their source text so that ``title: No`` stays the word "No", not ``False``.
+
+Hostile YAML fails fast with a clear message: Python tags (``!!python/object``)
+are refused by the safe loader, a text over :data:`MAX_CHARS` is not parsed,
+and aliases that would expand past :data:`MAX_NODES` values (the "billion
+laughs" bomb) are refused before anything is constructed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +23,16 @@ try:  # pragma: no cover - which loader exists depends on the PyYAML build
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+MAX_CHARS = 200_000
+"""Longest YAML text read (front matter or ``site.yaml``)."""
+MAX_NODES = 10_000
+"""Most values a YAML text may hold once its aliases are expanded."""
+MAX_DEPTH = 40
+"""Deepest nesting of lists and mappings."""
+_UNSAFE_TAG = re.compile(r"constructor for the tag '(?:tag:yaml\.org,2002:)?([^']*)'")
+_SAFE_TAG_HINT = "front matter holds only text, numbers, true/false, lists and mappings"
 
 
 class _Loader(_BaseLoader):
@@ -52,13 +68,76 @@ class YamlError(Exception):
         """What to do about it, when something better than "check indentation and quoting" is known."""
 
 
+def _check_size(root: yaml.Node) -> None:
+    """Refuse a YAML graph that is too deep or too large once aliases are expanded.
+
+    Shared nodes are counted once per use without being expanded again, so a
+    bomb is measured in microseconds, before anything is constructed.
+    """
+    sizes: dict[int, int] = {}
+    seen: set[int] = set()
+    aliased: list[bool] = []
+
+    def size(node: yaml.Node, depth: int) -> int:
+        line = node.start_mark.line + 1
+        if depth > MAX_DEPTH:
+            raise YamlError(
+                f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                line,
+                "front matter needs at most a list inside a mapping",
+            )
+        key = id(node)
+        if key in sizes:
+            aliased.append(True)
+            return sizes[key]
+        if key in seen:
+            raise YamlError("an alias `*name` refers to the value that contains it", line, "write the values out")
+        seen.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_NODES:
+                if depth == 0 and aliased:
+                    raise YamlError(
+                        f"the YAML expands to more than {MAX_NODES:,} values"
+                        " (anchors `&` and aliases `*` used over and over)",
+                        child.start_mark.line + 1,
+                        "write the values out instead of using `&name` and `*name`",
+                    )
+                if depth == 0:
+                    raise YamlError(
+                        f"the YAML holds more than {MAX_NODES:,} values",
+                        child.start_mark.line + 1,
+                        "keep front matter to a few fields; put long text in the body",
+                    )
+                total = MAX_NODES + 1
+                break
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
 def load_mapping(text: str) -> dict[str, Field]:
     """Parse ``text`` as a YAML mapping of string keys; raise :class:`YamlError`."""
+    if len(text) > MAX_CHARS:
+        raise YamlError(
+            f"the YAML is too long ({len(text):,} characters; at most {MAX_CHARS:,})",
+            1,
+            "keep front matter to a few fields; put long text in the body",
+        )
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return {}
+        _check_size(node)
         if not isinstance(node, yaml.MappingNode):
             raise YamlError(
                 "expected `key: value` lines, found a "
@@ -80,6 +159,10 @@ def load_mapping(text: str) -> dict[str, Field]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
+        tag = _UNSAFE_TAG.search(problem)
+        if tag:
+            line = mark.line + 1 if mark else 1
+            raise YamlError(f"the YAML tag `!!{tag.group(1)}` is not allowed", line, _SAFE_TAG_HINT) from None
         hint = ""
         context = exc.context or ""
         if context.startswith("while parsing a flow") and exc.context_mark:

@@ -32,6 +32,8 @@ BROKEN = {
     "2025/07/d-unclosed.md": "---\ntitle: Unclosed\ndate: 2025-07-20\n",
     "2024/e-latin1.md": b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n",
 }
+SCHEDULED_NOTE = "content/articles/2025/09/later.md:3: note: scheduled for 1 September 2025 — it appears with the first build after then\n"
+LINKS_NOT_CHECKED = "content: note: links in bodies were not checked, since some files could not be read — fix the errors, then check again"
 BROKEN_MESSAGES = [
     "content/articles/2024/e-latin1.md:2: the file is not UTF-8 text — save it as UTF-8 (Unicode)",
     "content/articles/2025/07/a-no-title.md:1: missing `title` — add a line `title: …` to the front matter",
@@ -174,8 +176,10 @@ def test_bad_configuration_reports_every_problem(site_dir):
 def test_refuses_to_build_into_the_content_folder(good_site):
     code, _out, err = build(good_site, "--output", "content", "--clean")
     assert code == 1
-    assert err.splitlines()[0].startswith("content: refusing to build into ")
-    assert err.splitlines()[0].endswith(": it holds the project's own files — use a separate folder such as build/")
+    assert err.splitlines()[0].startswith("--output: refusing to build into content (")
+    assert err.splitlines()[0].endswith(
+        "): it is content/ — use a folder of its own, such as build/: a build removes files there"
+    )
     assert (good_site / "content" / "articles" / "2025" / "07" / "budget.md").is_file()
 
 
@@ -190,7 +194,11 @@ def test_drafts_future_and_base_url(good_site):
 
 def test_check_writes_nothing(good_site):
     before = snapshot(good_site)
-    assert run_cli(good_site, "check", *THEME, *PINNED) == (0, "ok: no errors, 0 warning(s)\n", "")
+    assert run_cli(good_site, "check", *THEME, *PINNED) == (
+        0,
+        "ok: no errors, 0 warning(s), 1 note(s)\n",
+        SCHEDULED_NOTE,
+    )
     assert snapshot(good_site) == before
     assert not (good_site / "build").exists()
 
@@ -200,16 +208,17 @@ def test_check_reports_the_same_errors_as_build(good_site):
     before = snapshot(good_site)
     code, out, err = run_cli(good_site, "check", *THEME, *PINNED)
     assert (code, out) == (1, "")
-    assert err.splitlines() == [*BROKEN_MESSAGES, "6 error(s)"]
+    assert err.splitlines() == [*BROKEN_MESSAGES, SCHEDULED_NOTE.strip(), LINKS_NOT_CHECKED, "6 error(s)"]
     assert snapshot(good_site) == before
 
 
 def test_check_strict_fails_on_warnings(good_site):
     make_site(good_site, articles={"w.md": "---\ntitle: Typo\ndate: 2025-07-20\nsectoin: News\n---\nText.\n"})
     warning = "content/articles/w.md:4: warning: unknown key `sectoin` — did you mean `section`?\n"
-    assert run_cli(good_site, "check", *THEME, *PINNED) == (0, "ok: no errors, 1 warning(s)\n", warning)
+    ok = "ok: no errors, 1 warning(s), 1 note(s)\n"
+    assert run_cli(good_site, "check", *THEME, *PINNED) == (0, ok, SCHEDULED_NOTE + warning)
     strict = run_cli(good_site, "check", "--strict", *THEME, *PINNED)
-    assert strict == (1, "", warning + "1 warning(s); failing because of --strict\n")
+    assert strict == (1, "", SCHEDULED_NOTE + warning + "1 warning(s); failing because of --strict\n")
 
 
 @pytest.mark.parametrize("command", [None, "build", "serve", "check", "new"])
@@ -271,7 +280,11 @@ def test_new_writes_an_article_that_builds(good_site):
     code, _out, err = run_cli(good_site, "new", "Quetta Rail Link Reopens")
     assert code == 1
     assert err == f"{out.strip()}: already exists — choose another title or edit that file\n"
-    # The new file passes the checks (it is dated now, so it may be scheduled relative to NOW: use --future).
+    # The new file holds a placeholder instead of a story: check refuses it until the story is written.
+    code, _out, err = run_cli(good_site, "check", "--future", *THEME)
+    assert code == 1
+    assert f"{out.strip()}:10: the article has no body (only the placeholder text)" in err
+    path.write_text(text.replace("Write the story here.", "The line reopened on Monday."), "utf-8")
     assert run_cli(good_site, "check", "--future", *THEME)[0] == 0
 
 

@@ -141,7 +141,9 @@ def test_required_keys(tmp_path):
 
 
 def test_yaml_errors(tmp_path):
-    assert problems(tmp_path, "title: T\ntitle: U\n") == ["site.yaml:2: `title` is given twice"]
+    assert problems(tmp_path, "title: T\ntitle: U\n") == [
+        "site.yaml:2: `title` is given twice — keep one `title:` line"
+    ]
     assert problems(tmp_path, "- a\n- b\n") == ["site.yaml:1: expected `key: value` lines, found a list"]
     assert problems(tmp_path, "title: T\n  base_url: x: y\n")[0].startswith("site.yaml:2: YAML syntax error:")
 

@@ -1,0 +1,533 @@
+"""Editors' checks beyond what loading finds; pure.
+
+:func:`check_content` takes every article read (drafts and scheduled ones
+too), the static pages, the configuration, the clock and, when known, the
+pages a build plans and the static files it copies. It returns
+:class:`~site_gen.errors.ContentError` items of three severities:
+
+``error``
+    the site would be wrong: an ``updated`` before ``date``, an article with
+    no body, two articles (or an alias) on one URL, a path that would escape
+    the output folder or needs a folder where a file is, a link or image to a
+    page or file the site does not have.
+``warning``
+    worth a look: a tag that differs from an existing tag only by case,
+    spacing or a small typo, a section missing from the menu, an image without
+    alt text, a title over :data:`TITLE_LIMIT` characters, a slug used twice.
+``note``
+    information: an article scheduled for later.
+
+``site-gen check`` prints all of them; ``site-gen build`` fails on the errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from urllib.parse import unquote, urljoin, urlsplit
+
+from . import urls
+from .collect import publishable
+from .config import Config
+from .errors import ContentError
+from .model import Article
+from .plan import Page
+
+TITLE_LIMIT = 110
+"""Longest headline without a warning (news apps and search results cut longer ones)."""
+MAX_NAME_BYTES = 255
+"""Longest file or folder name most file systems accept."""
+PLACEHOLDER = "Write the story here."
+"""Body that ``site-gen new`` writes; an article still holding it has no body."""
+_KEY_RUN = re.compile(r"[\W_]+")
+
+
+def check_content(
+    articles: Sequence[Article],
+    pages: Sequence[Article],
+    config: Config,
+    now: datetime,
+    planned: Sequence[Page] | None = None,
+    static_files: Mapping[str, str] | None = None,
+    drafts: bool = False,
+    future: bool = False,
+    links: bool = True,
+    unpublished: Sequence[Article] = (),
+) -> list[ContentError]:
+    """Every problem found, sorted by file and line.
+
+    ``articles`` are all articles read, published or not; ``planned`` the
+    pages of the build (site-made pages such as ``tags/x/`` come from here);
+    ``static_files`` maps the site path of each static file to its file, as
+    shown in messages. ``links=False`` skips the link check (used when some
+    files could not be read, so that links to them are not reported twice).
+    ``unpublished`` are articles left out of ``articles`` (a build checks only
+    what it publishes) whose pages links may already point to.
+    """
+    static_files = dict(static_files or {})
+    everything = [*articles, *pages]
+    held = {id(a): publishable(a, now, drafts, future) for a in articles}
+    held.update({id(p): "draft" for p in pages if p.draft and not drafts})
+    problems: list[ContentError] = []
+    for article in everything:
+        problems += check_article(article, config, now)
+    problems += check_tags(articles)
+    problems += check_slugs(articles)
+    problems += check_urls(everything, planned or (), static_files)
+    if links:
+        later = [a for a in unpublished if id(a) not in held]
+        held.update({id(a): "draft" if a.draft else "scheduled" for a in later})
+        problems += check_links(everything, held, config, planned or (), static_files, later)
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+# -- one article -------------------------------------------------------------
+def _line(article: Article, *keys: str) -> int:
+    for key in keys:
+        if key in article.lines:
+            return article.lines[key]
+    return 1
+
+
+def _problem(article: Article, keys: tuple[str, ...] | str, message: str, hint: str = "", severity: str = "error"):
+    keys = (keys,) if isinstance(keys, str) else keys
+    return ContentError(article.source, _line(article, *keys), message, hint, severity)
+
+
+def check_article(article: Article, config: Config, now: datetime) -> list[ContentError]:
+    """Checks that need only one article: dates, headline, body, image, section."""
+    found = []
+    a = article
+    if a.updated is not None and "date" in a.lines and a.updated.at < a.date.at:
+        found.append(
+            _problem(
+                a,
+                "updated",
+                f"`updated` ({a.updated.human()}) is before `date` ({a.date.human()})",
+                "an update comes after publication: check the day, month and year",
+            )
+        )
+    if a.kind == "article" and not a.draft and a.date.at > now:
+        found.append(
+            _problem(a, "date", f"scheduled for {a.date.human()}", "it appears with the first build after then", "note")
+        )
+    if len(a.title) > TITLE_LIMIT:
+        found.append(
+            _problem(
+                a,
+                "title",
+                f"the title is {len(a.title)} characters long (more than {TITLE_LIMIT})",
+                "news apps and search results cut long headlines; shorten it",
+                "warning",
+            )
+        )
+    body = a.body.strip()
+    if not body or body == PLACEHOLDER:
+        found.append(
+            ContentError(
+                a.source,
+                max(a.body_line - 1, 1),
+                f"the {'article' if a.kind == 'article' else 'page'} has no body"
+                + (" (only the placeholder text)" if body else ""),
+                "write the story below the closing `---` line",
+            )
+        )
+    if a.image is not None and a.image.src:
+        scheme = urlsplit(a.image.src).scheme.lower()
+        if scheme not in ("", "http", "https"):
+            found.append(
+                _problem(
+                    a,
+                    "image",
+                    f"the image address {a.image.src!r} is not a site path or an http(s) URL",
+                    "write it as /images/photo.jpg or https://…",
+                )
+            )
+        if not a.image.alt:
+            found.append(
+                _problem(
+                    a,
+                    "image",
+                    "the image has no alt text",
+                    "add `alt:` saying what the picture shows, for readers who cannot see it",
+                    "warning",
+                )
+            )
+    for link in a.links:
+        if link.kind == "image" and not link.alt.strip():
+            found.append(
+                ContentError(
+                    a.source,
+                    link.line,
+                    f"the image {link.url} has no alt text",
+                    f"write ![what the picture shows]({link.url})",
+                    "warning",
+                )
+            )
+    if a.section and config.menu:
+        menu = {urls.term_slug(name): name for name in config.menu}
+        if urls.term_slug(a.section) not in menu:
+            close = difflib.get_close_matches(a.section, list(config.menu), n=1, cutoff=0.7)
+            hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(config.menu)
+            found.append(
+                _problem(
+                    a,
+                    ("section", "category"),
+                    f"the section {a.section!r} is not in the menu",
+                    hint + ", or add it to `menu:` in site.yaml",
+                    "warning",
+                )
+            )
+    return found
+
+
+# -- tags --------------------------------------------------------------------
+def tag_key(name: str) -> str:
+    """What is left of a tag when case, spacing and punctuation are ignored."""
+    return _KEY_RUN.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter added, removed, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
+    return short[i:] == long[i + 1 :]
+
+
+def _near_keys(keys: Iterable[str], min_length: int = 5) -> list[tuple[str, str]]:
+    """Pairs of keys one edit apart, found through shared one-letter deletions."""
+    by_variant: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        if len(key) < min_length:
+            continue
+        by_variant[key].add(key)
+        for i in range(len(key)):
+            by_variant[key[:i] + key[i + 1 :]].add(key)
+    pairs = set()
+    for group in by_variant.values():
+        if len(group) < 2:
+            continue
+        ordered = sorted(group)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if _one_edit_apart(a, b):
+                    pairs.add((a, b))
+    return sorted(pairs)
+
+
+def _is_variant_pair(a: str, b: str) -> bool:
+    """Whether a one-edit pair is likely one tag spelled two ways."""
+    if a.startswith(b) or b.startswith(a):  # Afghan / Afghans, Pakistan / Pakistani
+        return False
+    return re.findall(r"\d+", a) == re.findall(r"\d+", b)  # 2024 election / 2025 election
+
+
+def check_tags(articles: Sequence[Article]) -> list[ContentError]:
+    """Tags written differently from an existing tag: case, spacing, or a one-letter typo."""
+    uses: Counter = Counter()
+    first_seen: dict[str, tuple] = {}
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for a in sorted(articles, key=lambda a: (a.date.at, a.source)):
+        for name in a.tags:
+            key = tag_key(name)
+            if not key:
+                continue
+            uses[key] += 1
+            spellings[key][name] += 1
+            first_seen.setdefault(name, (a.date.at, a.source))
+            first_seen.setdefault(key, (a.date.at, a.source))
+
+    def preferred(items: Counter, order: dict) -> str:
+        return min(items, key=lambda n: (-items[n], order[n], n))
+
+    canonical = {key: preferred(names, first_seen) for key, names in spellings.items()}
+    typo_of: dict[str, str] = {}
+    for a_key, b_key in _near_keys(uses):
+        if not _is_variant_pair(a_key, b_key):
+            continue
+        keep, other = sorted((a_key, b_key), key=lambda k: (-uses[k], first_seen[k], k))
+        typo_of.setdefault(other, keep)
+
+    found = []
+    for a in articles:
+        for name in a.tags:
+            key = tag_key(name)
+            if not key:
+                continue
+            if key in typo_of:
+                existing = canonical[typo_of[key]]
+                count = uses[typo_of[key]]
+                found.append(
+                    _problem(
+                        a,
+                        "tags",
+                        f"the tag {name!r} looks like a misspelling of the existing tag {existing!r}",
+                        f"write {existing!r} (used {count} time{'s' if count != 1 else ''})",
+                        "warning",
+                    )
+                )
+            elif name != canonical[key]:
+                existing = canonical[key]
+                count = spellings[key][existing]
+                found.append(
+                    _problem(
+                        a,
+                        "tags",
+                        f"the tag {name!r} differs from the existing tag {existing!r} only by case, spacing or punctuation",
+                        f"write {existing!r} (used {count} time{'s' if count != 1 else ''})",
+                        "warning",
+                    )
+                )
+    return found
+
+
+# -- slugs and URLs ----------------------------------------------------------
+def check_slugs(articles: Sequence[Article]) -> list[ContentError]:
+    """The same slug on two articles of different days: legal, but easily confused."""
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        if a.kind == "article":
+            by_slug[a.slug].append(a)
+    found = []
+    for group in by_slug.values():
+        group.sort(key=lambda a: (a.date.at, a.source))
+        paths = Counter(a.path for a in group)
+        for a in group[1:]:
+            first = group[0]
+            if paths[a.path] > 1 or paths[first.path] > 1:
+                continue  # on one URL: an error reported by check_urls
+            found.append(
+                _problem(
+                    a,
+                    ("slug", "title"),
+                    f"the slug {a.slug!r} is also used by {first.source} (/{first.path})",
+                    "give this story its own `slug:` so the two are not confused",
+                    "warning",
+                )
+            )
+    return found
+
+
+def _fold(path: str) -> str:
+    """Paths that are one file on Windows and macOS (case and Unicode form ignored)."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def _unsafe(path: str) -> bool:
+    """Outside the output folder, or hidden: ``.git/``, or the writer's own ``.site-gen-…`` files."""
+    return not urls.is_safe_path(path) or path.startswith(".") or "/." in path
+
+
+def check_urls(
+    articles: Sequence[Article], planned: Sequence[Page], static_files: Mapping[str, str]
+) -> list[ContentError]:
+    """Two things on one URL, paths that escape the output folder, files where folders must be."""
+    # Every claim on an output file: (file, article or None, front matter keys, description).
+    claims: list[tuple[str, Article | None, tuple[str, ...], str]] = []
+    for a in sorted(articles, key=lambda a: (a.kind != "article", a.date.at, a.source)):
+        what = "this article" if a.kind == "article" else "this page"
+        claims.append((urls.output_file(a.path), a, ("slug", "title"), what))
+    for a in sorted(articles, key=lambda a: (a.date.at, a.source)):
+        for alias in a.aliases:
+            claims.append((urls.output_file(alias), a, ("aliases",), f"the alias /{alias}"))
+    found: list[ContentError] = []
+    owners: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for page in planned:
+        if not page.source:
+            out = urls.output_file(page.path)
+            owners.setdefault(out, "a page the site makes")
+            folded.setdefault(_fold(out), out)
+    for rel, shown in sorted(static_files.items()):
+        if _unsafe(rel):
+            found.append(
+                ContentError(
+                    shown, 0, f"the file name {rel!r} cannot be published safely", "rename it: letters, digits, - _ ."
+                )
+            )
+            continue
+        if rel in owners:
+            found.append(
+                ContentError(shown, 0, f"the static file is on the same URL as {owners[rel]}: /{rel}", "rename it")
+            )
+            continue
+        owners[rel] = f"the static file {shown}"
+        folded.setdefault(_fold(rel), rel)
+    for out, a, keys, what in claims:
+        hint = "remove or change the alias" if keys == ("aliases",) else "give one of them a different `slug:`"
+        if not urls.is_safe_path(out):
+            found.append(_problem(a, keys, f"{what} would be written outside the output folder: {out!r}", hint))
+            continue
+        if _unsafe(out):
+            found.append(_problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint))
+            continue
+        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")):
+            found.append(
+                _problem(a, keys, f"{what} has a part longer than {MAX_NAME_BYTES} bytes, which disks refuse", hint)
+            )
+            continue
+        own = urls.output_file(a.path)
+        if keys == ("aliases",) and out == own:
+            found.append(_problem(a, keys, f"{what} is this article's own URL", "remove it from `aliases:`"))
+            continue
+        if out in owners:
+            found.append(_problem(a, keys, f"{what} is on the same URL as {owners[out]}: /{urls_path(out)}", hint))
+            continue
+        twin = folded.get(_fold(out))
+        if twin is not None:
+            found.append(
+                _problem(
+                    a,
+                    keys,
+                    f"{what} differs only in capitals from /{urls_path(twin)} ({owners[twin]}):"
+                    " the two overwrite each other on Windows and macOS",
+                    hint,
+                )
+            )
+            continue
+        owners[out] = a.source
+        folded[_fold(out)] = out
+    # A file where another output needs a folder (feed.xml and feed.xml/index.html).
+    claimed = {out: (a, keys, what) for out, a, keys, what in claims}
+    for out in sorted(owners):
+        parts = out.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in owners:
+                message = f"/{out} needs a folder where {owners[folder]} has a file: /{folder}"
+                if out in claimed:
+                    a, keys, _ = claimed[out]
+                    found.append(_problem(a, keys, message, "change the slug or alias"))
+                else:
+                    found.append(ContentError(_shown(owners[out]), 0, message, "rename one of them"))
+                break
+    return found
+
+
+def urls_path(out: str) -> str:
+    """The site path of an output file (``x/index.html`` → ``x/``)."""
+    return out[: -len("index.html")] if out == "index.html" or out.endswith("/index.html") else out
+
+
+def _shown(owner: str) -> str:
+    return owner.removeprefix("the static file ") if owner.startswith("the static file ") else "(site)"
+
+
+# -- links -------------------------------------------------------------------
+def site_path_of(url: str, config: Config, here: str) -> str | None:
+    """The site path a link points to, or None when it leaves the site.
+
+    ``here`` is the site path of the linking page, for relative links.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    base = urlsplit(config.base_url)
+    if parts.scheme or parts.netloc:
+        if parts.scheme.lower() not in ("http", "https", "") or parts.netloc.lower() != base.netloc.lower():
+            return None
+        path = parts.path or "/"
+    else:
+        if not parts.path:
+            return None  # #fragment or ?query: this page
+        path = urljoin(config.base_path + here, parts.path)
+    if not path.startswith(config.base_path):
+        return None if path.rstrip("/") + "/" != config.base_path else ""
+    rest = unquote(path[len(config.base_path) :])
+    trailing = rest.endswith("/")
+    rest = posixpath.normpath("/" + rest).lstrip("/")
+    return rest + "/" if trailing and rest else rest
+
+
+def _pages_of(article: Article) -> list[str]:
+    """Output files that publishing ``article`` creates: its page, aliases, date and term pages."""
+    at = article.date.at
+    paths = [article.path, *article.aliases]
+    if article.kind == "article":
+        paths += [
+            urls.archive_path(at.year),
+            urls.archive_path(at.year, at.month),
+            urls.archive_path(at.year, at.month, at.day),
+        ]
+        names = [("tag", n) for n in article.tags] + [("author", n) for n in article.authors]
+        names += [("section", article.section)] if article.section else []
+        paths += [urls.term_path(kind, urls.term_slug(name)) for kind, name in names if urls.term_slug(name)]
+    return [urls.output_file(path) for path in paths]
+
+
+def check_links(
+    articles: Sequence[Article],
+    held: Mapping[int, str],
+    config: Config,
+    planned: Sequence[Page],
+    static_files: Mapping[str, str],
+    unpublished: Sequence[Article] = (),
+) -> list[ContentError]:
+    """Links and images in bodies (and lead images) that lead nowhere on this site.
+
+    A link to a page that only an unpublished article creates (the article
+    itself, its date or tag pages) is a warning: it works once that article is
+    out. Unpublished articles may link to each other.
+    """
+    outputs = {urls.output_file(p.path) for p in planned} | set(static_files)
+    pending: dict[str, Article] = {}
+    waiting = [a for a in articles if held.get(id(a))] + list(unpublished)
+    for a in sorted(waiting, key=lambda a: (a.date.at, a.source)):
+        for out in _pages_of(a):
+            if out not in outputs:
+                pending.setdefault(out, a)
+    found = []
+    for a in articles:
+        targets = [(link.kind, link.url, link.line) for link in a.links]
+        if a.image is not None and a.image.src:
+            targets.append(("lead image", a.image.src, _line(a, "image")))
+        for kind, url, line in targets:
+            path = site_path_of(url, config, a.path)
+            if path is None or path == "":
+                continue
+            files = {path, urls.output_file(path), path + "/index.html"}
+            if files & outputs:
+                continue
+            later = next((pending[f] for f in sorted(files) if f in pending), None)
+            if later is not None:
+                if not held.get(id(a)):
+                    said = "a draft" if held[id(later)] == "draft" else f"scheduled for {later.date.human()}"
+                    found.append(
+                        ContentError(
+                            a.source,
+                            line,
+                            f"link to /{path}: not published yet ({said}, {later.source})",
+                            "the link leads nowhere until then",
+                            "warning",
+                        )
+                    )
+                continue
+            if kind == "link":
+                message = f"link to /{path}: there is no such page on this site"
+                close = _closest(path, outputs)
+                hint = f"did you mean /{close}?" if close else "check the address; if the page moved, give it an alias"
+            else:
+                message = f"image not found: /{path}"  # the words of site_gen.images, which a build uses
+                hint = f"put the file at static/{path} or fix the path"
+            found.append(ContentError(a.source, line, message, hint))
+    return found
+
+
+def _closest(path: str, known: set[str]) -> str:
+    depth = path.rstrip("/").count("/")
+    candidates = sorted({urls_path(out) for out in known if urls_path(out).rstrip("/").count("/") == depth})
+    close = difflib.get_close_matches(path, candidates, n=1, cutoff=0.8)
+    return close[0] if close else ""
