@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check new lint format golden clean
+.PHONY: build serve test check new lint format golden clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ format: $(STAMP)
 # Rewrite the golden output of the fixture site after an intended change.
 golden: $(STAMP)
 	$(PY) -m tests.golden
+
+# Speed figures of issue 5 on a generated corpus: `make bench`, `make bench N=100000`,
+# options RUNS=5 JOBS=1 PELICAN=1 STEPS=noop,edit_body (see bench/README.md).
+N ?= 10000
+bench: $(STAMP)
+	$(PY) bench/run.py --n $(N) $(if $(RUNS),--runs $(RUNS)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(STEPS),--steps $(STEPS)) $(if $(PELICAN),--pelican)
 
 clean:
 	rm -rf build .site-gen-cache
