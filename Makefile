@@ -28,12 +28,12 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff format --check site_gen tests
-	$(PY) -m ruff check site_gen tests
+	$(PY) -m ruff format --check site_gen tests bench
+	$(PY) -m ruff check site_gen tests bench
 
 format: $(STAMP)
-	$(PY) -m ruff format site_gen tests
-	$(PY) -m ruff check --fix site_gen tests
+	$(PY) -m ruff format site_gen tests bench
+	$(PY) -m ruff check --fix site_gen tests bench
 
 # Rewrite the golden output of the fixture site after an intended change.
 golden: $(STAMP)

@@ -171,7 +171,7 @@ class Bench:
         self.n = args.n
         self.site = OUT / f"site-{args.n}"
         self.build_dir = self.site / "build"
-        self.logs = OUT / "logs"
+        self.logs = OUT / "logs" / f"site-{args.n}"
         self.python = args.python
         self.flags = engine_flags(self.python)
         self.metas: list[corpus.Meta] = []
@@ -482,7 +482,7 @@ def table(results: dict, previous: dict | None) -> str:
     )
     if results["n"] not in (10_000, 100_000):
         out.append(
-            f"targets are those for {results['targets_for']}; they are met or missed for N={results['n']:,} only"
+            f"targets are the issue's for {results['targets_for']}; at N={results['n']:,} the marks are indicative only"
         )
     if results["machine"]["load_before"][0] > 0.5 * (results["machine"]["cpus"] or 1):
         out.append("note: the machine was busy when the bench started; times may be inflated")
