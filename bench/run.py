@@ -473,6 +473,10 @@ def table(results: dict, previous: dict | None) -> str:
     out = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True)).rstrip(), rule]
     out += ["  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() for cells in lines]
     engine = results["engine"]
+    for row in results["rows"]:
+        if row["key"].startswith("edit_") and row["key"].endswith("_html") and row["files_written"]:
+            per_page = 1000 * row["median_s"] / row["files_written"]
+            out.append(f"{row['label']}: {row['files_written']} pages rewritten, {per_page:.1f} ms a page")
     out.append("")
     out.append(
         f"{results['n']:,} articles, {results['runs']} run(s) each, jobs={results['jobs'] or 'n/a'}, "
