@@ -46,23 +46,28 @@ browser:
 import: $(STAMP)
 	$(PY) -m site_gen import $(FILES)
 
-bench: $(STAMP)
-	$(PY) bench/bench_import.py
-
 test: $(STAMP) java browser
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff format --check site_gen tests
-	$(PY) -m ruff check site_gen tests
+	$(PY) -m ruff format --check site_gen tests bench
+	$(PY) -m ruff check site_gen tests bench
 
 format: $(STAMP)
-	$(PY) -m ruff format site_gen tests
-	$(PY) -m ruff check --fix site_gen tests
+	$(PY) -m ruff format site_gen tests bench
+	$(PY) -m ruff check --fix site_gen tests bench
 
 # Rewrite the golden output of the fixture site after an intended change.
 golden: $(STAMP)
 	$(PY) -m tests.golden
+
+# Speed figures of issue 5 on a generated corpus: `make bench`, `make bench N=100000`,
+# options RUNS=5 JOBS=1 PELICAN=1 STEPS=noop,edit_body (see bench/README.md).
+N ?= 10000
+bench: $(STAMP)
+	$(PY) bench/run.py --n $(N) $(if $(RUNS),--runs $(RUNS)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(STEPS),--steps $(STEPS)) $(if $(PELICAN),--pelican)
+	$(PY) bench/bench_import.py
 
 clean:
 	rm -rf build .site-gen-cache
