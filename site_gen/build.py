@@ -18,7 +18,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -30,12 +30,13 @@ from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
 from .images import ProcessedImages, process_images
-from .load import Loaded, load_content
+from .load import Loaded, find_sources, load_content, shown_path, stat_signature
 from .markdown import engine_for
 from .parallel import default_jobs, worker_pool
 from .plan import Page, plan_pages
 from .render import Renderer, site_view, template_keys
-from .write import OutputWriter, check_rel, digest, stage
+from .sitemaps import NEWS_WINDOW
+from .write import MANIFEST, OutputWriter, check_rel, digest, read_manifest, stage
 
 #: Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_RENDER_MIN = 400
@@ -342,6 +343,19 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     config = read_config(options)
     cache = open_cache(options, config)
     jobs = options.jobs or default_jobs()
+    now = options.now or utc_now()
+    key = quick_key(options, cache, now) if not (options.fresh or options.clean) else None
+    if key is not None and key == cache.build_key:
+        cache.close()
+        articles, drafts, scheduled = cache.counts
+        return BuildReport(
+            articles=articles,
+            drafts=drafts,
+            scheduled=scheduled,
+            unchanged=len(read_manifest(options.path("output"))),
+            seconds=time.perf_counter() - started,
+        )
+    options = replace(options, now=now)
     try:
         config, site, pages, loaded, images = load_site(options, cache, config)
         refuse_errors(options, config, site, pages, loaded)
@@ -380,7 +394,9 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         cache.close()
         raise
     removed = writer.commit(clean=options.clean)
-    _save_cache(cache, loaded, fingerprints)
+    counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0))
+    key = quick_key(options, cache, now, loaded.sources)
+    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts)
     cache.close()
     lap("write")
     return BuildReport(
@@ -411,9 +427,67 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
     return list(errors.values())
 
 
-def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str]) -> None:
+def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts) -> None:
     live = {a.key for a in (*loaded.articles, *loaded.pages)}
-    cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key="")
+    cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key=key or "", valid=valid, counts=counts)
+
+
+def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None) -> str | None:
+    """A key of everything a build reads, from stat signatures alone (no file is parsed).
+
+    When it equals the last successful build's key, and ``now`` lies in the
+    interval in which that build's output stays right (no scheduled story due,
+    no story entering or leaving the news sitemap's window), there is nothing to
+    do. Returns None when a content file is new or changed since the cache
+    (``sources``: this build's own table, when it has just read every file).
+    """
+    low, high = cache.valid if sources is None else (-1.0, float("inf"))
+    if sources is None and not (low < now.timestamp() < high):
+        return None
+    known = sources if sources is not None else cache.sources
+    content = options.path("content")
+    if not content.is_dir() or not (options.path("output") / MANIFEST).is_file() and sources is None:
+        return None
+    base = options.root.resolve()
+    parts = []
+    articles, static_pages = find_sources(content)
+    for path in (*articles, *static_pages):
+        where = shown_path(path, base)
+        entry = known.get(where)
+        try:
+            if entry is None or (sources is None and entry[0] != stat_signature(path)):
+                return None
+        except OSError:
+            return None
+        parts.append(f"{where}={entry[1]}")
+    if len(parts) != len(known):
+        return None
+    parts += [f"template {name}={key}" for name, key in sorted(template_keys(options.path("templates")).items())]
+    static = options.path("static")
+    for path in sorted(static.rglob("*")) if static.is_dir() else ():
+        if path.is_file():
+            parts.append(f"static {path.relative_to(static).as_posix()}={stat_signature(path)}")
+    parts.append(repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output))))
+    return digest("\n".join(parts).encode())
+
+
+def valid_interval(loaded: Loaded, now: datetime) -> tuple[float, float]:
+    """The open interval of times around ``now`` in which nothing is published or expires.
+
+    Events are the dates of articles (a scheduled story is published at its
+    date) and the dates plus the news sitemap's window (a story leaves it).
+    """
+    stamp = now.timestamp()
+    low, high = float("-inf"), float("inf")
+    for article in loaded.articles:
+        for event in (article.date.at.timestamp(), (article.date.at + NEWS_WINDOW).timestamp()):
+            if event == stamp:
+                return (0.0, 0.0)
+            if event < stamp:
+                low = max(low, event)
+            else:
+                high = min(high, event)
+    return (low, high)
 
 
 def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentError]:

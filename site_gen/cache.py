@@ -51,6 +51,10 @@ class Cache:
         self.sources: dict[str, tuple[str, str]] = {}
         self.pages: dict[str, str] = {}
         self.build_key = ""
+        self.valid: tuple[float, ...] = (0.0, 0.0)
+        self.counts: tuple[int, ...] = (0, 0, 0)
+        """Articles, drafts and scheduled stories of the last build (for its summary line)."""
+        """Open interval of "now" (POSIX seconds) in which the last build's output stays right."""
         self._reader: sqlite3.Connection | None = None
         self._reader_pid = os.getpid()
         if folder is None:
@@ -73,6 +77,8 @@ class Cache:
             self._clear()
             return
         self.build_key = stored.get("build_key", "")
+        self.valid = tuple(float(x) for x in stored.get("valid", "0 0").split())
+        self.counts = tuple(int(x) for x in stored.get("counts", "0 0 0").split())
         self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
         self.pages = dict(self.db.execute("SELECT path, fingerprint FROM pages"))
 
@@ -134,6 +140,8 @@ class Cache:
         live_keys: set[str],
         pages: dict[str, str],
         build_key: str,
+        valid: tuple[float, float] = (0.0, 0.0),
+        counts: tuple[int, int, int] = (0, 0, 0),
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped."""
         if self.db is None:
@@ -152,7 +160,13 @@ class Cache:
             db.execute("DELETE FROM pages")
             db.executemany("INSERT INTO pages VALUES (?, ?)", pages.items())
             db.executemany(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("settings", self.settings), ("build_key", build_key)]
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [
+                    ("settings", self.settings),
+                    ("build_key", build_key),
+                    ("valid", f"{valid[0]!r} {valid[1]!r}"),
+                    ("counts", " ".join(map(str, counts))),
+                ],
             )
             db.execute("COMMIT")
         except sqlite3.DatabaseError:

@@ -84,7 +84,7 @@ def article_key(where: str, source_hash: str) -> str:
     return hashlib.blake2b(f"{where}\0{source_hash}".encode(), digest_size=16).hexdigest()
 
 
-def _stat_signature(path: Path) -> str:
+def stat_signature(path: Path) -> str:
     st = path.stat()
     return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
 
@@ -115,9 +115,9 @@ def load_content(
     known = cache.sources if cache else {}
     for kind, files in (("article", article_files), ("page", page_files)):
         for path in files:
-            where = _shown(path, base)
+            where = shown_path(path, base)
             try:
-                signature = _stat_signature(path)
+                signature = stat_signature(path)
             except OSError as exc:
                 result.errors.append(
                     ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
@@ -157,7 +157,7 @@ def load_content(
     return result
 
 
-def _shown(path: Path, base: Path) -> str:
+def shown_path(path: Path, base: Path) -> str:
     try:
         return path.resolve().relative_to(base).as_posix()
     except ValueError:

@@ -112,7 +112,7 @@ def template_keys(templates: Path) -> dict[str, str]:
             found = set(jinja2.meta.find_referenced_templates(env.parse(source.decode("utf-8"))))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             found = {None}
-        refs[name] = set(names) if None in found else {f for f in found if f in own}
+        refs[name] = set(names) if None in found else {f for f in found if f in names}
 
     keys = {}
     for name in names:

@@ -1,0 +1,133 @@
+"""Incremental builds give exactly the bytes of a clean build (issue 5, "correctness first").
+
+A fixture site gets a sequence of edits; after each, an incremental build
+(with the cache and the previous output) is compared, file by file, with a
+clean build of the same content into another folder. Run with one job and
+with two, and with enough pages that the second really forks workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from site_gen import build as build_module
+from site_gen.build import build_site
+from site_gen.write import MANIFEST
+
+from .conftest import NOW, REPO, article_text, make_site, site_options, snapshot
+
+TAGS = ["Floods", "Trade", "Energy", "Border", "Water", "Cricket"]
+SECTIONS = ["Pakistan", "Afghanistan", "Business"]
+
+
+def story(n: int, **fields) -> dict:
+    return {
+        "title": f"Story number {n}",
+        "date": f"2025-0{5 + n % 3}-{1 + n % 27:02d} {n % 24:02d}:15",
+        "tags": [TAGS[n % 6], TAGS[(n * 7) % 6]],
+        "section": SECTIONS[n % 3],
+        "author": ["Sana Mir", "Ali Khan"][n % 2],
+        "body": f"Lead paragraph of story {n}.\n\n## Detail\n\nMore text about [story 1](/2025/06/02/story-number-1/).\n",
+        **fields,
+    }
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(folder).items() if not k.startswith(".site-gen")}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+EDITS = [
+    (
+        "edit a body",
+        lambda root, t, s: edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A new lead."),
+    ),
+    ("retitle", lambda root, t, s: edit(root / "content/articles/s4.md", "Story number 4", "Story four, retitled")),
+    ("retag", lambda root, t, s: edit(root / "content/articles/s5.md", "- Cricket", "- Brand new tag")),
+    ("add", lambda root, t, s: (root / "content/articles/new.md").write_text(article_text(**story(99)), "utf-8")),
+    ("delete", lambda root, t, s: (root / "content/articles/s7.md").unlink()),
+    ("change a template", lambda root, t, s: edit(t / "partials/card.html", "<h3", "<h3 data-edited")),
+    ("change a static file", lambda root, t, s: (s / "css/site.css").write_text("body { color: red }\n", "utf-8")),
+    ("change the config", lambda root, t, s: edit(root / "site.yaml", "per_page: 3", "per_page: 4")),
+    ("draft an article", lambda root, t, s: edit(root / "content/articles/s2.md", "title:", "draft: true\ntitle:")),
+]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)  # so two jobs really fork workers
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(40)}, config={"per_page": 3})
+    templates, static = tmp_path / "templates", tmp_path / "static"
+    shutil.copytree(REPO / "templates", templates)
+    shutil.copytree(REPO / "static", static)
+    options = site_options(root, templates=templates, static=static, jobs=jobs)
+    build_site(options)
+    for name, change in EDITS:
+        change(root, templates, static)
+        report = build_site(options)
+        clean = tmp_path / f"clean-{name.replace(' ', '-')}"
+        build_site(site_options(root, templates=templates, static=static, output=clean, cache_dir=None, jobs=jobs))
+        assert tree(root / "build") == tree(clean), name
+        assert report.written < len(tree(clean)) or name in ("change a static file", "change the config"), name
+
+
+def test_nothing_changed_is_answered_without_reading_any_article(tmp_path, monkeypatch):
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(6)})
+    build_site(site_options(root))
+    before = snapshot(root / "build")
+    monkeypatch.setattr(build_module, "load_site", lambda *a, **k: pytest.fail("the content was read again"))
+    report = build_site(site_options(root))
+    assert (report.written, report.articles) == (0, 6)
+    assert snapshot(root / "build") == before
+
+
+def test_the_shortcut_is_not_taken_when_a_scheduled_story_falls_due(tmp_path):
+    future = NOW + timedelta(hours=3)
+    root = make_site(
+        tmp_path / "site",
+        articles={"a.md": story(1), "later.md": story(2, title="Due soon", date=future.strftime("%Y-%m-%d %H:%M"))},
+    )
+    build_site(site_options(root))
+    assert "Due soon" not in (root / "build/index.html").read_text("utf-8")
+    build_site(site_options(root, now=NOW + timedelta(hours=1)))  # still scheduled
+    assert "Due soon" not in (root / "build/index.html").read_text("utf-8")
+    report = build_site(site_options(root, now=NOW + timedelta(hours=4)))
+    assert report.written > 0 and "Due soon" in (root / "build/index.html").read_text("utf-8")
+
+
+def test_a_deleted_output_file_or_manifest_is_rebuilt(tmp_path):
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(4)})
+    build_site(site_options(root))
+    expected = tree(root / "build")
+    (root / "build" / MANIFEST).unlink()
+    (root / "build" / "index.html").unlink()
+    build_site(site_options(root))
+    assert tree(root / "build") == expected
+
+
+def test_a_template_key_covers_every_file_it_extends_includes_or_imports(tmp_path):
+    from site_gen.render import template_keys
+
+    folder = tmp_path / "templates"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "a.html").write_text(
+        '{% extends "base.html" %}{% block x %}{% include "partials/z.html" %}{% endblock %}'
+    )
+    (folder / "b.html").write_text("{% block x %}plain{% endblock %}")
+    (folder / "base.html").write_text("{% block x %}{% endblock %}")
+    (folder / "partials/z.html").write_text('{% from "partials/m.html" import m %}{{ m() }}')
+    (folder / "partials/m.html").write_text("{% macro m() %}1{% endmacro %}")
+    before = template_keys(folder)
+    (folder / "partials/m.html").write_text("{% macro m() %}2{% endmacro %}")
+    after = template_keys(folder)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"a.html", "partials/z.html", "partials/m.html"}
