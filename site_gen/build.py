@@ -30,7 +30,7 @@ from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
 from .images import ProcessedImages, process_images
-from .load import Loaded, find_sources, load_content, shown_path, stat_signature
+from .load import Loaded, find_sources, load_content, stat_signature
 from .markdown import engine_for
 from .parallel import default_jobs, worker_pool
 from .plan import Page, plan_pages
@@ -448,11 +448,8 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
     content = options.path("content")
     if not content.is_dir() or not (options.path("output") / MANIFEST).is_file() and sources is None:
         return None
-    base = options.root.resolve()
     parts = []
-    articles, static_pages = find_sources(content)
-    for path in (*articles, *static_pages):
-        where = shown_path(path, base)
+    for _kind, path, where in find_sources(content, options.root):
         entry = known.get(where)
         try:
             if entry is None or (sources is None and entry[0] != stat_signature(path)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -65,18 +66,26 @@ class Loaded:
     """Files parsed in this run: key → ((article, warnings), html), for the cache."""
 
 
-def find_sources(content: Path) -> tuple[list[Path], list[Path]]:
-    """Article files and static page files, in a stable order.
+def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, Path, str]]:
+    """``(kind, path, shown name)`` of every article and static page, in a stable order.
 
-    Hidden files and folders (an editor's ``.#story.md`` lock or ``.story.md.swp``) are not content.
+    Articles are ``articles/**/*.md``, pages ``pages/*.md``; the shown name is
+    relative to ``base`` (the project). Hidden files and folders (an editor's
+    ``.#story.md`` lock or ``.story.md.swp``) are not content.
     """
-
-    def visible(path: Path, top: Path) -> bool:
-        return not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(top).parts)
-
-    articles = sorted(p for p in (content / "articles").rglob("*.md") if visible(p, content))
-    pages = sorted(p for p in (content / "pages").glob("*.md") if visible(p, content))
-    return articles, pages
+    base = (base or Path.cwd()).resolve()
+    found = []
+    for kind, folder, deep in (("article", "articles", True), ("page", "pages", False)):
+        top = content / folder
+        prefix = shown_path(top, base)
+        names = []
+        for current, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if deep else []
+            rel = os.path.relpath(current, top).replace(os.sep, "/")
+            rel = "" if rel == "." else rel + "/"
+            names += [rel + f for f in files if f.endswith(".md") and not f.startswith(".")]
+        found += [(kind, top / name, f"{prefix}/{name}") for name in sorted(names)]
+    return found
 
 
 def article_key(where: str, source_hash: str) -> str:
@@ -108,36 +117,33 @@ def load_content(
             ContentError(display_path(content, root), 0, "content folder not found", "pass --content DIR")
         )
         return result
-    article_files, page_files = find_sources(content)
-    base = (root or Path.cwd()).resolve()
+    sources = find_sources(content, root)
     todo: list[tuple[str, str, str, str, str]] = []  # kind, path, where, stem, key
     keys: dict[str, tuple[str, str]] = {}
     known = cache.sources if cache else {}
-    for kind, files in (("article", article_files), ("page", page_files)):
-        for path in files:
-            where = shown_path(path, base)
+    for kind, path, where in sources:
+        try:
+            signature = stat_signature(path)
+        except OSError as exc:
+            result.errors.append(
+                ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
+            )
+            continue
+        cached = known.get(where)
+        if cached and cached[0] == signature:
+            digest_hex = cached[1]
+        else:
             try:
-                signature = stat_signature(path)
+                digest_hex = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             except OSError as exc:
                 result.errors.append(
                     ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
                 )
                 continue
-            cached = known.get(where)
-            if cached and cached[0] == signature:
-                digest_hex = cached[1]
-            else:
-                try:
-                    digest_hex = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-                except OSError as exc:
-                    result.errors.append(
-                        ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
-                    )
-                    continue
-            result.sources[where] = (signature, digest_hex)
-            key = article_key(where, digest_hex)
-            keys[key] = (kind, where)
-            todo.append((kind, str(path), where, path.stem, key))
+        result.sources[where] = (signature, digest_hex)
+        key = article_key(where, digest_hex)
+        keys[key] = (kind, where)
+        todo.append((kind, str(path), where, path.stem, key))
     found = cache.articles(list(keys)) if cache else {}
     missing = [item for item in todo if item[4] not in found]
     for item, outcome in zip(missing, _parse_many(missing, config, jobs), strict=True):

@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import quote, urlencode, urlsplit
+from functools import lru_cache
+from urllib.parse import quote, quote_plus, urlsplit
 
 MAX_SLUG_LENGTH = 80
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
@@ -72,6 +73,7 @@ def slugify(text: str) -> str:
     return slug
 
 
+@lru_cache(maxsize=65536)
 def term_slug(name: str) -> str:
     """Slug of a tag, section or author; keeps non-Latin letters (``پاکستان``).
 
@@ -209,14 +211,22 @@ def output_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
+
+
+def _quote_path(path: str) -> str:
+    # Most paths are plain ASCII slugs: skip the (slow) general quoting for them.
+    return path if _PLAIN_PATH.fullmatch(path) else quote(path, safe="/-._~")
+
+
 def href(base_path: str, path: str) -> str:
     """Link to a site path, from any page: ``/news/2025/07/20/slug/``."""
-    return base_path + quote(path, safe="/-._~")
+    return base_path + _quote_path(path)
 
 
 def absolute(base_url: str, path: str) -> str:
     """Full URL of a site path, for feeds, sitemaps and canonical links."""
-    return base_url + quote(path, safe="/-._~")
+    return base_url + _quote_path(path)
 
 
 def term_feed_path(kind: str, slug: str) -> str:
@@ -255,13 +265,23 @@ def tag_uri(base_url: str, day: str, specific: str) -> str:
     return f"tag:{host},{day}:{quote(specific, safe='/-._~')}"
 
 
+_QUERY_TABLE = {
+    i: chr(i) if chr(i).isalnum() or chr(i) in "_.-~" else ("+" if i == 32 else f"%{i:02X}") for i in range(128)
+}
+
+
+def _query_value(text: str) -> str:
+    """``quote_plus`` for a query value; ASCII text by table (much faster), the rest by urllib."""
+    return text.translate(_QUERY_TABLE) if text.isascii() else quote_plus(text)
+
+
 def share_links(url: str, title: str) -> list[dict[str, str]]:
     """Plain share links for a story (no third-party script): name and URL."""
-    text = f"{title} {url}"
+    u, t, both = _query_value(url), _query_value(title), _query_value(f"{title} {url}")
     return [
-        {"name": "WhatsApp", "url": "https://wa.me/?" + urlencode({"text": text})},
-        {"name": "Facebook", "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
-        {"name": "X", "url": "https://x.com/intent/post?" + urlencode({"url": url, "text": title})},
-        {"name": "Telegram", "url": "https://t.me/share/url?" + urlencode({"url": url, "text": title})},
-        {"name": "Email", "url": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)},
+        {"name": "WhatsApp", "url": f"https://wa.me/?text={both}"},
+        {"name": "Facebook", "url": f"https://www.facebook.com/sharer/sharer.php?u={u}"},
+        {"name": "X", "url": f"https://x.com/intent/post?url={u}&text={t}"},
+        {"name": "Telegram", "url": f"https://t.me/share/url?url={u}&text={t}"},
+        {"name": "Email", "url": f"mailto:?subject={quote(title, safe='')}&body={quote(url, safe='')}"},
     ]

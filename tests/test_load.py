@@ -11,10 +11,12 @@ def test_hidden_files_and_folders_ending_in_md_are_not_content(site_dir):
         pages={"about.md": {"title": "About", "date": None}, ".about.md": "x"},
     )
     (site_dir / "content" / "articles" / "folder.md").mkdir()
-    articles, pages = find_sources(site_dir / "content")
-    root = site_dir / "content"
-    assert [p.relative_to(root).as_posix() for p in articles] == ["articles/2025/a.md"]
-    assert [p.relative_to(root).as_posix() for p in pages] == ["pages/about.md"]
+    found = find_sources(site_dir / "content", site_dir)
+    assert [(kind, where) for kind, _path, where in found] == [
+        ("article", "content/articles/2025/a.md"),
+        ("page", "content/pages/about.md"),
+    ]
+    assert all(path.is_file() for _kind, path, _where in found)
 
 
 def test_an_unreadable_file_is_an_error_not_a_crash(site_dir):
