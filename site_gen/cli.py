@@ -174,6 +174,7 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
         fresh=getattr(args, "fresh", False),
         jobs=getattr(args, "jobs", 0),
         cache_dir=getattr(args, "cache_dir", Path(".site-gen-cache")),
+        image_cache=getattr(args, "cache_dir", Path(".site-gen-cache")) / "images",
     )
     values.update(changes)
     return BuildOptions(**values)

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 SITE = Path(__file__).resolve().parent / "site"
 NOW = datetime.fromisoformat("2025-08-01T00:00:00+05:00")
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = REPO / "build" / "test-artifacts"
+ARTIFACTS = REPO / "test-artifacts"
 ENGLISH_ARTICLE = "2025/07/21/torkham-opens-a-fruit-lane-for-summer-lorries/"
 URDU_ARTICLE = "2025/07/22/peshawar-schools-winter-timings/"
 
