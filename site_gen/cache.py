@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 3  # 3: Article.links
+SCHEMA = 4  # 3: Article.links; 4: template keys cover every included file (older fingerprints are wrong)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);
