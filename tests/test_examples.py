@@ -63,7 +63,7 @@ def test_workflow_checks_builds_then_deploys(tmp_path):
     flow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
     build = flow["jobs"]["build"]["steps"]
     commands = [step["run"] for step in build if "run" in step]
-    assert commands[-2:] == ["site-gen check", "site-gen build --clean"]
+    assert commands[-2:] == ["site-gen check", "site-gen build --clean --search"]
     assert flow["jobs"]["deploy"]["needs"] == "build"
     assert "pull_request" in flow["jobs"]["deploy"]["if"]
     assert flow[True]["schedule"]  # `on:` is read as True by YAML 1.1
@@ -78,3 +78,4 @@ def test_workflow_checks_builds_then_deploys(tmp_path):
         done = subprocess.run(argv, cwd=root, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
     assert "index.html" in tree(root / "build")
+    assert (root / "build" / "pagefind" / "pagefind.js").is_file()  # the search page has its index
