@@ -157,9 +157,10 @@ class Meta:
 
 
 def slugify(text: str) -> str:
-    """Same result as site_gen.urls.slugify for the ASCII titles made here."""
-    text = text.replace("’", "").replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-")
+    """site_gen's own slug rule (the corpus links to articles by their URL)."""
+    from site_gen.urls import slugify as site_slugify
+
+    return site_slugify(text)
 
 
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.'’()%&-]*$")
