@@ -82,7 +82,7 @@ async def measure(site: Path, port: int, runs: int, lines: list[str]) -> list[di
     try:
         for run in range(runs):
             title = f"Bench edit {run} changed the headline at {time.time():.0f}"
-            rebuilt_before = sum("rebuilt" in line for line in lines)
+            rebuilt_before = len(lines)
             started = time.perf_counter()
             source.write_text(set_title(original, title), "utf-8")
             message = json.loads(await asyncio.wait_for(socket_.read_message(), timeout=120))
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     site = OUT / f"serve-{args.n}"
-    if not (site / "site.yaml").is_file():
+    if not (site / "site.yaml").is_file() or not (site / "content" / "articles").is_dir():
         started = time.perf_counter()
         corpus.generate(site, args.n, args.seed)
         print(f"serve bench: corpus of {args.n} articles in {time.perf_counter() - started:.1f} s")
@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             if process.poll() is not None:
                 raise SystemExit("serve stopped:\n" + "\n".join(lines))
             time.sleep(0.05)
+        if any(line.startswith("build failed") for line in lines):
+            raise SystemExit("serve bench: the corpus does not build:\n" + "\n".join(lines))
         print(f"serve bench: {args.n} articles, server up in {time.perf_counter() - started:.1f} s ({lines[-2]})")
         results = asyncio.run(measure(site, port, args.runs, lines))
     finally:

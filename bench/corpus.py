@@ -159,7 +159,10 @@ class Meta:
 def slugify(text: str) -> str:
     """Same result as site_gen.urls.slugify for the ASCII titles made here."""
     text = text.replace("’", "").replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > 80:  # cut at the last word boundary, as the engine does
+        slug = slug[:81].rsplit("-", 1)[0][:80].strip("-")
+    return slug
 
 
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.'’()%&-]*$")

@@ -21,6 +21,7 @@ sitemaps            ``sitemap.xml`` (an index past the limit, with
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import datetime
@@ -72,6 +73,7 @@ def slugify(text: str) -> str:
     return slug
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; called for every term of every article on every build
 def term_slug(name: str) -> str:
     """Slug of a tag, section or author; keeps non-Latin letters (``پاکستان``).
 
