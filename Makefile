@@ -61,13 +61,14 @@ format: $(STAMP)
 golden: $(STAMP)
 	$(PY) -m tests.golden
 
-# Speed figures of issue 5 on a generated corpus: `make bench`, `make bench N=100000`,
+# Speed figures of issue 5 on a generated corpus, then make serve's save-to-reload latency: `make bench`, `make bench N=100000`,
 # options RUNS=5 JOBS=1 PELICAN=1 STEPS=noop,edit_body (see bench/README.md).
 N ?= 10000
 bench: $(STAMP)
 	$(PY) bench/run.py --n $(N) $(if $(RUNS),--runs $(RUNS)) $(if $(JOBS),--jobs $(JOBS)) \
 		$(if $(STEPS),--steps $(STEPS)) $(if $(PELICAN),--pelican)
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_serve.py --n $(N)
 
 clean:
 	rm -rf build .site-gen-cache

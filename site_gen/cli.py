@@ -14,7 +14,7 @@ from .errors import BuildFailed, ContentError
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, output: str = "build") -> None:
     group = parser.add_argument_group("site")
     group.add_argument(
         "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
@@ -29,7 +29,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--static", type=Path, default=Path("static"), metavar="DIR", help="files copied as they are (default: static)"
     )
     group.add_argument(
-        "--output", type=Path, default=Path("build"), metavar="DIR", help="where the site is written (default: build)"
+        "--output",
+        type=Path,
+        default=Path(output),
+        metavar="DIR",
+        help=f"where the site is written (default: {output})",
     )
     group.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
     group.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
@@ -98,9 +102,12 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="preview the site with live reload",
-        description="Build, serve on http://HOST:PORT and rebuild when a file changes.",
+        description="Build a preview into .site-gen-preview/site (never build/: the preview shows drafts "
+        "and scheduled articles, flagged on the page), serve it on http://HOST:PORT, and rebuild when a file in "
+        "content/, templates/, static/ or site.yaml changes; the browser reloads by itself. A failed build shows "
+        "its errors in the browser and the server keeps running. The search index is not built.",
     )
-    _common(serve)
+    _common(serve, output=".site-gen-preview/site")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)"
     )
@@ -277,9 +284,13 @@ def run_serve(args) -> int:
 
     print("note: the preview does not index search (/search/ finds nothing new); `make build` does", file=sys.stderr)
     try:
-        return serve(options_from(args, drafts=True, future=True), args.host, args.port, args.open)
+        options = options_from(args, drafts=True, future=True, cache_dir=Path(".site-gen-preview/cache"))
+        return serve(options, args.host, args.port, args.open)
     except BuildFailed as failed:
         print_problems(failed.errors)
+        return EXIT_ERRORS
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERRORS
 
 

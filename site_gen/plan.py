@@ -89,9 +89,11 @@ class Page:
 class Planner:
     """Builds the views and pages of one site for one configuration."""
 
-    def __init__(self, site: Site, config: Config, images: dict[str, dict] | None = None):
+    def __init__(self, site: Site, config: Config, images: dict[str, dict] | None = None, now: datetime | None = None):
         self.site = site
         self.config = config
+        self.now = now
+        """The build's clock: an article dated after it is flagged as scheduled (previews publish it)."""
         self.images = images or {}
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
@@ -124,8 +126,12 @@ class Planner:
                 "section": self.term_link(terms["section"][0]) if terms["section"] else None,
                 "image": self.image_view(a),
                 "draft": a.draft,
+                "scheduled": self.is_scheduled(a),
             }
         return self._cards[index]
+
+    def is_scheduled(self, a: Article) -> bool:
+        return self.now is not None and a.date.at > self.now
 
     def image_view(self, a: Article) -> dict | None:
         """An article's image with its responsive variants (``width`` None when unknown)."""
@@ -164,6 +170,7 @@ class Planner:
             "reading_minutes": a.reading_minutes,
             "corrections": [{"date": _moment_view(c.date), "text": c.text} for c in a.corrections],
             "draft": a.draft,
+            "scheduled": self.is_scheduled(a),
             "labels": labels_for(a.lang),
             "language_name": LANGUAGE_NAMES.get(a.lang.split("-")[0], a.lang),
             "share": urls.share_links(urls.absolute(self.config.base_url, a.path), a.title),
@@ -510,7 +517,7 @@ def plan_pages(
     (left empty without a clock). ``images`` are the responsive views of local
     images (see :mod:`site_gen.images`); without them, images are linked as they are.
     """
-    pages = Planner(site, config, images).pages()
+    pages = Planner(site, config, images, now).pages()
     pages += alias_pages(site, config)
     pages += [Page(*out) for out in feeds.feed_outputs(site, config)]
     pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]

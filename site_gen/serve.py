@@ -1,39 +1,495 @@
-"""Live-reload preview: build, serve the output folder, rebuild on change.
+"""Live preview: build into a preview folder, serve it, rebuild when a file changes.
 
-A failed rebuild is reported in the terminal and the server keeps serving
-the last good site.
+* The preview has its own output folder and cache (``.site-gen-preview/``,
+  git-ignored), so drafts and scheduled articles never reach ``build/``.
+* Files are watched with watchfiles (inotify): a save is seen in ~50 ms and
+  costs nothing while idle. livereload's own watcher polls the mtime of every
+  file every 0.8 s: 160 ms of CPU per poll on a 10,000-article site.
+  Saves that arrive together (or while a build runs) cause one rebuild.
+* A rebuild is :func:`site_gen.build.build_site` again, in this process: the
+  incremental cache makes it re-render only the pages a change touches.
+* The server is tornado with livereload's websocket handler and
+  ``livereload.js``: after a successful rebuild the browsers reload (only
+  the stylesheets when only CSS changed).
+* A failed build never stops the server: while the last build failed, every
+  HTML request gets an error page (file, line, message, hint, the offending
+  lines) that carries the reload script, so fixing the file brings the page back.
+* Only files inside the preview folder are served: ``..`` (plain or
+  percent-encoded), hidden files and links that lead out of it are refused.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import mimetypes
+import os
+import queue
+import re
+import signal
+import socket
 import sys
-from dataclasses import replace
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
 
-from .build import BuildOptions, build_site
-from .errors import BuildFailed
+from markupsafe import escape
+
+from .build import BuildOptions, build_site, check_output_folder
+from .errors import BuildFailed, ContentError, display_path
+from .write import read_manifest
+
+PREVIEW = Path(".site-gen-preview")
+"""The preview's folder: ``site/`` (what is served) and ``cache/``."""
+PORT_TRIES = 20
+"""How many ports after a busy one are tried."""
+SNIPPET = 3
+"""Lines shown before and after the offending line on the error page."""
 
 
-def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> int:
-    """Build once, then serve with livereload until interrupted."""
-    from livereload import Server
+def preview_options(options: BuildOptions) -> BuildOptions:
+    """Preview options: drafts and scheduled articles in, no clean-up of foreign files."""
+    from dataclasses import replace
 
-    def rebuild() -> None:
+    return replace(options, drafts=True, future=True, clean=False, fresh=False)
+
+
+def ensure_preview_folder(options: BuildOptions) -> None:
+    """Create the preview folder with a ``.gitignore`` that keeps it out of git."""
+    for name in ("output", "cache_dir"):
+        value = getattr(options, name)
+        if value is None:
+            continue
+        folder = options.path(name).parent
+        if folder.name == PREVIEW.name:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# site-gen serve's preview (drafts included): never deploy\n*\n", "utf-8")
+
+
+# -- error page -------------------------------------------------------------
+
+
+def snippet(error: ContentError, root: Path) -> list[tuple[int, str, bool]]:
+    """``(number, text, is_the_line)`` of the lines around the error's line; empty when unknown."""
+    if error.line <= 0:
+        return []
+    path = Path(error.path)
+    if not path.is_absolute():
+        path = root / path
+    try:
+        if not path.is_file() or path.stat().st_size > 4_000_000:
+            return []
+        lines = path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    first = max(1, error.line - SNIPPET)
+    last = min(len(lines), error.line + SNIPPET)
+    return [(n, lines[n - 1], n == error.line) for n in range(first, last + 1)]
+
+
+_STYLE = """
+body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #fff8f6; color: #1d1d1d; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem; }
+h1 { color: #a0141e; font-size: 1.6rem; }
+.problem { background: #fff; border-left: .4rem solid #a0141e; padding: .5rem 1rem; margin: 1rem 0; }
+.problem h2 { font: 600 1rem ui-monospace, monospace; margin: .5rem 0; }
+.hint { color: #3d3d3d; }
+pre { background: #f4f4f4; padding: .5rem; overflow-x: auto; font-size: .9rem; }
+pre .line { display: block; }
+pre mark { display: block; background: #ffd9d6; font-weight: 600; }
+"""
+
+
+def error_page(errors: list[ContentError], root: Path, script: str) -> str:
+    """A readable HTML page of build errors; every piece of text is escaped."""
+    count = len(errors)
+    parts = [
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Build failed ({count} error{'s' if count != 1 else ''}) · site-gen preview</title>",
+        f"<style>{_STYLE}</style>{script}</head>",
+        '<body><main id="site-gen-error"><h1>The preview could not be built</h1>',
+        f"<p>{count} problem{'s' if count != 1 else ''}. Fix the file and save it: this page reloads by itself.</p>",
+    ]
+    for error in errors:
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        parts.append(f'<section class="problem"><h2>{escape(where)}</h2>')
+        parts.append(f'<p class="message">{escape(error.message)}</p>')
+        if error.hint:
+            parts.append(f'<p class="hint">Hint: {escape(error.hint)}</p>')
+        lines = snippet(error, root)
+        if lines:
+            width = len(str(lines[-1][0]))
+            parts.append("<pre>")
+            for number, text, marked in lines:
+                label = f"{'→' if marked else ' '} {number:>{width}} | "
+                tag = "mark" if marked else "span"
+                parts.append(f'<{tag} class="line">{escape(label)}{escape(text)}</{tag}>')
+            parts.append("</pre>")
+        parts.append("</section>")
+    parts.append("</main></body></html>\n")
+    return "".join(parts)
+
+
+# -- the preview: builds and state --------------------------------------------
+
+
+class Preview:
+    """Builds the preview and remembers whether the last build failed."""
+
+    def __init__(self, options: BuildOptions, say: Callable[[str], None], warn: Callable[[str], None]):
+        self.options = options
+        self.out = options.path("output")
+        self.say = say
+        self.warn = warn
+        self.errors: list[ContentError] | None = None
+        """The last build's errors; None when it succeeded."""
+        self.builds = 0
+        self.lock = threading.Lock()
+
+    def build(self) -> tuple[bool, list[str]]:
+        """Build once; returns (whether something changed for the browser, changed files)."""
+        with self.lock:
+            before = read_manifest(self.out)
+            started = time.perf_counter()
+            failed_before = self.errors is not None
+            errors = None
+            try:
+                report = build_site(self.options)
+            except BuildFailed as failed:
+                errors = failed.errors
+            except Exception as exc:  # a bug or an unreadable file must not stop the preview
+                self.warn(traceback.format_exc().rstrip())
+                errors = [
+                    ContentError(
+                        "(site-gen)",
+                        0,
+                        f"{type(exc).__name__}: {exc}",
+                        "the full traceback is in the terminal; fixing or undoing the last change may help",
+                    )
+                ]
+            self.builds += 1
+            self.errors = errors
+            if errors is not None:
+                for error in self.errors:
+                    self.warn(str(error))
+                count = len(self.errors)
+                self.warn(f"build failed: {count} error{'s' if count != 1 else ''}; the browser shows them")
+                return True, ["*"]
+            for warning in report.warnings:
+                self.warn(str(warning))
+            after = read_manifest(self.out)
+            changed = sorted(rel for rel in set(before) | set(after) if before.get(rel) != after.get(rel))
+            self.say(
+                f"{'built' if self.builds == 1 else 'rebuilt'} in {time.perf_counter() - started:.2f} s: "
+                f"{report.articles} articles, {report.rendered} pages rendered, {report.written} files written"
+                + (" (errors fixed)" if failed_before else "")
+            )
+            return bool(changed) or failed_before, changed
+
+
+def reload_paths(changed: list[str]) -> list[str]:
+    """What to tell the browsers: the stylesheets when only CSS changed, else the whole page (``*``)."""
+    if changed and all(rel.endswith(".css") for rel in changed):
+        return ["/" + rel for rel in changed]
+    return ["*"]
+
+
+# -- HTTP ---------------------------------------------------------------------
+
+
+def live_script(port: int) -> str:
+    return f'<script src="/livereload.js?port={port}"></script>'
+
+
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+def inject(html: bytes, script: str) -> bytes:
+    """The page with the reload script before ``</head>`` (or ``</body>``, or at the end)."""
+    tag = script.encode()
+    for pattern in (_HEAD_END, _BODY_END):
+        match = pattern.search(html)
+        if match:
+            return html[: match.start()] + tag + html[match.start() :]
+    return html + tag
+
+
+def looks_like_html(path: str) -> bool:
+    """Whether a request path names a page (folder, .html, or no extension)."""
+    last = path.rsplit("/", 1)[-1]
+    return not last or last.endswith((".html", ".htm")) or "." not in last
+
+
+def resolve_request(root: Path, path: str) -> tuple[int, Path | None, str]:
+    """``(status, file, redirect)`` for a decoded request path, inside ``root`` only.
+
+    403 for ``..``, backslashes, NUL bytes and links that lead out of the
+    folder; 404 for hidden names (site_gen's manifest and staging) and
+    missing files; 301 to add the slash of a folder.
+    """
+    parts = path.split("/")
+    if any(part == ".." for part in parts) or "\\" in path or "\x00" in path:
+        return 403, None, ""
+    if any(part.startswith(".") for part in parts if part):
+        return 404, None, ""
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, *[p for p in parts if p]))
+    if target != base and not target.startswith(base + os.sep):
+        return 403, None, ""
+    if os.path.isdir(target):
+        if path and not path.endswith("/"):
+            return 301, None, "/" + quote(path) + "/"
+        target = os.path.realpath(os.path.join(target, "index.html"))
+        if not target.startswith(base + os.sep):
+            return 403, None, ""
+    if not os.path.isfile(target):
+        return 404, None, ""
+    return 200, Path(target), ""
+
+
+def make_app(preview: Preview, port_box: list[int]):
+    """The tornado application: livereload's websocket and script, and the preview's files."""
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+    from tornado import web
+
+    class PreviewHandler(web.RequestHandler):
+        def compute_etag(self):
+            return None
+
+        def set_default_headers(self):
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("X-Content-Type-Options", "nosniff")
+
+        def write_error(self, status_code: int, **kwargs) -> None:
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"{status_code} {self._reason}\n")
+
+        def head(self, path: str) -> None:
+            self.get(path, head=True)
+
+        def get(self, path: str, head: bool = False) -> None:
+            script = live_script(port_box[0])
+            raw = self.request.path
+            if "%00" in raw or "\x00" in raw:
+                raise web.HTTPError(403)
+            if preview.errors is not None and looks_like_html(path):
+                self.set_status(500)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                body = error_page(preview.errors, preview.options.root, script).encode()
+                self.finish(b"" if head else body)
+                return
+            status, target, location = resolve_request(preview.out, path)
+            if status == 301:
+                self.redirect(location + (f"?{self.request.query}" if self.request.query else ""), permanent=False)
+                return
+            if status == 404:
+                fallback = preview.out / "404.html"
+                if looks_like_html(path) and fallback.is_file():
+                    self.set_status(404)
+                    self.set_header("Content-Type", "text/html; charset=utf-8")
+                    self.finish(b"" if head else inject(fallback.read_bytes(), script))
+                    return
+            if status != 200:
+                raise web.HTTPError(status)
+            data = target.read_bytes()
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                data = inject(data, script)
+            if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+                kind += "; charset=utf-8"
+            self.set_header("Content-Type", kind)
+            self.finish(b"" if head else data)
+
+    class QuietReloadHandler(LiveReloadHandler):
+        pass
+
+    return web.Application(
+        [
+            (r"/livereload", QuietReloadHandler),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/(.*)", PreviewHandler),
+        ],
+        websocket_ping_interval=20,
+        log_function=lambda handler: None,  # the terminal is for builds and their errors
+    )
+
+
+def notify(paths: list[str]) -> int:
+    """Tell every connected browser to reload (call on the IOLoop's thread); returns how many."""
+    from livereload.handlers import LiveReloadHandler
+
+    sent = 0
+    for path in paths:
+        message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+        for waiter in list(LiveReloadHandler.waiters):
+            try:
+                waiter.write_message(message)
+                sent += 1
+            except Exception:  # a closed socket: forget it
+                LiveReloadHandler.waiters.discard(waiter)
+    return sent
+
+
+def bind(host: str, port: int, warn: Callable[[str], None]) -> tuple[list[socket.socket], int]:
+    """Listening sockets on ``port``, or on the next free one (said out loud)."""
+    from tornado.netutil import bind_sockets
+
+    for candidate in range(port, port + PORT_TRIES):
         try:
-            report = build_site(options)
-        except BuildFailed as failed:
-            for error in failed.errors:
-                print(error, file=sys.stderr)
-            print("rebuild failed; still serving the last good build", file=sys.stderr)
-            return
-        print(f"rebuilt: {report.summary()}", flush=True)
+            sockets = bind_sockets(candidate, address=host)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or port == 0:
+                raise
+            continue
+        if candidate != port:
+            warn(f"port {port} is busy; using port {candidate} instead (choose one with --port)")
+        return sockets, sockets[0].getsockname()[1]
+    raise OSError(errno.EADDRINUSE, f"ports {port}–{port + PORT_TRIES - 1} are all busy; choose one with --port")
 
-    report = build_site(replace(options))
-    print(f"Built {report.summary()}")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: serving on {host}: other computers on the network can see drafts", file=sys.stderr)
-    server = Server()
-    for name in ("content", "templates", "static", "config"):
-        server.watch(str(options.path(name)), rebuild, delay=0.2)
-    print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    server.serve(host=host, port=port, root=str(options.path("output")), open_url_delay=0.5 if open_browser else None)
+
+# -- watching -----------------------------------------------------------------
+
+
+def watch_targets(options: BuildOptions) -> tuple[list[Path], Path]:
+    """The folders watched recursively, and the configuration file."""
+    folders = [options.path(name).resolve() for name in ("content", "templates", "static")]
+    return [f for f in folders if f.is_dir()], options.path("config").resolve()
+
+
+def _watch(paths: list[Path], recursive: bool, keep, changes: queue.Queue, stop: threading.Event) -> None:
+    import watchfiles
+
+    for batch in watchfiles.watch(
+        *paths,
+        recursive=recursive,
+        stop_event=stop,
+        debounce=1600,
+        step=50,
+        rust_timeout=500,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    ):
+        wanted = {path for _kind, path in batch if keep(path)}
+        if wanted:
+            changes.put(wanted)
+
+
+def start_watching(options: BuildOptions, changes: queue.Queue, stop: threading.Event) -> list[threading.Thread]:
+    """Watch content/, templates/, static/ (recursively) and the configuration file."""
+    import watchfiles
+
+    folders, config = watch_targets(options)
+    ignore = watchfiles.DefaultFilter()
+    threads = []
+    if folders:
+        threads.append(
+            threading.Thread(target=_watch, args=(folders, True, lambda p: ignore(None, p), changes, stop), daemon=True)
+        )
+    threads.append(
+        threading.Thread(
+            target=_watch, args=([config.parent], False, lambda p: Path(p) == config, changes, stop), daemon=True
+        )
+    )
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _rebuild_loop(preview: Preview, changes: queue.Queue, stop: threading.Event, loop, quiet: float) -> None:
+    """Wait for changes; gather those that come together; build once; tell the browsers."""
+    while not stop.is_set():
+        try:
+            batch = set(changes.get(timeout=0.5))
+        except queue.Empty:
+            continue
+        while True:  # saves in quick succession: one rebuild
+            try:
+                batch |= changes.get(timeout=quiet)
+            except queue.Empty:
+                break
+        try:
+            reload, changed = preview.build()
+        except Exception:  # never let the builder thread die
+            preview.warn(traceback.format_exc().rstrip())
+            continue
+        if reload:
+            paths = reload_paths(changed) if preview.errors is None else ["*"]
+            loop.add_callback(lambda paths=paths: notify(paths))
+
+
+# -- the command --------------------------------------------------------------
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(
+    options: BuildOptions,
+    host: str,
+    port: int,
+    open_browser: bool,
+    say: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> int:
+    """Build once, then serve with live reload until Ctrl-C. Returns 0."""
+    say = say or (lambda text: print(text, flush=True))
+    warn = warn or (lambda text: print(text, file=sys.stderr, flush=True))
+    options = preview_options(options)
+    check_output_folder(options)  # raises BuildFailed: never serve a refused folder
+    ensure_preview_folder(options)
+    preview = Preview(options, say, warn)
+    preview.build()  # errors are shown in the browser, not fatal
+
+    from tornado.ioloop import IOLoop
+
+    sockets, bound = bind(host, port, warn)
+    port_box = [bound]
+    app = make_app(preview, port_box)
+    from tornado.httpserver import HTTPServer
+
+    server = HTTPServer(app)
+    server.add_sockets(sockets)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else shown}:{bound}/"
+    if host in ("0.0.0.0", "::", ""):
+        warn(
+            f"warning: listening on every network interface ({host}): anyone on the network can see "
+            "the preview, drafts and scheduled articles included"
+        )
+    elif host not in ("127.0.0.1", "localhost", "::1"):
+        warn(f"warning: listening on {host}: other computers can see drafts and scheduled articles")
+    say(f"Serving {display_path(preview.out, options.root)}/ on {url} (Ctrl-C to stop)")
+
+    stop = threading.Event()
+    changes: queue.Queue = queue.Queue()
+    loop = IOLoop.current()
+    watchers = start_watching(options, changes, stop)
+    builder = threading.Thread(target=_rebuild_loop, args=(preview, changes, stop, loop, 0.05), daemon=True)
+    builder.start()
+    if open_browser:
+        import webbrowser
+
+        loop.call_later(0.3, lambda: webbrowser.open(url))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.stop()
+        with contextlib.suppress(Exception):
+            loop.close(all_fds=False)
+        for thread in (*watchers, builder):
+            thread.join(timeout=2)
+        say("Stopped.")
     return 0
