@@ -395,7 +395,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         raise
     removed = writer.commit(clean=options.clean)
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0))
-    key = quick_key(options, cache, now, loaded.sources)
+    key = quick_key(options, cache, now, loaded.sources, keys)
     _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts)
     cache.close()
     lap("write")
@@ -432,14 +432,21 @@ def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key:
     cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key=key or "", valid=valid, counts=counts)
 
 
-def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None) -> str | None:
+def quick_key(
+    options: BuildOptions,
+    cache: Cache,
+    now: datetime,
+    sources: dict | None = None,
+    templates: dict[str, str] | None = None,
+) -> str | None:
     """A key of everything a build reads, from stat signatures alone (no file is parsed).
 
     When it equals the last successful build's key, and ``now`` lies in the
     interval in which that build's output stays right (no scheduled story due,
     no story entering or leaving the news sitemap's window), there is nothing to
     do. Returns None when a content file is new or changed since the cache
-    (``sources``: this build's own table, when it has just read every file).
+    (``sources``: this build's own table, when it has just read every file;
+    ``templates``: its template keys, when already computed).
     """
     low, high = cache.valid if sources is None else (-1.0, float("inf"))
     if sources is None and not (low < now.timestamp() < high):
@@ -459,7 +466,8 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
         parts.append(f"{where}={entry[1]}")
     if len(parts) != len(known):
         return None
-    parts += [f"template {name}={key}" for name, key in sorted(template_keys(options.path("templates")).items())]
+    templates = templates if templates is not None else template_keys(options.path("templates"))
+    parts += [f"template {name}={key}" for name, key in sorted(templates.items())]
     static = options.path("static")
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
         if path.is_file():
