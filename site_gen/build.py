@@ -36,7 +36,7 @@ from .parallel import default_jobs, worker_pool
 from .plan import Page, plan_pages
 from .render import Renderer, site_view, template_keys
 from .sitemaps import NEWS_WINDOW
-from .write import MANIFEST, OutputWriter, check_rel, digest, read_manifest, stage
+from .write import MANIFEST, OutputWriter, check_rel, digest, stage
 
 #: Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_RENDER_MIN = 400
@@ -347,12 +347,12 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     key = quick_key(options, cache, now) if not (options.fresh or options.clean) else None
     if key is not None and key == cache.build_key:
         cache.close()
-        articles, drafts, scheduled = cache.counts
+        articles, drafts, scheduled, files = cache.counts
         return BuildReport(
             articles=articles,
             drafts=drafts,
             scheduled=scheduled,
-            unchanged=len(read_manifest(options.path("output"))),
+            unchanged=files,
             seconds=time.perf_counter() - started,
         )
     options = replace(options, now=now)
@@ -394,8 +394,8 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         cache.close()
         raise
     removed = writer.commit(clean=options.clean)
-    counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0))
-    key = quick_key(options, cache, now, loaded.sources, keys)
+    counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
+    key = quick_key(options, cache, now, loaded.sources)
     _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts)
     cache.close()
     lap("write")
@@ -432,21 +432,14 @@ def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key:
     cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key=key or "", valid=valid, counts=counts)
 
 
-def quick_key(
-    options: BuildOptions,
-    cache: Cache,
-    now: datetime,
-    sources: dict | None = None,
-    templates: dict[str, str] | None = None,
-) -> str | None:
+def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None) -> str | None:
     """A key of everything a build reads, from stat signatures alone (no file is parsed).
 
     When it equals the last successful build's key, and ``now`` lies in the
     interval in which that build's output stays right (no scheduled story due,
     no story entering or leaving the news sitemap's window), there is nothing to
     do. Returns None when a content file is new or changed since the cache
-    (``sources``: this build's own table, when it has just read every file;
-    ``templates``: its template keys, when already computed).
+    (``sources``: this build's own table, when it has just read every file).
     """
     low, high = cache.valid if sources is None else (-1.0, float("inf"))
     if sources is None and not (low < now.timestamp() < high):
@@ -466,14 +459,25 @@ def quick_key(
         parts.append(f"{where}={entry[1]}")
     if len(parts) != len(known):
         return None
-    templates = templates if templates is not None else template_keys(options.path("templates"))
-    parts += [f"template {name}={key}" for name, key in sorted(templates.items())]
+    parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
     static = options.path("static")
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
         if path.is_file():
             parts.append(f"static {path.relative_to(static).as_posix()}={stat_signature(path)}")
     parts.append(repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output))))
     return digest("\n".join(parts).encode())
+
+
+def template_file_hashes(templates: Path) -> list[tuple[str, str]]:
+    """Every file of the templates folder with the hash of its bytes (no template is parsed)."""
+    found = []
+    for current, dirs, files in os.walk(templates):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(current, name)
+            with open(path, "rb") as handle:
+                found.append((os.path.relpath(path, templates), digest(handle.read())))
+    return found
 
 
 def valid_interval(loaded: Loaded, now: datetime) -> tuple[float, float]:

@@ -27,7 +27,9 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 4  # 3: Article.links; 4: template keys cover every included file (older fingerprints are wrong)
+SCHEMA = (
+    5  # 5: four counts; 3: Article.links; 4: template keys cover every included file (older fingerprints are wrong)
+)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);
@@ -49,11 +51,11 @@ class Cache:
         self.settings = settings
         self.db: sqlite3.Connection | None = None
         self.sources: dict[str, tuple[str, str]] = {}
-        self.pages: dict[str, str] = {}
+        self._pages: dict[str, str] | None = None
         self.build_key = ""
         self.valid: tuple[float, ...] = (0.0, 0.0)
-        self.counts: tuple[int, ...] = (0, 0, 0)
-        """Articles, drafts and scheduled stories of the last build (for its summary line)."""
+        self.counts: tuple[int, ...] = (0, 0, 0, 0)
+        """Articles, drafts, scheduled stories and output files of the last build (for its summary line)."""
         """Open interval of "now" (POSIX seconds) in which the last build's output stays right."""
         self._reader: sqlite3.Connection | None = None
         self._reader_pid = os.getpid()
@@ -78,9 +80,8 @@ class Cache:
             return
         self.build_key = stored.get("build_key", "")
         self.valid = tuple(float(x) for x in stored.get("valid", "0 0").split())
-        self.counts = tuple(int(x) for x in stored.get("counts", "0 0 0").split())
+        self.counts = tuple(int(x) for x in stored.get("counts", "0 0 0 0").split())
         self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
-        self.pages = dict(self.db.execute("SELECT path, fingerprint FROM pages"))
 
     def _clear(self) -> None:
         self.db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM articles; DELETE FROM pages;")
@@ -91,13 +92,24 @@ class Cache:
             if self.db is not None:
                 self.db.close()
         self.db = None
-        self.sources, self.pages, self.build_key = {}, {}, ""
+        self.sources, self._pages, self.build_key = {}, {}, ""
         with contextlib.suppress(OSError):
             (self.folder / "cache.sqlite").unlink()
         try:
             self._open(fresh=True)
         except (sqlite3.DatabaseError, OSError):
             self.db = None
+
+    @property
+    def pages(self) -> dict[str, str]:
+        """Fingerprint of every page of the last build (read on first use: a no-change build needs none)."""
+        if self._pages is None:
+            try:
+                self._pages = dict(self.db.execute("SELECT path, fingerprint FROM pages")) if self.db else {}
+            except sqlite3.DatabaseError:
+                self._reset()
+                self._pages = {}
+        return self._pages
 
     # -- articles ------------------------------------------------------------
     def articles(self, keys: list[str]) -> dict[str, object]:
@@ -141,7 +153,7 @@ class Cache:
         pages: dict[str, str],
         build_key: str,
         valid: tuple[float, float] = (0.0, 0.0),
-        counts: tuple[int, int, int] = (0, 0, 0),
+        counts: tuple[int, ...] = (0, 0, 0, 0),
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped."""
         if self.db is None:

@@ -66,7 +66,7 @@ class Loaded:
     """Files parsed in this run: key → ((article, warnings), html), for the cache."""
 
 
-def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, Path, str]]:
+def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, str, str]]:
     """``(kind, path, shown name)`` of every article and static page, in a stable order.
 
     Articles are ``articles/**/*.md``, pages ``pages/*.md``; the shown name is
@@ -84,7 +84,8 @@ def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, Pat
             rel = os.path.relpath(current, top).replace(os.sep, "/")
             rel = "" if rel == "." else rel + "/"
             names += [rel + f for f in files if f.endswith(".md") and not f.startswith(".")]
-        found += [(kind, top / name, f"{prefix}/{name}") for name in sorted(names)]
+        top_name = os.fspath(top)
+        found += [(kind, f"{top_name}/{name}", f"{prefix}/{name}") for name in sorted(names)]
     return found
 
 
@@ -93,8 +94,9 @@ def article_key(where: str, source_hash: str) -> str:
     return hashlib.blake2b(f"{where}\0{source_hash}".encode(), digest_size=16).hexdigest()
 
 
-def stat_signature(path: Path) -> str:
-    st = path.stat()
+def stat_signature(path: str | Path) -> str:
+    """What changes whenever a file's content may have changed (a shortcut, never a key)."""
+    st = os.stat(path)
     return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
 
 
@@ -134,7 +136,7 @@ def load_content(
             digest_hex = cached[1]
         else:
             try:
-                digest_hex = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                digest_hex = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
             except OSError as exc:
                 result.errors.append(
                     ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
@@ -143,7 +145,7 @@ def load_content(
         result.sources[where] = (signature, digest_hex)
         key = article_key(where, digest_hex)
         keys[key] = (kind, where)
-        todo.append((kind, str(path), where, path.stem, key))
+        todo.append((kind, path, where, os.path.splitext(os.path.basename(path))[0], key))
     found = cache.articles(list(keys)) if cache else {}
     missing = [item for item in todo if item[4] not in found]
     for item, outcome in zip(missing, _parse_many(missing, config, jobs), strict=True):

@@ -1,5 +1,7 @@
 """Reading the content folder (site_gen.load): which files are content, and problems with files."""
 
+from pathlib import Path
+
 from site_gen.load import find_sources, load_content
 from tests.conftest import make_config, make_site
 
@@ -16,7 +18,7 @@ def test_hidden_files_and_folders_ending_in_md_are_not_content(site_dir):
         ("article", "content/articles/2025/a.md"),
         ("page", "content/pages/about.md"),
     ]
-    assert all(path.is_file() for _kind, path, _where in found)
+    assert all(Path(path).is_file() for _kind, path, _where in found)
 
 
 def test_an_unreadable_file_is_an_error_not_a_crash(site_dir):
