@@ -21,22 +21,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import urls
 from .cache import Cache, settings_key
-from .check import check_content
-from .collect import collect_site
 from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
-from .images import ProcessedImages, process_images
-from .load import Loaded, find_sources, load_content, stat_signature
-from .markdown import engine_for
 from .parallel import default_jobs, worker_pool
-from .plan import Page, plan_pages
-from .render import Renderer, site_view, template_keys
-from .sitemaps import NEWS_WINDOW
+from .sources import find_sources, stat_signature
 from .write import MANIFEST, OutputWriter, check_rel, digest, stage
+
+if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
+    from .images import ProcessedImages
+    from .load import Loaded
+    from .plan import Page
+    from .render import Renderer
 
 #: Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_RENDER_MIN = 400
@@ -118,6 +118,8 @@ def read_config(options: BuildOptions) -> Config:
 
 
 def open_cache(options: BuildOptions, config: Config) -> Cache:
+    from .markdown import engine_for
+
     folder = options.path("cache_dir") if options.cache_dir is not None else None
     settings = settings_key(f"{config.source_hash}:{config.base_url}", engine_for(config.raw_html))
     return Cache(folder, settings, fresh=options.fresh)
@@ -129,6 +131,11 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
     Returns ``(config, site, pages, loaded, images)``; raises :class:`BuildFailed`
     with every problem found. Images are resized (or taken from their cache) here.
     """
+    from .collect import collect_site
+    from .images import process_images
+    from .load import load_content
+    from .plan import plan_pages
+
     config = config or read_config(options)
     loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
     if loaded.errors:
@@ -196,6 +203,8 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
     Drafts and scheduled articles are not checked here (``site-gen check`` does);
     they only tell which links will work once they are published.
     """
+    from .check import check_content
+
     published = {id(a) for a in (*site.articles, *site.pages)}
     files, errors = static_files(options)
     errors += [
@@ -333,6 +342,8 @@ def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], Non
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build the whole site; raise :class:`BuildFailed` and change nothing on any error."""
+    from .render import Renderer, site_view, template_keys
+
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -486,6 +497,8 @@ def valid_interval(loaded: Loaded, now: datetime) -> tuple[float, float]:
     Events are the dates of articles (a scheduled story is published at its
     date) and the dates plus the news sitemap's window (a story leaves it).
     """
+    from .sitemaps import NEWS_WINDOW
+
     stamp = now.timestamp()
     low, high = float("-inf"), float("inf")
     for article in loaded.articles:
@@ -526,6 +539,12 @@ def check_site(options: BuildOptions) -> list[ContentError]:
 
     Returns errors, warnings and notes together, sorted by file and line.
     """
+    from .check import check_content
+    from .collect import collect_site
+    from .load import load_content
+    from .plan import plan_pages
+    from .render import Renderer, site_view
+
     try:
         check_output_folder(options)
         config = read_config(options)
