@@ -451,15 +451,19 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
     no story entering or leaving the news sitemap's window), there is nothing to
     do. Returns None when a content file is new or changed since the cache
     (``sources``: this build's own table, when it has just read every file).
+    An output file deleted by hand is not noticed here: ``--fresh`` rebuilds everything.
     """
     low, high = cache.valid if sources is None else (-1.0, float("inf"))
     if sources is None and not (low < now.timestamp() < high):
         return None
     known = sources if sources is not None else cache.sources
     content = options.path("content")
-    if not content.is_dir() or not (options.path("output") / MANIFEST).is_file() and sources is None:
+    if not content.is_dir():
         return None
-    parts = []
+    try:  # the output too: a build killed while moving files has rewritten the manifest
+        parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
+    except OSError:
+        return None
     for _kind, path, where in find_sources(content, options.root):
         entry = known.get(where)
         try:
@@ -468,7 +472,7 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
         except OSError:
             return None
         parts.append(f"{where}={entry[1]}")
-    if len(parts) != len(known):
+    if len(parts) != len(known) + 1:  # + the manifest
         return None
     parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
     static = options.path("static")

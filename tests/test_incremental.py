@@ -8,6 +8,7 @@ with two, and with enough pages that the second really forks workers.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -131,3 +132,17 @@ def test_a_template_key_covers_every_file_it_extends_includes_or_imports(tmp_pat
     after = template_keys(folder)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"a.html", "partials/z.html", "partials/m.html"}
+
+
+def test_a_rewritten_manifest_means_a_real_build(tmp_path):
+    """A build killed while moving files leaves a rewritten manifest: the next build checks everything."""
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(4)})
+    build_site(site_options(root))
+    expected = tree(root / "build")
+    (root / "build" / "index.html").write_text("half a page", "utf-8")
+    manifest = root / "build" / MANIFEST
+    files = json.loads(manifest.read_text("utf-8"))
+    files["files"]["index.html"] = ""  # what the writer's early manifest says of a file being moved
+    manifest.write_text(json.dumps(files), "utf-8")
+    build_site(site_options(root))
+    assert tree(root / "build") == expected
