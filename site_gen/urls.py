@@ -214,8 +214,9 @@ def output_file(path: str) -> str:
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
 
 
+@lru_cache(maxsize=1 << 17)
 def _quote_path(path: str) -> str:
-    # Most paths are plain ASCII slugs: skip the (slow) general quoting for them.
+    # Pages link to the same few thousand paths over and over: remember each answer.
     return path if _PLAIN_PATH.fullmatch(path) else quote(path, safe="/-._~")
 
 
