@@ -5,7 +5,7 @@ Modules, each importing only modules above it in this list:
 - ``errors``      ContentError (``path:line: message — hint``), BuildFailed
 - ``parallel``    worker processes (forked), default job count
 - ``cache``       the SQLite cache of incremental builds
-- ``sources``     which files are content and their names (standard library only)
+- ``sources``     which files are content, their names, reading their text (no parser)
 - ``dates``       how dates are read and shown (site time zone)
 - ``yamlload``    safe YAML with line numbers
 - ``config``      frozen Config from ``site.yaml``

@@ -24,6 +24,7 @@ from . import urls
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
 from .load import MAX_FILE_BYTES
+from .sources import decode_utf8
 from .wire import Dropped, WireResult, convert
 from .yamlload import YamlError, load_mapping
 
@@ -133,12 +134,7 @@ def decode(data: bytes, where: str) -> str:
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if b"\0" in data or controls > len(head) // 20:
         raise ContentError(where, 0, "the file holds binary data, not text", "import the wire copy as a .txt file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(where, line, "the file is not UTF-8 text", "save it as UTF-8 and import it again") from None
-    return text.removeprefix("\ufeff")
+    return decode_utf8(data, where, "save it as UTF-8 and import it again").removeprefix("\ufeff")
 
 
 def target_folder(result: WireResult, options: ImportOptions) -> Path:

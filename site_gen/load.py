@@ -25,7 +25,7 @@ from .images import body_image_refs
 from .markdown import render_markdown
 from .model import Article, Correction, Image
 from .parallel import worker_pool
-from .sources import find_sources, stat_signature
+from .sources import decode_utf8, find_sources, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
@@ -180,11 +180,7 @@ def parse_article(
         raise ContentError(where, 0, f"the file is too large ({len(data):,} bytes)", "split it or remove pasted data")
     if b"\0" in data:
         raise ContentError(where, 0, "the file holds binary data, not text", "save it as UTF-8 text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(where, line, "the file is not UTF-8 text", "save it as UTF-8 (Unicode)") from None
+    text = decode_utf8(data, where, "save it as UTF-8 (Unicode)")
     parts = split_front_matter(text.replace("\r\n", "\n"), where)
     try:
         fields = load_mapping(parts.yaml)

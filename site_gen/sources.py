@@ -1,6 +1,6 @@
 """Which files are content, and how they are named: cheap enough for a no-change build.
 
-Only the standard library: a build that finds nothing changed imports this,
+Only the standard library and errors: a build that finds nothing changed imports this,
 not the parsers.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from .errors import ContentError
 
 
 def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, str, str]]:
@@ -44,3 +46,12 @@ def shown_path(path: Path, base: Path) -> str:
         return path.resolve().relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def decode_utf8(data: bytes, where: str, hint: str) -> str:
+    """A file's bytes as text; not UTF-8 → :class:`ContentError` naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(where, line, "the file is not UTF-8 text", hint) from None
