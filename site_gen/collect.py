@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime
+from itertools import combinations
 
 from . import urls
 from .model import Article, Period, Site, Term
@@ -56,18 +57,10 @@ def collect_site(
     tags = _terms("tag", ordered, lambda a: a.tags)
     sections = _terms("section", ordered, lambda a: (a.section,) if a.section else ())
     authors = _terms("author", ordered, lambda a: a.authors)
-    per_article: list[dict[str, list[Term]]] = [{"tag": [], "section": [], "author": []} for _ in ordered]
-    for kind, terms in (("tag", tags), ("section", sections), ("author", authors)):
-        for term in terms:
-            for index in term.articles:
-                per_article[index][kind].append(term)
+    tag_terms, section_terms, author_terms = _terms_of(tags), _terms_of(sections), _terms_of(authors)
     article_terms = tuple(
-        {
-            "tag": _in_article_order(terms["tag"], ordered[i].tags),
-            "section": tuple(terms["section"]),
-            "author": _in_article_order(terms["author"], ordered[i].authors),
-        }
-        for i, terms in enumerate(per_article)
+        {"tag": tag_terms(a.tags), "section": section_terms((a.section,)), "author": author_terms(a.authors)}
+        for a in ordered
     )
     years, months, days = _archives(ordered)
     return Site(
@@ -85,31 +78,44 @@ def collect_site(
     )
 
 
-def _in_article_order(terms: list[Term], names: tuple[str, ...]) -> tuple[Term, ...]:
+def _terms_of(terms: tuple[Term, ...]):
+    """``names → their terms``, in the order of the names, one term per slug (remembered per tuple of names)."""
     by_slug = {t.slug: t for t in terms}
-    result = []
-    for name in names:
-        term = by_slug.pop(urls.term_slug(name), None)
-        if term:
-            result.append(term)
-    return tuple(result)
+    known: dict[tuple[str, ...], tuple[Term, ...]] = {}
+
+    def of(names: tuple[str, ...]) -> tuple[Term, ...]:
+        found = known.get(names)
+        if found is None:
+            slugs = dict.fromkeys(map(urls.term_slug, names))
+            found = known[names] = tuple(by_slug[slug] for slug in slugs if slug in by_slug)
+        return found
+
+    return of
 
 
 def _terms(kind: str, articles: tuple[Article, ...], names_of) -> tuple[Term, ...]:
     """Group articles by the slug of each name; the most used spelling names the term."""
-    members: dict[str, list[int]] = defaultdict(list)
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    slug_of = urls.term_slug
+    members: dict[str, list[int]] = {}
+    uses: dict[tuple[str, str], int] = {}  # (slug, spelling) → articles using it
     for index, article in enumerate(articles):
         for name in names_of(article):
-            slug = urls.term_slug(name)
+            slug = slug_of(name)
             if not slug:
                 continue
-            if not members[slug] or members[slug][-1] != index:
-                members[slug].append(index)
-            spellings[slug][name] += 1
+            found = members.get(slug)
+            if found is None:
+                members[slug] = [index]
+            elif found[-1] != index:
+                found.append(index)
+            key = (slug, name)
+            uses[key] = uses.get(key, 0) + 1
+    spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for (slug, name), count in uses.items():
+        spellings[slug].append((-count, name))
     terms = []
     for slug, indexes in members.items():
-        name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
+        name = min(spellings[slug])[1]
         terms.append(Term(kind, name, slug, urls.term_path(kind, slug), tuple(indexes)))
     return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
 
@@ -130,21 +136,86 @@ def _archives(articles: tuple[Article, ...]):
     return periods(1), periods(2), periods(3)
 
 
-def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> tuple[tuple[int, ...], ...]:
+def _related(
+    articles: tuple[Article, ...],
+    tags: tuple[Term, ...],
+    window: int = RELATED_WINDOW,
+    count: int = RELATED_COUNT,
+) -> tuple[tuple[int, ...], ...]:
     """Earlier articles sharing the most tags, then the most recent.
 
     Only earlier articles are candidates, so publishing a story never changes
-    the pages of older ones. Among each shared tag, the ``RELATED_WINDOW``
-    most recent earlier stories are considered.
+    the pages of older ones. Among each shared tag, the ``window`` most recent
+    earlier stories are considered; the ``count`` best are kept, by the number
+    of tags shared (most first), then by index (most recent first).
+
+    Without counting every candidate: tag lists are sorted, so a tag's window
+    is every member after the article up to a last one. A candidate shares two
+    or more tags exactly when it lies in the window of a *pair* of the
+    article's tags; the few such candidates come from lists of the articles
+    having both tags of a pair, and the rest of the best are the smallest
+    indexes at the heads of the windows.
     """
     by_slug = {t.slug: t.articles for t in tags}
-    result = []
+    slug_of = urls.term_slug
+    shapes: dict[tuple[str, ...], tuple] = {}
+    both_tags: dict[tuple[str, str], list[int]] = {}
+    per_article = []
     for index, article in enumerate(articles):
-        counts: Counter = Counter()
-        for slug in dict.fromkeys(urls.term_slug(name) for name in article.tags):
-            members = by_slug.get(slug, ())
+        shape = shapes.get(article.tags)
+        if shape is None:
+            slugs = [s for s in dict.fromkeys(map(slug_of, article.tags)) if s in by_slug]
+            pairs = [(x, y, (a, b) if a < b else (b, a)) for (x, a), (y, b) in combinations(enumerate(slugs), 2)]
+            shape = shapes[article.tags] = (
+                tuple(by_slug[s] for s in slugs),
+                tuple((x, y, both_tags.setdefault(key, [])) for x, y, key in pairs),
+            )
+        per_article.append(shape)
+        for _x, _y, members in shape[1]:
+            members.append(index)  # ascending, like the tags' own lists
+    result = []
+    for index, (lists, pairs) in enumerate(per_article):
+        if len(lists) <= 1:
+            if lists:
+                start = bisect_right(lists[0], index)
+                result.append(lists[0][start : start + min(count, window)])
+            else:
+                result.append(())
+            continue
+        starts, lasts = [], []
+        for members in lists:
             start = bisect_right(members, index)
-            counts.update(members[start : start + RELATED_WINDOW])
-        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:RELATED_COUNT]
-        result.append(tuple(i for i, _ in best))
+            starts.append(start)
+            end = min(start + window, len(members))
+            lasts.append(members[end - 1])  # ≤ index when the window is empty
+        shared = []  # for each pair of tags, the candidates in both windows
+        for x, y, members in pairs:
+            last = min(lasts[x], lasts[y])
+            if last > index:
+                first = bisect_right(members, index)
+                found = members[first : bisect_right(members, last, first)]
+                if found:
+                    shared.append(found)
+        if not shared:
+            best: tuple[int, ...] | list[int] = ()
+            many: Counter | list[int] = []
+        elif len(shared) == 1:  # no candidate in three windows: each shares exactly two tags
+            many = shared[0]
+            best = many[:count]
+        else:
+            # A candidate in m windows is in m(m-1)/2 pairs: more pairs, more tags shared.
+            many = Counter()
+            for found in shared:
+                many.update(found)
+            best = sorted(sorted(many), key=many.__getitem__, reverse=True)[:count]
+        need = count - len(best)
+        if need > 0:
+            # The smallest indexes in one window only are among each window's first need + len(many).
+            take = min(need + len(many), window)
+            head = set()
+            for members, start in zip(lists, starts, strict=True):
+                head.update(members[start : start + take])
+            head.difference_update(many)
+            best = (*best, *sorted(head)[:need])
+        result.append(tuple(best))
     return tuple(result)

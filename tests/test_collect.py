@@ -1,8 +1,11 @@
 """Publishing, order, taxonomies, archives and related coverage (site_gen.collect)."""
 
+import dataclasses
 import random
 
-from site_gen.collect import RELATED_COUNT, collect_site
+import pytest
+
+from site_gen.collect import RELATED_COUNT, RELATED_WINDOW, _related, collect_site
 from tests.conftest import NOW, make_article
 
 
@@ -168,3 +171,68 @@ def test_two_spellings_of_one_tag_count_once_for_related():
     site = collect_site(articles, [], NOW)
     # One shared tag each: the more recent comes first.
     assert titles(site, site.related[0]) == ["Only baz", "Only foo"]
+
+
+# -- related coverage: the fast algorithm against the plain one ---------------
+def _related_reference(articles, tags, window, count):
+    """The plain algorithm (count every candidate of every window, sort them all): the definition."""
+    from bisect import bisect_right
+    from collections import Counter
+
+    from site_gen import urls
+
+    by_slug = {t.slug: t.articles for t in tags}
+    result = []
+    for index, article in enumerate(articles):
+        counts: Counter = Counter()
+        for slug in dict.fromkeys(urls.term_slug(name) for name in article.tags):
+            members = by_slug.get(slug, ())
+            start = bisect_right(members, index)
+            counts.update(members[start : start + window])
+        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:count]
+        result.append(tuple(i for i, _ in best))
+    return tuple(result)
+
+
+@pytest.fixture(scope="module")
+def many_tagged():
+    """600 articles, 0–6 tags each from 12 (uneven use, spelling variants, an untaggable name), many on one day."""
+    rng = random.Random(7)
+    base = make_article("Base", "2025-01-01", tags=["X"])
+    names = [f"Tag {n}" for n in range(12)]
+    articles = []
+    for n in range(600):
+        pool = names[: rng.choice([3, 5, 12])]
+        chosen = rng.sample(pool, rng.randint(0, min(5, len(pool))))
+        if chosen and rng.random() < 0.1:
+            chosen.append(chosen[0].upper().replace(" ", "-"))  # one tag written twice
+        if rng.random() < 0.05:
+            chosen.append("!!!")  # no slug: not a tag
+        day = 1 + n // 40 if rng.random() < 0.7 else 1  # ties of date: order by slug
+        articles.append(
+            dataclasses.replace(
+                base,
+                title=f"Story {n}",
+                slug=f"story-{n}",
+                source=f"content/articles/{n}.md",
+                tags=tuple(chosen),
+                date=dataclasses.replace(base.date, at=base.date.at.replace(day=day, hour=rng.randint(0, 1))),
+            )
+        )
+    return collect_site(articles, [], NOW)
+
+
+def test_related_equals_the_plain_algorithm(many_tagged):
+    site = many_tagged
+    assert site.related == _related_reference(site.articles, site.tags, RELATED_WINDOW, RELATED_COUNT)
+    assert sum(1 for r in site.related if len(r) == RELATED_COUNT) > 400
+    # Sharing more tags beats being more recent for some articles, not for others.
+    assert any(r != tuple(sorted(r)) for r in site.related)
+    assert any(len(r) > 1 and r == tuple(sorted(r)) for r in site.related)
+
+
+@pytest.mark.parametrize(("window", "count"), [(1, 4), (2, 1), (3, 4), (5, 3), (8, 6), (30, 10)])
+def test_related_equals_the_plain_algorithm_at_window_edges(many_tagged, window, count):
+    site = many_tagged
+    expected = _related_reference(site.articles, site.tags, window, count)
+    assert _related(site.articles, site.tags, window, count) == expected
