@@ -29,6 +29,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import urls
@@ -430,23 +431,67 @@ def site_path_of(url: str, config: Config, here: str) -> str | None:
     """The site path a link points to, or None when it leaves the site.
 
     ``here`` is the site path of the linking page, for relative links.
+    The common shapes (``/2025/07/20/slug/``, ``https://other.host/…``,
+    ``mailto:``, ``#note``) are read directly; every other one as
+    :func:`urllib.parse.urljoin` reads it (:func:`_site_path_by_urllib`).
     """
+    url = url.strip()
+    if not url or url[0] in "#?":
+        return None  # this page
+    if _NEEDS_URLLIB.search(url) is None:
+        base_path = config.base_path
+        if url[0] == "/":
+            if url[:2] != "//":
+                path = _PATH_END.split(url, 1)[0]
+                if not _PATH_TRICKS.search(path):
+                    # urljoin, unquote and normpath leave such a path as it is.
+                    if path.startswith(base_path):
+                        return path[len(base_path) :]
+                    return None if path.rstrip("/") + "/" != base_path else ""
+        else:
+            scheme = _SCHEME.match(url)
+            if scheme is not None:
+                if scheme[0][:-1].lower() not in ("http", "https"):
+                    return None
+                rest = url[scheme.end() :]
+                if rest[:2] == "//":
+                    netloc = _PATH_END.split(rest[2:], 1)[0].split("/", 1)[0]
+                    if netloc.lower() != _netloc(config.base_url):
+                        return None
+    return _site_path_by_urllib(url, config.base_url, config.base_path, here)
+
+
+#: Characters that urlsplit drops or checks (controls, spaces, brackets of IPv6 hosts): such URLs go the long way.
+_NEEDS_URLLIB = re.compile(r"[\x00-\x20\[\]]")
+_PATH_END = re.compile(r"[?#]")
+#: What urljoin, unquote or normpath would change in a path: empty or dot segments, params, escapes.
+_PATH_TRICKS = re.compile(r"//|/\.|;|%")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@lru_cache(maxsize=64)
+def _netloc(base_url: str) -> str:
+    return urlsplit(base_url).netloc.lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _site_path_by_urllib(url: str, base_url: str, base_path: str, here: str) -> str | None:
+    """:func:`site_path_of` for any URL, by the rules of :mod:`urllib.parse`."""
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return None
-    base = urlsplit(config.base_url)
     if parts.scheme or parts.netloc:
-        if parts.scheme.lower() not in ("http", "https", "") or parts.netloc.lower() != base.netloc.lower():
+        if parts.scheme.lower() not in ("http", "https", "") or parts.netloc.lower() != _netloc(base_url):
             return None
         path = parts.path or "/"
     else:
         if not parts.path:
             return None  # #fragment or ?query: this page
-        path = urljoin(config.base_path + here, parts.path)
-    if not path.startswith(config.base_path):
-        return None if path.rstrip("/") + "/" != config.base_path else ""
-    rest = unquote(path[len(config.base_path) :])
+        path = urljoin(base_path + here, parts.path)
+    if not path.startswith(base_path):
+        return None if path.rstrip("/") + "/" != base_path else ""
+    rest = unquote(path[len(base_path) :])
     trailing = rest.endswith("/")
     rest = posixpath.normpath("/" + rest).lstrip("/")
     return rest + "/" if trailing and rest else rest
