@@ -170,24 +170,28 @@ def check_article(article: Article, config: Config, now: datetime) -> list[Conte
                     "warning",
                 )
             )
-    if a.section and config.menu:
-        menu = {urls.term_slug(name): name for name in config.menu}
-        if urls.term_slug(a.section) not in menu:
-            close = difflib.get_close_matches(a.section, list(config.menu), n=1, cutoff=0.7)
-            hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(config.menu)
-            found.append(
-                _problem(
-                    a,
-                    ("section", "category"),
-                    f"the section {a.section!r} is not in the menu",
-                    hint + ", or add it to `menu:` in site.yaml",
-                    "warning",
-                )
+    if a.section and config.menu and urls.term_slug(a.section) not in _menu_slugs(config.menu):
+        close = difflib.get_close_matches(a.section, list(config.menu), n=1, cutoff=0.7)
+        hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(config.menu)
+        found.append(
+            _problem(
+                a,
+                ("section", "category"),
+                f"the section {a.section!r} is not in the menu",
+                hint + ", or add it to `menu:` in site.yaml",
+                "warning",
             )
+        )
     return found
 
 
+@lru_cache(maxsize=16)
+def _menu_slugs(menu: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(urls.term_slug(name) for name in menu)
+
+
 # -- tags --------------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)
 def tag_key(name: str) -> str:
     """What is left of a tag when case, spacing and punctuation are ignored."""
     return _KEY_RUN.sub("", unicodedata.normalize("NFKC", name).casefold())
@@ -323,7 +327,7 @@ def check_slugs(articles: Sequence[Article]) -> list[ContentError]:
 
 def _fold(path: str) -> str:
     """Paths that are one file on Windows and macOS (case and Unicode form ignored)."""
-    return unicodedata.normalize("NFC", path).casefold()
+    return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).casefold()
 
 
 def _unsafe(path: str) -> bool:
@@ -374,7 +378,9 @@ def check_urls(
         if _unsafe(out):
             found.append(_problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint))
             continue
-        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")):
+        if len(out.encode("utf-8")) > MAX_NAME_BYTES and any(
+            len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")
+        ):
             found.append(
                 _problem(a, keys, f"{what} has a part longer than {MAX_NAME_BYTES} bytes, which disks refuse", hint)
             )
@@ -403,9 +409,10 @@ def check_urls(
     # A file where another output needs a folder (feed.xml and feed.xml/index.html).
     claimed = {out: (a, keys, what) for out, a, keys, what in claims}
     for out in sorted(owners):
-        parts = out.split("/")
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
+        slash = out.find("/")
+        while slash != -1:  # every folder above ``out``: ``a``, ``a/b``…
+            folder = out[:slash]
+            slash = out.find("/", slash + 1)
             if folder in owners:
                 message = f"/{out} needs a folder where {owners[folder]} has a file: /{folder}"
                 if out in claimed:
@@ -535,6 +542,7 @@ def check_links(
             if out not in outputs:
                 pending.setdefault(out, a)
     found = []
+    by_depth: dict[int, list[str]] = {}  # known pages by depth, for suggestions (made at the first broken link)
     for a in articles:
         targets = [(link.kind, link.url, link.line) for link in a.links]
         if a.image is not None and a.image.src:
@@ -543,9 +551,9 @@ def check_links(
             path = site_path_of(url, config, a.path)
             if path is None or path == "":
                 continue
-            files = {path, urls.output_file(path), path + "/index.html"}
-            if files & outputs:
+            if path in outputs or urls.output_file(path) in outputs or path + "/index.html" in outputs:
                 continue
+            files = {path, urls.output_file(path), path + "/index.html"}
             later = next((pending[f] for f in sorted(files) if f in pending), None)
             if later is not None:
                 if not held.get(id(a)):
@@ -562,7 +570,7 @@ def check_links(
                 continue
             if kind == "link":
                 message = f"link to /{path}: there is no such page on this site"
-                close = _closest(path, outputs)
+                close = _closest(path, outputs, by_depth)
                 hint = f"did you mean /{close}?" if close else "check the address; if the page moved, give it an alias"
             else:
                 message = f"image not found: /{path}"  # the words of site_gen.images, which a build uses
@@ -571,8 +579,16 @@ def check_links(
     return found
 
 
-def _closest(path: str, known: set[str]) -> str:
-    depth = path.rstrip("/").count("/")
-    candidates = sorted({urls_path(out) for out in known if urls_path(out).rstrip("/").count("/") == depth})
+def _closest(path: str, known: set[str], by_depth: dict[int, list[str]] | None = None) -> str:
+    """The known page most like ``path``, among those as deep (``by_depth`` remembers them for ``known``)."""
+    if by_depth is None:
+        by_depth = {}
+    if not by_depth:
+        groups: dict[int, set[str]] = defaultdict(set)
+        for out in known:
+            site_path = urls_path(out)
+            groups[site_path.rstrip("/").count("/")].add(site_path)
+        by_depth.update((depth, sorted(paths)) for depth, paths in groups.items())
+    candidates = by_depth.get(path.rstrip("/").count("/"), [])
     close = difflib.get_close_matches(path, candidates, n=1, cutoff=0.8)
     return close[0] if close else ""

@@ -169,7 +169,10 @@ def is_safe_path(path: str) -> bool:
         return path == ""
     if _CONTROL.search(path):
         return False
-    return all(part not in ("..", ".") for part in path.split("/"))
+    if "." not in path:
+        return True
+    parts = path.split("/")
+    return "." not in parts and ".." not in parts
 
 
 def article_path(published: datetime, slug: str) -> str:
