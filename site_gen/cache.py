@@ -6,8 +6,14 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
   so an unchanged file is not even read again. The *key* of an article is
   always its content hash (CI clones reset mtimes: a changed mtime only means
   the file is read and hashed again).
-* ``articles``: the parsed article (front matter, checked) and its rendered
-  body HTML, by article key (path + content hash).
+* ``parsed``: the parsed articles (front matter, checked), by article key
+  (path + content hash), pickled together in 256 *buckets* by the key's
+  first byte: a rebuild unpickles 256 blobs rather than one per article
+  (one pickle shares the class references and time zone of all its
+  articles), and rewrites only the buckets whose set of keys changed
+  (editing one article rewrites two). Holding back the collector while
+  unpickling matters as much: the objects are all long-lived.
+* ``bodies``: the rendered body HTML of each article key.
 * ``pages``: the fingerprint of every output page at the last build
   (its template files + the data it shows); a page whose fingerprint did not
   change is not rendered again.
@@ -20,6 +26,7 @@ starts empty: the build then does a full build by itself.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import sqlite3
@@ -27,15 +34,33 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = (
-    5  # 5: four counts; 3: Article.links; 4: template keys cover every included file (older fingerprints are wrong)
-)
+SCHEMA = 6
+"""6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
+included file (older fingerprints are wrong)."""
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);
-CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, data BLOB, html TEXT);
+CREATE TABLE IF NOT EXISTS parsed (bucket INTEGER PRIMARY KEY, keys TEXT, data BLOB);
+CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
 """
+
+
+def bucket_of(key: str) -> int:
+    """The bucket of an article key (a hex digest): its first byte."""
+    return int(key[:2], 16) if len(key) >= 2 and key[:2].isalnum() and key[:2].isascii() else 0
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while making many long-lived objects (it would walk them over and over)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def settings_key(config_hash: str, engine: str) -> str:
@@ -59,6 +84,10 @@ class Cache:
         """Open interval of "now" (POSIX seconds) in which the last build's output stays right."""
         self._reader: sqlite3.Connection | None = None
         self._reader_pid = os.getpid()
+        self._found: dict[str, object] = {}
+        """Parse results handed out by :meth:`articles` (a save rewrites buckets from them)."""
+        self._bucket_keys: dict[int, str] | None = None
+        """The keys stored in each bucket, as read."""
         if folder is None:
             return
         try:
@@ -84,7 +113,10 @@ class Cache:
         self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
 
     def _clear(self) -> None:
-        self.db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM articles; DELETE FROM pages;")
+        self.db.executescript(
+            "DELETE FROM meta; DELETE FROM sources; DELETE FROM parsed; DELETE FROM bodies; DELETE FROM pages;"
+            " DROP TABLE IF EXISTS articles;"  # schema 5 and older
+        )
 
     def _reset(self) -> None:
         """A corrupt cache: delete it and start empty."""
@@ -93,6 +125,7 @@ class Cache:
                 self.db.close()
         self.db = None
         self.sources, self._pages, self.build_key = {}, {}, ""
+        self._found, self._bucket_keys = {}, {}
         with contextlib.suppress(OSError):
             (self.folder / "cache.sqlite").unlink()
         try:
@@ -116,16 +149,28 @@ class Cache:
         """Cached parse results (without HTML) for the given keys."""
         if self.db is None or not keys:
             return {}
+        wanted = set(keys)
+        buckets = sorted({bucket_of(key) for key in wanted})
         found = {}
         try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for key, data in self.db.execute(f"SELECT key, data FROM articles WHERE key IN ({marks})", chunk):
-                    found[key] = pickle.loads(data)
-        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            stored = {}
+            with _collector_paused():
+                for start in range(0, len(buckets), 500):
+                    chunk = buckets[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self.db.execute(f"SELECT bucket, keys, data FROM parsed WHERE bucket IN ({marks})", chunk)
+                    for bucket, bucket_keys, data in rows:
+                        stored[bucket] = bucket_keys
+                        for key, parse in pickle.loads(data).items():
+                            if key in wanted:
+                                found[key] = parse
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             self._reset()
             return {}
+        if self._bucket_keys is None:
+            self._bucket_keys = {}
+        self._bucket_keys.update(stored)
+        self._found.update(found)
         return found
 
     def bodies(self, keys) -> dict[str, str]:
@@ -141,7 +186,7 @@ class Cache:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(self._reader.execute(f"SELECT key, html FROM articles WHERE key IN ({marks})", chunk))
+            found.update(self._reader.execute(f"SELECT key, html FROM bodies WHERE key IN ({marks})", chunk))
         return found
 
     # -- saving --------------------------------------------------------------
@@ -164,11 +209,11 @@ class Cache:
             db.execute("DELETE FROM sources")
             db.executemany("INSERT INTO sources VALUES (?, ?, ?)", [(p, s, h) for p, (s, h) in sources.items()])
             db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
-                [(k, pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL), html) for k, (a, html) in new_articles.items()],
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?)", [(k, h) for k, (_a, h) in new_articles.items()]
             )
-            stale = [k for (k,) in db.execute("SELECT key FROM articles") if k not in live_keys]
-            db.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in stale])
+            stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
+            db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
+            self._save_buckets(db, {k: a for k, (a, _h) in new_articles.items()}, live_keys)
             db.execute("DELETE FROM pages")
             db.executemany("INSERT INTO pages VALUES (?, ?)", pages.items())
             db.executemany(
@@ -181,10 +226,36 @@ class Cache:
                 ],
             )
             db.execute("COMMIT")
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             with contextlib.suppress(sqlite3.DatabaseError):
                 db.execute("ROLLBACK")
             self._reset()
+
+    def _save_buckets(self, db: sqlite3.Connection, new: dict[str, object], live_keys: set[str]) -> None:
+        """Rewrite the buckets whose set of live keys changed."""
+        if self._bucket_keys is None:
+            self._bucket_keys = dict(db.execute("SELECT bucket, keys FROM parsed"))
+        wanted: dict[int, list[str]] = {}
+        for key in sorted(live_keys):
+            wanted.setdefault(bucket_of(key), []).append(key)
+        for bucket in sorted(set(wanted) | set(self._bucket_keys)):
+            keys = wanted.get(bucket, [])
+            listed = " ".join(keys)
+            if self._bucket_keys.get(bucket) == listed:
+                continue
+            if not keys:
+                db.execute("DELETE FROM parsed WHERE bucket = ?", (bucket,))
+                continue
+            entries = {k: new[k] if k in new else self._found.get(k) for k in keys}
+            if any(entry is None for entry in entries.values()):
+                # Not handed out in this run: take them from the stored bucket.
+                row = db.execute("SELECT data FROM parsed WHERE bucket = ?", (bucket,)).fetchone()
+                old = pickle.loads(row[0]) if row else {}
+                entries = {k: entry if entry is not None else old.get(k) for k, entry in entries.items()}
+                entries = {k: entry for k, entry in entries.items() if entry is not None}
+                listed = " ".join(entries)
+            data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (bucket, listed, data))
 
     def close(self) -> None:
         if self.db is not None:
