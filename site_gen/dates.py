@@ -50,13 +50,14 @@ class Moment:
 
     def human(self) -> str:
         """``20 July 2025`` or ``20 July 2025, 10:00 PKT``."""
-        day = f"{self.at.day} {MONTHS[self.at.month - 1]} {self.at.year}"
+        at = self.at
+        day = f"{at.day} {MONTHS[at.month - 1]} {at.year}"
         if not self.has_time:
             return day
-        zone = self.at.tzname() or ""
+        zone = at.tzname() or ""
         if zone.startswith(("+", "-")):
             zone = "UTC" + zone
-        return f"{day}, {self.at:%H:%M} {zone}".rstrip()
+        return f"{day}, {at.hour:02d}:{at.minute:02d} {zone}".rstrip()
 
 
 def site_zone(name: str) -> ZoneInfo:

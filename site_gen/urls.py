@@ -281,11 +281,14 @@ def _query_value(text: str) -> str:
 
 def share_links(url: str, title: str) -> list[dict[str, str]]:
     """Plain share links for a story (no third-party script): name and URL."""
-    u, t, both = _query_value(url), _query_value(title), _query_value(f"{title} {url}")
+    # Quoting is per character, so the value of "title url" is the two values joined by "+" (the space),
+    # and quote(x, safe="") is the query value with "%20" for "+" (a "+" of the text is "%2B").
+    u, t = _query_value(url), _query_value(title)
+    both = f"{t}+{u}"
     return [
         {"name": "WhatsApp", "url": f"https://wa.me/?text={both}"},
         {"name": "Facebook", "url": f"https://www.facebook.com/sharer/sharer.php?u={u}"},
         {"name": "X", "url": f"https://x.com/intent/post?url={u}&text={t}"},
         {"name": "Telegram", "url": f"https://t.me/share/url?url={u}&text={t}"},
-        {"name": "Email", "url": f"mailto:?subject={quote(title, safe='')}&body={quote(url, safe='')}"},
+        {"name": "Email", "url": f"mailto:?subject={t.replace('+', '%20')}&body={u.replace('+', '%20')}"},
     ]

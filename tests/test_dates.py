@@ -1,6 +1,6 @@
 """Reading and showing dates (site_gen.dates)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -84,3 +84,17 @@ def test_unknown_time_zone():
         site_zone("Mars/Olympus")
     with pytest.raises(ValueError, match="unknown time zone"):
         site_zone("../etc/passwd")
+
+
+def test_human_shows_the_zone_of_the_moment_and_minutes_with_two_digits():
+    from datetime import datetime, timedelta, timezone
+
+    from site_gen.dates import Moment
+
+    assert Moment(datetime(2025, 7, 1, 9, 5, tzinfo=timezone(timedelta(hours=5)))).human() == (
+        "1 July 2025, 09:05 UTC+05:00"
+    )
+    assert Moment(datetime(2025, 7, 1, 23, 59, tzinfo=timezone(timedelta(hours=5), "PKT"))).human() == (
+        "1 July 2025, 23:59 PKT"
+    )
+    assert Moment(datetime(2025, 7, 1, 0, 0, tzinfo=UTC), has_time=False).human() == "1 July 2025"

@@ -1,6 +1,8 @@
 """URL, slug and output-path rules (site_gen.urls)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_gen import urls
 
@@ -162,3 +164,18 @@ def test_absolute():
     assert urls.absolute("https://example.org/news/", "tags/x/") == "https://example.org/news/tags/x/"
     assert urls.absolute("https://example.org/", "") == "https://example.org/"
     assert urls.absolute("https://example.org/", "tags/ü/") == "https://example.org/tags/%C3%BC/"
+
+
+@settings(max_examples=400, deadline=None)
+@given(url=st.text(max_size=40), title=st.text(max_size=40))
+def test_share_links_quote_like_urllib(url, title):
+    from urllib.parse import quote, quote_plus
+
+    expected = {
+        "WhatsApp": f"https://wa.me/?text={quote_plus(f'{title} {url}')}",
+        "Facebook": f"https://www.facebook.com/sharer/sharer.php?u={quote_plus(url)}",
+        "X": f"https://x.com/intent/post?url={quote_plus(url)}&text={quote_plus(title)}",
+        "Telegram": f"https://t.me/share/url?url={quote_plus(url)}&text={quote_plus(title)}",
+        "Email": f"mailto:?subject={quote(title, safe='')}&body={quote(url, safe='')}",
+    }
+    assert {link["name"]: link["url"] for link in urls.share_links(url, title)} == expected
