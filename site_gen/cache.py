@@ -86,8 +86,6 @@ class Cache:
         self._reader_pid = os.getpid()
         self._found: dict[str, object] = {}
         """Parse results handed out by :meth:`articles` (a save rewrites buckets from them)."""
-        self._bucket_keys: dict[int, str] | None = None
-        """The keys stored in each bucket, as read."""
         if folder is None:
             return
         try:
@@ -125,7 +123,7 @@ class Cache:
                 self.db.close()
         self.db = None
         self.sources, self._pages, self.build_key = {}, {}, ""
-        self._found, self._bucket_keys = {}, {}
+        self._found = {}
         with contextlib.suppress(OSError):
             (self.folder / "cache.sqlite").unlink()
         try:
@@ -153,23 +151,17 @@ class Cache:
         buckets = sorted({bucket_of(key) for key in wanted})
         found = {}
         try:
-            stored = {}
             with _collector_paused():
                 for start in range(0, len(buckets), 500):
                     chunk = buckets[start : start + 500]
                     marks = ",".join("?" * len(chunk))
-                    rows = self.db.execute(f"SELECT bucket, keys, data FROM parsed WHERE bucket IN ({marks})", chunk)
-                    for bucket, bucket_keys, data in rows:
-                        stored[bucket] = bucket_keys
+                    for (data,) in self.db.execute(f"SELECT data FROM parsed WHERE bucket IN ({marks})", chunk):
                         for key, parse in pickle.loads(data).items():
                             if key in wanted:
                                 found[key] = parse
         except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             self._reset()
             return {}
-        if self._bucket_keys is None:
-            self._bucket_keys = {}
-        self._bucket_keys.update(stored)
         self._found.update(found)
         return found
 
@@ -233,15 +225,14 @@ class Cache:
 
     def _save_buckets(self, db: sqlite3.Connection, new: dict[str, object], live_keys: set[str]) -> None:
         """Rewrite the buckets whose set of live keys changed."""
-        if self._bucket_keys is None:
-            self._bucket_keys = dict(db.execute("SELECT bucket, keys FROM parsed"))
+        stored = dict(db.execute("SELECT bucket, keys FROM parsed"))
         wanted: dict[int, list[str]] = {}
         for key in sorted(live_keys):
             wanted.setdefault(bucket_of(key), []).append(key)
-        for bucket in sorted(set(wanted) | set(self._bucket_keys)):
+        for bucket in sorted(set(wanted) | set(stored)):
             keys = wanted.get(bucket, [])
             listed = " ".join(keys)
-            if self._bucket_keys.get(bucket) == listed:
+            if stored.get(bucket) == listed:
                 continue
             if not keys:
                 db.execute("DELETE FROM parsed WHERE bucket = ?", (bucket,))

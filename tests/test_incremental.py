@@ -9,6 +9,7 @@ with two, and with enough pages that the second really forks workers.
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -146,3 +147,42 @@ def test_a_rewritten_manifest_means_a_real_build(tmp_path):
     manifest.write_text(json.dumps(files), "utf-8")
     build_site(site_options(root))
     assert tree(root / "build") == expected
+
+
+def test_a_corrupt_or_partly_corrupt_cache_means_a_full_build(tmp_path):
+    import sqlite3
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(6)})
+    build_site(site_options(root))
+    expected = tree(root / "build")
+    database = root / ".site-gen-cache" / "cache.sqlite"
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM parsed").fetchone()[0] > 0
+        db.execute("UPDATE parsed SET data = ?", (b"not a pickle",))
+    edit(root / "content/articles/s1.md", "Lead paragraph of story 1.", "An edited lead.")
+    report = build_site(site_options(root))
+    assert report.articles == 6 and report.written > 0
+    database.write_bytes(b"garbage" * 100)
+    edit(root / "content/articles/s1.md", "An edited lead.", "Lead paragraph of story 1.")
+    report = build_site(site_options(root))
+    assert report.articles == 6 and tree(root / "build") == expected
+
+
+def test_buckets_are_rewritten_only_when_their_articles_change(tmp_path):
+    import sqlite3
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
+    build_site(site_options(root))
+    database = root / ".site-gen-cache" / "cache.sqlite"
+
+    def buckets():
+        with sqlite3.connect(database) as db:
+            return dict(db.execute("SELECT bucket, data FROM parsed"))
+
+    before = buckets()
+    assert sum(len(pickle.loads(data)) for data in before.values()) == 30
+    edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A new lead.")
+    build_site(site_options(root))
+    after = buckets()
+    assert 1 <= sum(1 for b in set(before) | set(after) if before.get(b) != after.get(b)) <= 2
+    assert sum(len(pickle.loads(data)) for data in after.values()) == 30
