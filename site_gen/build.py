@@ -12,10 +12,9 @@ renders to the bytes already on disk is not written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import io
 import os
-import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import urls
-from .cache import Cache, settings_key
+from .cache import Cache, serialize, settings_key
 from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
@@ -125,7 +124,12 @@ def open_cache(options: BuildOptions, config: Config) -> Cache:
     return Cache(folder, settings, fresh=options.fresh)
 
 
-def load_site(options: BuildOptions, cache: Cache | None = None, config: Config | None = None):
+def load_site(
+    options: BuildOptions,
+    cache: Cache | None = None,
+    config: Config | None = None,
+    lap: Callable[[str], None] = lambda name: None,
+):
     """Read the configuration and content, check them, and plan every page.
 
     Returns ``(config, site, pages, loaded, images)``; raises :class:`BuildFailed`
@@ -140,8 +144,10 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
     loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
     if loaded.errors:
         raise BuildFailed(loaded.errors)
+    lap("read")
     now = options.now or utc_now()
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    lap("collect")
     images = process_images(
         (*site.articles, *site.pages),
         options.path("static"),
@@ -154,6 +160,7 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
     pages, errors = plan_pages(site, config, now, images.views)
     if errors:
         raise BuildFailed(errors)
+    lap("plan")
     return config, site, pages, loaded, images
 
 
@@ -268,24 +275,19 @@ class BodyStore:
         return self.loaded[key]
 
 
-def serialize(data) -> bytes:
-    """Bytes that depend on the value of plain data only, never on object identity.
-
-    (Ordinary pickling writes a second reference to the same string object
-    differently from an equal string: "fast" mode keeps no memo.)
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(data)
-    return buffer.getvalue()
-
-
-def fingerprint(template_key: str, site_key: str, context: dict) -> str:
-    """What a page's bytes depend on, hashed."""
-    hasher = hashlib.blake2b(serialize(context), digest_size=16)
-    hasher.update(f"{template_key}:{site_key}".encode())
+def fingerprint(salt: bytes, page: Page) -> str:
+    """What a page's bytes depend on, hashed: its template files and the site view
+    (``salt``, see :func:`salts`) and its context, or what decides its context when
+    it is made on demand (``deps``)."""
+    data = page.context if page.deps is None else ("deps", page.deps)
+    hasher = hashlib.blake2b(serialize(data), digest_size=16)
+    hasher.update(salt)
     return hasher.hexdigest()
+
+
+def salts(template_keys: dict[str, str], site_key: str) -> dict[str, bytes]:
+    """For each template, the part of a page's fingerprint that is the same for all its pages."""
+    return {name: f"{key}:{site_key}".encode() for name, key in template_keys.items()}
 
 
 # State the render workers inherit when they are forked.
@@ -309,6 +311,8 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         except ContentError as exc:
             results.append((i, exc))
             continue
+        finally:
+            page.forget()
         hashed = digest(data)
         if old.get(rel) == hashed and os.path.isfile(out / rel):
             results.append((i, rel, hashed, None))
@@ -341,7 +345,25 @@ def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], Non
 
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Build the whole site; raise :class:`BuildFailed` and change nothing on any error."""
+    """Build the whole site; raise :class:`BuildFailed` and change nothing on any error.
+
+    Python's cyclic garbage collector is paused while the site is read and
+    planned (hundreds of thousands of objects, no cycles to find: each pass
+    would scan them all), and those objects are frozen out of its sight
+    while pages render (and in the forked workers, which then do not touch
+    the shared memory pages either).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(options, progress)
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
     from .render import Renderer, site_view, template_keys
 
     started = time.perf_counter()
@@ -368,25 +390,28 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         )
     options = replace(options, now=now)
     try:
-        config, site, pages, loaded, images = load_site(options, cache, config)
+        config, site, pages, loaded, images = load_site(options, cache, config, lap)
         refuse_errors(options, config, site, pages, loaded)
-        lap("load")
-        keys = template_keys(options.path("templates"))
+        lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
+        salt = salts(template_keys(options.path("templates")), site_key)
+        missing = f"missing:{site_key}".encode()
         writer = OutputWriter(options.path("output"), fresh=options.fresh)
         fingerprints: dict[str, str] = {}
         todo: list[int] = []
+        previous = cache.pages
         for i, page in enumerate(pages):
             rel = urls.output_file(page.path)
-            fp = fingerprint(keys.get(page.template, "missing"), site_key, page.context)
-            fingerprints[rel] = fp
-            if cache.pages.get(rel) == fp and writer.is_current(rel):
+            fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
+            if previous.get(rel) == fp and writer.is_current(rel):
                 writer.keep(rel)
             else:
                 todo.append(i)
-        lap("plan")
+        lap("fingerprints")
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root)
+        gc.freeze()
+        gc.enable()
         try:
             _JOB.update(renderer=renderer, pages=pages, old=writer.old, out=writer.out, staging=writer.staging)
             results = _render_pages(todo, jobs, progress)
@@ -405,11 +430,12 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         cache.close()
         raise
     removed = writer.commit(clean=options.clean)
+    lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
     key = quick_key(options, cache, now, loaded.sources)
     _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts)
     cache.close()
-    lap("write")
+    lap("cache")
     return BuildReport(
         articles=len(site.articles),
         pages=len(pages),

@@ -20,6 +20,8 @@ starts empty: the build then does a full build by itself.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
 import pickle
 import sqlite3
@@ -36,6 +38,24 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT)
 CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, data BLOB, html TEXT);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
 """
+
+
+def serialize(data) -> bytes:
+    """Bytes that depend on the value of plain data only, never on object identity.
+
+    (Ordinary pickling writes a second reference to the same string object
+    differently from an equal string: "fast" mode keeps no memo.)
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(data)
+    return buffer.getvalue()
+
+
+def key_of(data) -> str:
+    """A short hash of plain data (fingerprints, card keys)."""
+    return hashlib.blake2b(serialize(data), digest_size=16).hexdigest()
 
 
 def settings_key(config_hash: str, engine: str) -> str:

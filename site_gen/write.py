@@ -60,6 +60,7 @@ class OutputWriter:
 
     def __init__(self, out: Path, fresh: bool = False):
         self.out = out
+        self._out_prefix = os.path.join(out, "")
         self.staging = out / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
         self.previous = read_manifest(out)
         """What the previous build wrote (stale files are found here, even when fresh)."""
@@ -80,7 +81,7 @@ class OutputWriter:
         An empty hash in the manifest marks a file a killed build may not have
         finished moving into place: never current.
         """
-        return bool(self.old.get(rel)) and os.path.isfile(self.out / rel)
+        return bool(self.old.get(rel)) and os.path.isfile(self._out_prefix + rel)
 
     def keep(self, rel: str) -> None:
         """Keep the file the previous build wrote, as it is."""
