@@ -15,6 +15,7 @@ one more page, instead of shifting every page of the archive.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from bisect import bisect_left
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +23,7 @@ from functools import partial
 from typing import Any
 
 from . import feeds, metadata, sitemaps, urls
+from .cache import serialize
 from .config import Config
 from .dates import MONTHS, Moment
 from .errors import ContentError
@@ -147,7 +149,7 @@ class Planner:
         self.images = images or {}
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
-        self._card_keys: dict[int, tuple] = {}
+        self._card_keys: dict[int, bytes] = {}
         self._changed = [metadata.modified(a) for a in site.articles]
         """When each article last changed (for ``lastmod``)."""
         self._change_order = [(m.at, m.has_time) for m in self._changed]
@@ -191,7 +193,7 @@ class Planner:
             }
         return self._cards[index]
 
-    def card_key(self, index: int) -> tuple:
+    def card_key(self, index: int) -> bytes:
         """What decides everything :meth:`card` shows, found without making the card.
 
         The article's own identity (path and file hash) covers its front
@@ -202,12 +204,13 @@ class Planner:
         if key is None:
             a = self.site.articles[index]
             section = self.site.article_terms[index]["section"]
-            key = self._card_keys[index] = (
+            parts = (
                 identity(a),
                 (section[0].name, section[0].path) if section else None,
                 self.image_dep(a),
                 self.is_scheduled(a),
             )
+            key = self._card_keys[index] = hashlib.blake2b(serialize(parts), digest_size=8).digest()
         return key
 
     def image_dep(self, a: Article) -> Any:

@@ -126,6 +126,9 @@ class OutputWriter:
             ]
         stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
         self._refuse_links_out([*(rel for _, rel in self.pending), *stale])
+        if not self.pending and not stale and self.new == self.previous and (self.out / MANIFEST).is_file():
+            _remove_staging(self.staging)
+            return 0  # nothing to move, remove or note: the manifest on disk already says it all
         # Claim every file this commit may touch before touching one (see the module docstring).
         write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for _, rel in self.pending}})
         for rel in stale:
@@ -183,7 +186,8 @@ def read_manifest(out: Path) -> dict[str, str]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {}
-    return {k: v for k, v in files.items() if isinstance(v, str) and isinstance(k, str) and urls.is_safe_path(k)}
+    # Paths are checked where they are acted on (removing stale files), not all of them here.
+    return {k: v for k, v in files.items() if isinstance(v, str) and isinstance(k, str)}
 
 
 def write_manifest(out: Path, files: dict[str, str]) -> None:
