@@ -93,6 +93,8 @@ class BuildReport:
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage."""
+    planned_all: bool = True
+    """False when only the pages of edited articles were planned (see :func:`same_structure`)."""
 
     def summary(self) -> str:
         held = []
@@ -135,17 +137,33 @@ def load_site(
     Returns ``(config, site, pages, loaded, images)``; raises :class:`BuildFailed`
     with every problem found. Images are resized (or taken from their cache) here.
     """
+    config, site, pages, loaded, images, _changed = _load(options, cache, config or read_config(options), lap)
+    return config, site, pages, loaded, images
+
+
+#: Past this many changed files, a rebuild plans every page (it costs the same).
+AFFECTED_MAX = 50
+
+
+def _load(options: BuildOptions, cache: Cache | None, config: Config, lap, writer: OutputWriter | None = None):
+    """:func:`load_site`, and the sources whose edit changed no article's place in the site.
+
+    When a writer of the previous output is given and only a few articles
+    changed, none of them in its :func:`~site_gen.plan.structure`, only the
+    pages that show them are planned (``changed`` is then the set of their
+    sources; None when every page was planned).
+    """
     from .collect import collect_site
     from .images import process_images
     from .load import load_content
-    from .plan import plan_pages
+    from .plan import affected_pages, plan_pages
 
-    config = config or read_config(options)
     loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     lap("read")
     now = options.now or utc_now()
+    changed = same_structure(options, cache, loaded, now, writer) if writer is not None else None
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
     lap("collect")
     images = process_images(
@@ -157,11 +175,45 @@ def load_site(
     )
     if images.errors:
         raise BuildFailed(images.errors)
-    pages, errors = plan_pages(site, config, now, images.views)
-    if errors:
-        raise BuildFailed(errors)
+    if changed is None:
+        pages, errors = plan_pages(site, config, now, images.views)
+        if errors:
+            raise BuildFailed(errors)
+    else:
+        indexes = {i for i, a in enumerate(site.articles) if a.source in changed}
+        pages = affected_pages(site, config, now, images.views, indexes)
     lap("plan")
-    return config, site, pages, loaded, images
+    return config, site, pages, loaded, images, changed
+
+
+def same_structure(
+    options: BuildOptions, cache: Cache, loaded: Loaded, now: datetime, writer: OutputWriter
+) -> set[str] | None:
+    """The sources of the articles edited since the last build, when no edit changed an
+    article's place in the site (:func:`~site_gen.plan.structure`), nothing else changed
+    (templates, static files, settings, the output) and no story was published or left
+    the news window since; None otherwise (every page is planned)."""
+    from .load import article_key
+    from .plan import structure
+
+    low, high = cache.valid
+    if not cache.frame_key or not (low < now.timestamp() < high) or cache.frame_key != frame_key(options, cache):
+        return None
+    old, new = cache.sources, loaded.sources
+    if old.keys() != new.keys():
+        return None
+    changed = {where for where, (_stat, hashed) in new.items() if old[where][1] != hashed}
+    if len(changed) > AFFECTED_MAX or not all(rel in writer.old for rel in cache.pages):
+        return None
+    before = cache.articles([article_key(where, old[where][1]) for where in changed])
+    if len(before) != len(changed):
+        return None
+    after = {a.source: a for a in loaded.articles if a.source in changed}
+    for previous, _warnings in before.values():
+        current = after.get(previous.source)
+        if current is None or previous.kind != "article" or structure(previous) != structure(current):
+            return None
+    return changed
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -231,6 +283,29 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
     ]
     if errors:
         raise BuildFailed(errors)
+
+
+def refuse_errors_of(
+    options: BuildOptions, config: Config, site, loaded: Loaded, changed: set[str], outputs: dict[str, str]
+) -> None:
+    """:func:`refuse_errors` for a rebuild that planned only the pages of edited articles
+    (see :func:`same_structure`): the checks of those articles, with their links
+    checked against the output of the last build (the same pages, since no edit
+    moved anything)."""
+    from .check import check_article, check_links
+    from .plan import Page
+
+    now = options.now or utc_now()
+    mine = [a for a in site.articles if a.source in changed]
+    errors = [problem for a in mine for problem in check_article(a, config, now)]
+    published = {id(a) for a in (*site.articles, *site.pages)}
+    later = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
+    held = {id(a): "draft" if a.draft else "scheduled" for a in later}
+    planned = [Page(rel, "") for rel in outputs]
+    errors += check_links(mine, held, config, planned, {}, later)
+    errors = [problem for problem in errors if problem.severity == "error"]
+    if errors:
+        raise BuildFailed(sorted(set(errors), key=lambda p: (p.path, p.line, p.message)))
 
 
 def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentError]]:
@@ -390,14 +465,18 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         )
     options = replace(options, now=now)
     try:
-        config, site, pages, loaded, images = load_site(options, cache, config, lap)
-        refuse_errors(options, config, site, pages, loaded)
+        writer = OutputWriter(options.path("output"), fresh=options.fresh)
+        incremental = None if options.fresh or options.clean else writer
+        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental)
+        if changed is None:
+            refuse_errors(options, config, site, pages, loaded)
+        else:
+            refuse_errors_of(options, config, site, loaded, changed, writer.old)
         lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
         salt = salts(template_keys(options.path("templates")), site_key)
         missing = f"missing:{site_key}".encode()
-        writer = OutputWriter(options.path("output"), fresh=options.fresh)
         fingerprints: dict[str, str] = {}
         todo: list[int] = []
         previous = cache.pages
@@ -408,6 +487,11 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
                 writer.keep(rel)
             else:
                 todo.append(i)
+        if changed is not None:  # the pages not planned are as the last build left them
+            for rel, fp in previous.items():
+                if rel not in fingerprints:
+                    fingerprints[rel] = fp
+                    writer.keep(rel)
         lap("fingerprints")
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root)
         gc.freeze()
@@ -433,7 +517,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
     key = quick_key(options, cache, now, loaded.sources)
-    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts)
+    frame = frame_key(options, cache) or ""
+    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -448,6 +533,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         seconds=time.perf_counter() - started,
         warnings=loaded.warnings,
         timings=timings,
+        planned_all=changed is None,
     )
 
 
@@ -464,9 +550,20 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
     return list(errors.values())
 
 
-def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts) -> None:
+def _save_cache(
+    cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts, frame
+) -> None:
     live = {a.key for a in (*loaded.articles, *loaded.pages)}
-    cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key=key or "", valid=valid, counts=counts)
+    cache.save(
+        loaded.sources,
+        loaded.parsed,
+        live,
+        fingerprints,
+        build_key=key or "",
+        valid=valid,
+        counts=counts,
+        frame_key=frame,
+    )
 
 
 def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None) -> str | None:
@@ -484,12 +581,10 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
         return None
     known = sources if sources is not None else cache.sources
     content = options.path("content")
-    if not content.is_dir():
+    frame = frame_key(options, cache)
+    if not content.is_dir() or frame is None:
         return None
-    try:  # the output too: a build killed while moving files has rewritten the manifest
-        parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
-    except OSError:
-        return None
+    parts = [frame]
     for _kind, path, where in find_sources(content, options.root):
         entry = known.get(where)
         try:
@@ -498,7 +593,18 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
         except OSError:
             return None
         parts.append(f"{where}={entry[1]}")
-    if len(parts) != len(known) + 1:  # + the manifest
+    if len(parts) != len(known) + 1:  # + the frame
+        return None
+    return digest("\n".join(parts).encode())
+
+
+def frame_key(options: BuildOptions, cache: Cache) -> str | None:
+    """A key of everything a build reads but the content: the output's manifest
+    (a build killed while moving files has rewritten it), templates, static
+    files, settings and options. None when the output has no manifest."""
+    try:
+        parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
+    except OSError:
         return None
     parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
     static = options.path("static")

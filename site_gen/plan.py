@@ -358,24 +358,52 @@ class Planner:
                 )
             )
             for term in terms:
-                extra = {"term": dict(self.term_view(term), kind=kind)}
-                # Older pages do not show the count, so a new story leaves them as they were.
-                older_extra = {"term": dict(extra["term"], count=None)}
-                own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
-                crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
-                pages += self.list_pages(
-                    term.path, "term.html", term.name, term.articles, extra, older_extra, feeds=own_feeds, jsonld=crumbs
-                )
+                pages += self.term_pages(term)
         pages += self.archive_pages()
         pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}))
         pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}))
         return pages
 
-    def home_pages(self) -> list[Page]:
+    def term_pages(self, term: Term, only: set[int] | None = None) -> list[Page]:
+        """The list of a tag, section or author (see :meth:`list_pages` for ``only``)."""
+        kind = term.kind
+        index_path = urls.taxonomy_index_path(kind)
+        title = TAXONOMY_TITLES[kind]
+        extra = {"term": dict(self.term_view(term), kind=kind)}
+        # Older pages do not show the count, so a new story leaves them as they were.
+        older_extra = {"term": dict(extra["term"], count=None)}
+        own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
+        crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
+        return self.list_pages(
+            term.path, "term.html", term.name, term.articles, extra, older_extra, own_feeds, crumbs, only
+        )
+
+    def affected(self, changed: set[int]) -> list[Page]:
+        """The pages that show the articles at ``changed`` (indexes in ``site.articles``),
+        when nothing about where any article sits in the site changed (see :func:`structure`):
+        their own pages and their neighbours', pages that list them as related, the list
+        pages and date pages they are on. Any other page shows none of them."""
+        count = len(self.site.articles)
+        wanted = {n for k in changed for n in (k - 1, k, k + 1) if 0 <= n < count}
+        wanted.update(i for i, related in enumerate(self.site.related) if not changed.isdisjoint(related))
+        pages = [self.article_page(i) for i in sorted(wanted)]
+        pages += self.home_pages(only=changed)
+        seen: set[tuple[str, str]] = set()
+        for k in sorted(changed):
+            for kind in ("tag", "section", "author"):
+                for term in self.site.article_terms[k][kind]:
+                    if (kind, term.slug) not in seen:
+                        seen.add((kind, term.slug))
+                        pages += self.term_pages(term, only=changed)
+        pages += self.archive_pages(only=changed)
+        return pages
+
+    def home_pages(self, only: set[int] | None = None) -> list[Page]:
         """The front page (lead, latest, a block per menu section, other languages) and older pages."""
         empty = {"lead": None, "sections": [], "languages": []}
+        everything = range(len(self.site.articles))
         pages = self.list_pages(
-            "", "home.html", self.config.title, range(len(self.site.articles)), empty, jsonld=metadata.home(self.config)
+            "", "home.html", self.config.title, everything, empty, jsonld=metadata.home(self.config), only=only
         )
         first = pages[0]
         cards = first.context["cards"]
@@ -422,28 +450,25 @@ class Planner:
         ]
 
     def article_pages(self) -> list[Page]:
+        return [self.article_page(i) for i in range(len(self.site.articles))]
+
+    def article_page(self, i: int) -> Page:
         articles = self.site.articles
-        result = []
-        for i, a in enumerate(articles):
-            terms = self.site.article_terms[i]
-            deps = (
-                "article",
-                identity(a),
-                tuple((t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]),
-                tuple(self.card_key(j) for j in self.site.related[i]),
-                self.card_key(i - 1) if i > 0 else None,
-                self.card_key(i + 1) if i + 1 < len(articles) else None,
-                self.image_dep(a),
-                [self.images.get(p) for p, _line in a.body_images],
-                self.is_scheduled(a),
-            )
-            make = partial(self.article_context, i)
-            result.append(
-                Page(
-                    a.path, "article.html", source=a.source, make=make, deps=deps, lastmod=self._changed[i].isoformat()
-                )
-            )
-        return result
+        a = articles[i]
+        terms = self.site.article_terms[i]
+        deps = (
+            "article",
+            identity(a),
+            tuple((t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]),
+            tuple(self.card_key(j) for j in self.site.related[i]),
+            self.card_key(i - 1) if i > 0 else None,
+            self.card_key(i + 1) if i + 1 < len(articles) else None,
+            self.image_dep(a),
+            [self.images.get(p) for p, _line in a.body_images],
+            self.is_scheduled(a),
+        )
+        make = partial(self.article_context, i)
+        return Page(a.path, "article.html", source=a.source, make=make, deps=deps, lastmod=self._changed[i].isoformat())
 
     def article_context(self, i: int) -> dict:
         articles = self.site.articles
@@ -478,12 +503,14 @@ class Planner:
         older_extra: dict | None = None,
         feeds: list[dict] | None = None,
         jsonld: list[dict] | None = None,
+        only: set[int] | None = None,
     ) -> list[Page]:
         """Pages of one list with stable pagination (see the module docstring).
 
         ``extra`` is added to the context of the first page, ``older_extra``
         (default: ``extra``) to that of the numbered older pages. ``feeds`` are
         linked from every page of the list, ``jsonld`` is on its first page.
+        With ``only``, the older pages are those that show one of these articles.
         """
         items = list(indexes)
         per = self.config.per_page
@@ -518,14 +545,17 @@ class Planner:
         pages.append(page(None, first_items))
         total = len(items)
         for number in range(1, archive_count + 1):
-            pages.append(page(number, items[total - number * per : total - (number - 1) * per]))
+            chunk = items[total - number * per : total - (number - 1) * per]
+            if only is None or not only.isdisjoint(chunk):
+                pages.append(page(number, chunk))
         return pages
 
     def list_context(self, path, label, chunk, own, feeds, jsonld, navigation) -> dict:
         page_meta = self.meta(label, path, modified=self.newest_moment(chunk), feeds=feeds, jsonld=jsonld)
         return dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=navigation)
 
-    def archive_pages(self) -> list[Page]:
+    def archive_pages(self, only: set[int] | None = None) -> list[Page]:
+        """Year, month and day pages (with ``only``: those that hold one of these articles)."""
         pages = []
         for periods, template in (
             (self.site.years, "year.html"),
@@ -533,6 +563,8 @@ class Planner:
             (self.site.days, "day.html"),
         ):
             for i, period in enumerate(periods):
+                if only is not None and only.isdisjoint(period.articles):
+                    continue
                 newer = periods[i - 1] if i > 0 else None
                 older = periods[i + 1] if i + 1 < len(periods) else None
                 # Everything but the cards and the page view, which are made when the page is rendered.
@@ -620,6 +652,49 @@ class Planner:
         else:
             finer = self._days_of.get((period.year, period.month), [])
         return [self.period_view(p) for p in reversed(finer)]
+
+
+def structure(a: Article) -> tuple:
+    """Where an article sits in the site: everything :func:`site_gen.collect.collect_site`
+    and the planner take from it besides what page deps carry (its identity and card).
+
+    When an edit leaves this unchanged, the site has the same pages, lists and
+    related stories, and only the pages of :meth:`Planner.affected` can change.
+    """
+    updated = a.updated.isoformat() if a.updated else None
+    return (
+        a.kind,
+        a.source,
+        a.path,
+        a.slug,
+        a.date.isoformat(),
+        a.date.at,
+        updated,
+        a.draft,
+        a.tags,
+        a.section,
+        a.authors,
+        a.aliases,
+        a.lang,
+    )
+
+
+def affected_pages(
+    site: Site, config: Config, now: datetime | None, images: dict[str, dict], changed: set[int]
+) -> list[Page]:
+    """The pages an edit of the articles at ``changed`` can change, when their :func:`structure` did not.
+
+    Besides :meth:`Planner.affected`: the feeds, the alias redirects (they show
+    titles) and the news sitemap (it shows titles). The sitemap, term indexes,
+    static pages and the rest show nothing that such an edit changes.
+    """
+    pages = Planner(site, config, images, now).affected(changed)
+    pages += alias_pages(site, config)
+    pages += [
+        Page(path, template, make=make, deps=deps) for path, template, deps, make in feeds.lazy_feeds(site, config)
+    ]
+    pages.append(Page(*sitemaps.news_output(site, config, now)))
+    return pages
 
 
 def period_label(period: Period) -> str:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from site_gen.collect import collect_site
-from site_gen.plan import plan_pages
+from site_gen.plan import affected_pages, plan_pages, structure
 from tests.conftest import NOW, make_article, make_config
 
 _LIST = re.compile(r"^(?P<first>.*?)(?:page/(?P<number>\d+)/)?$")
@@ -341,6 +341,7 @@ _EDITS = {
     "body": lambda s: s[:5] + [_desk(5, body="A new paragraph.\n")] + s[6:],
     "title": lambda s: s[:5] + [_desk(5, title="Retitled")] + s[6:],
     "summary": lambda s: s[:5] + [_desk(5, summary="Another summary.")] + s[6:],
+    "title, same slug": lambda s: s[:5] + [_desk(5, title="Retitled", slug="story-5")] + s[6:],
     "tags": lambda s: s[:5] + [_desk(5, tags=["Cricket", "Heat"])] + s[6:],
     "tag spelling that names the term": lambda s: [_desk(n, tags=["FLOODS"]) if n < 9 else x for n, x in enumerate(s)],
     "section": lambda s: s[:5] + [_desk(5, section="Business")] + s[6:],
@@ -368,3 +369,21 @@ def test_a_page_made_on_demand_changes_only_when_its_deps_change(edit):
         elif old.context != new.context:
             changed += 1
     assert changed > 0
+
+
+@pytest.mark.parametrize("edit", ["body", "summary", "title, same slug"])
+def test_an_edit_that_moves_nothing_changes_only_the_affected_pages(edit):
+    """What a rebuild plans when no article's structure changed: every page that changes."""
+    edited = _EDITS[edit](list(_DESK))
+    assert [structure(a) for a in edited] == [structure(a) for a in _DESK]
+    before = plan(_DESK, per_page=2)
+    after = plan(edited, per_page=2)
+    assert before.keys() == after.keys()
+    changed = {path for path in after if before[path].context != after[path].context}
+    site = collect_site(edited, [], NOW)
+    moved = {i for i, a in enumerate(site.articles) if a.source == "content/articles/s5.md"}
+    affected = {page.path: page for page in affected_pages(site, make_config(per_page=2), None, {}, moved)}
+    assert changed and changed <= affected.keys()
+    for path in affected:  # and each is planned as a full plan plans it
+        assert affected[path].template == after[path].template
+        assert affected[path].context == after[path].context, path
