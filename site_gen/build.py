@@ -481,7 +481,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         todo: list[int] = []
         previous = cache.pages
         for i, page in enumerate(pages):
-            rel = urls.output_file(page.path)
+            rel = page.rel
             fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
             if previous.get(rel) == fp and writer.is_current(rel):
                 writer.keep(rel)

@@ -85,7 +85,7 @@ class Page:
     making it, and workers make only the contexts of pages they render.
     """
 
-    __slots__ = ("path", "template", "source", "deps", "lastmod", "_context", "_make")
+    __slots__ = ("path", "rel", "template", "source", "deps", "lastmod", "_context", "_make")
 
     def __init__(
         self,
@@ -100,6 +100,8 @@ class Page:
     ):
         self.path = path
         """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
+        self.rel = urls.output_file(path)
+        """The file written in the output folder (``tags/x/index.html``)."""
         self.template = template
         """Template file name, relative to the templates folder."""
         self.source = source
@@ -125,7 +127,7 @@ class Page:
 
     def sitemap_entry(self) -> tuple[str, str | None] | None:
         """``(path, lastmod)`` when the page belongs in the sitemap: HTML, with a ``page`` view, not ``noindex``."""
-        if not urls.output_file(self.path).endswith(".html"):
+        if not self.rel.endswith(".html"):
             return None
         if self._make is not None:
             return (self.path, self.lastmod)
@@ -149,7 +151,8 @@ class Planner:
         self.images = images or {}
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
-        self._card_keys: dict[int, bytes] = {}
+        self._card_keys: list[bytes | None] = [None] * len(site.articles)
+        self._changed_iso: list[str | None] = [None] * len(site.articles)
         self._changed = [metadata.modified(a) for a in site.articles]
         """When each article last changed (for ``lastmod``)."""
         self._change_order = [(m.at, m.has_time) for m in self._changed]
@@ -200,7 +203,7 @@ class Planner:
         matter; its section's name (the most used spelling across the site),
         its image's variants and the clock (scheduled flag) come from elsewhere.
         """
-        key = self._card_keys.get(index)
+        key = self._card_keys[index]
         if key is None:
             a = self.site.articles[index]
             section = self.site.article_terms[index]["section"]
@@ -227,8 +230,16 @@ class Planner:
 
     def newest(self, indexes) -> str | None:
         """``lastmod`` of a list: the latest change among its articles."""
-        moment = self.newest_moment(indexes)
-        return moment.isoformat() if moment else None
+        if not indexes:
+            return None
+        return self.changed_iso(max(indexes, key=self._change_order.__getitem__))
+
+    def changed_iso(self, index: int) -> str:
+        """When an article last changed, as ``lastmod`` text."""
+        text = self._changed_iso[index]
+        if text is None:
+            text = self._changed_iso[index] = self._changed[index].isoformat()
+        return text
 
     def is_scheduled(self, a: Article) -> bool:
         return self.now is not None and a.date.at > self.now
@@ -456,11 +467,12 @@ class Planner:
         articles = self.site.articles
         a = articles[i]
         terms = self.site.article_terms[i]
+        card_key = self.card_key
         deps = (
             "article",
             identity(a),
-            tuple((t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]),
-            tuple(self.card_key(j) for j in self.site.related[i]),
+            tuple([(t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]]),
+            tuple([card_key(j) for j in self.site.related[i]]),
             self.card_key(i - 1) if i > 0 else None,
             self.card_key(i + 1) if i + 1 < len(articles) else None,
             self.image_dep(a),
@@ -468,7 +480,7 @@ class Planner:
             self.is_scheduled(a),
         )
         make = partial(self.article_context, i)
-        return Page(a.path, "article.html", source=a.source, make=make, deps=deps, lastmod=self._changed[i].isoformat())
+        return Page(a.path, "article.html", source=a.source, make=make, deps=deps, lastmod=self.changed_iso(i))
 
     def article_context(self, i: int) -> dict:
         articles = self.site.articles
@@ -532,13 +544,15 @@ class Planner:
                 "older": self.link(older) if older is not None else None,
             }
 
+        card_key = self.card_key
+
         def page(number: int | None, chunk: list[int]) -> Page:
             path = urls.paged_path(first, number)
             label = title if number is None else f"{title} — older stories, page {number}"
             own = extra if number is None or older_extra is None else older_extra
             own_jsonld = jsonld if number is None else None
             navigation = nav(number)
-            deps = (template, label, tuple(self.card_key(i) for i in chunk), own, feeds, own_jsonld, navigation)
+            deps = (template, label, tuple([card_key(i) for i in chunk]), own, feeds, own_jsonld, navigation)
             make = partial(self.list_context, path, label, chunk, own, feeds, own_jsonld, navigation)
             return Page(path, template, make=make, deps=deps, lastmod=self.newest(chunk))
 
@@ -756,7 +770,7 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
     seen: dict[str, Page] = {}
     errors = []
     for page in pages:
-        out = urls.output_file(page.path)
+        out = page.rel
         other = seen.get(out)
         if other is None:
             seen[out] = page
@@ -783,7 +797,7 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
 
 def find_file_folder_clashes(pages: list[Page], site: Site) -> list[ContentError]:
     """A page written as a file where another needs a folder (alias ``/rss.xml`` vs the RSS feed)."""
-    files = {urls.output_file(p.path): p for p in pages}
+    files = {p.rel: p for p in pages}
     ordered = sorted(files)
     sources = {a.source: a for a in (*site.articles, *site.pages)}
     errors = []
@@ -812,5 +826,5 @@ def find_file_folder_clashes(pages: list[Page], site: Site) -> list[ContentError
                 )
             )
     # In page order, as before: one error per file that needs a folder, for each file in its way.
-    order = {urls.output_file(p.path): n for n, p in enumerate(pages)}
+    order = {p.rel: n for n, p in enumerate(pages)}
     return [error for _out, error in sorted(errors, key=lambda item: order[item[0]])]
