@@ -95,6 +95,8 @@ class BuildReport:
     """Seconds spent in each stage."""
     planned_all: bool = True
     """False when only the pages of edited articles were planned (see :func:`same_structure`)."""
+    kept: int = 0
+    """Article pages known unchanged after articles were added (see :func:`pages_to_recheck`)."""
 
     def summary(self) -> str:
         held = []
@@ -175,24 +177,44 @@ def _load(options: BuildOptions, cache: Cache | None, config: Config, lap, write
     )
     if images.errors:
         raise BuildFailed(images.errors)
-    if changed is None:
+    if changed is not None and changed.added:
+        # New articles: every page is planned, but an article page that shows none of the
+        # new or edited articles is known to be as it was.
+        wanted = pages_to_recheck(site, changed.edited | changed.added)
+        unchanged = None if wanted is None else (lambda i: i not in wanted)
+        pages, errors = plan_pages(site, config, now, images.views, unchanged)
+        if errors:
+            raise BuildFailed(errors)
+        changed = None  # the whole site was planned (and is checked as such)
+    elif changed is None:
         pages, errors = plan_pages(site, config, now, images.views)
         if errors:
             raise BuildFailed(errors)
     else:
-        indexes = {i for i, a in enumerate(site.articles) if a.source in changed}
+        indexes = {i for i, a in enumerate(site.articles) if a.source in changed.edited}
         pages = affected_pages(site, config, now, images.views, indexes)
     lap("plan")
     return config, site, pages, loaded, images, changed
 
 
+@dataclass
+class Edits:
+    """Content files changed since the last build that left every other article in its place."""
+
+    edited: set[str]
+    """Articles whose :func:`~site_gen.plan.structure` did not change."""
+    added: set[str]
+    """New articles."""
+
+
 def same_structure(
     options: BuildOptions, cache: Cache, loaded: Loaded, now: datetime, writer: OutputWriter
-) -> set[str] | None:
-    """The sources of the articles edited since the last build, when no edit changed an
-    article's place in the site (:func:`~site_gen.plan.structure`), nothing else changed
-    (templates, static files, settings, the output) and no story was published or left
-    the news window since; None otherwise (every page is planned)."""
+) -> Edits | None:
+    """The articles edited or added since the last build, when no edit changed an
+    article's place in the site (:func:`~site_gen.plan.structure`), nothing was
+    deleted, nothing else changed (templates, static files, settings, the output)
+    and no story was published or left the news window since; None otherwise
+    (every page is planned and fingerprinted)."""
     from .load import article_key
     from .plan import structure
 
@@ -200,11 +222,15 @@ def same_structure(
     if not cache.frame_key or not (low < now.timestamp() < high) or cache.frame_key != frame_key(options, cache):
         return None
     old, new = cache.sources, loaded.sources
-    if old.keys() != new.keys():
+    if not old.keys() <= new.keys():
         return None
-    changed = {where for where, (_stat, hashed) in new.items() if old[where][1] != hashed}
-    if len(changed) > AFFECTED_MAX or not all(rel in writer.old for rel in cache.pages):
+    added = new.keys() - old.keys()
+    changed = {where for where, (_stat, hashed) in new.items() if where in old and old[where][1] != hashed}
+    if len(changed) + len(added) > AFFECTED_MAX or not all(rel in writer.old for rel in cache.pages):
         return None
+    articles = {a.source for a in loaded.articles}
+    if not added <= articles:
+        return None  # a new static page
     before = cache.articles([article_key(where, old[where][1]) for where in changed])
     if len(before) != len(changed):
         return None
@@ -213,7 +239,49 @@ def same_structure(
         current = after.get(previous.source)
         if current is None or previous.kind != "article" or structure(previous) != structure(current):
             return None
-    return changed
+    return Edits(changed, set(added))
+
+
+def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
+    """Indexes of the articles whose pages can show the articles from ``sources``
+    after some of them were added: themselves, their neighbours, the newer stories
+    whose related-stories window covers them. None when a new article may change
+    the name of one of its tags, sections or authors (another spelling is in use):
+    then every article page can change."""
+    from bisect import bisect_left
+
+    from .collect import RELATED_WINDOW
+
+    count = len(site.articles)
+    mine = {i for i, a in enumerate(site.articles) if a.source in sources}
+    wanted = {n for k in mine for n in (k - 1, k, k + 1) if 0 <= n < count}
+    wanted.update(i for i, related in enumerate(site.related) if not mine.isdisjoint(related))
+    for k in mine:
+        for kind, names_of in (("tag", _tags), ("section", _section), ("author", _authors)):
+            for term in site.article_terms[k][kind]:
+                if any(name != term.name for j in term.articles for name in names_of(site.articles[j], term.slug)):
+                    return None
+                if kind == "tag":
+                    members = term.articles
+                    place = bisect_left(members, k)
+                    wanted.update(members[max(0, place - RELATED_WINDOW) : place])
+    return wanted
+
+
+def _names(names, slug: str) -> list[str]:
+    return [name for name in names if urls.term_slug(name) == slug]
+
+
+def _tags(article, slug: str) -> list[str]:
+    return _names(article.tags, slug)
+
+
+def _section(article, slug: str) -> list[str]:
+    return _names((article.section,) if article.section else (), slug)
+
+
+def _authors(article, slug: str) -> list[str]:
+    return _names(article.authors, slug)
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -471,17 +539,25 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         if changed is None:
             refuse_errors(options, config, site, pages, loaded)
         else:
-            refuse_errors_of(options, config, site, loaded, changed, writer.old)
+            refuse_errors_of(options, config, site, loaded, changed.edited, writer.old)
         lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
         salt = salts(template_keys(options.path("templates")), site_key)
         missing = f"missing:{site_key}".encode()
+        salt_key = digest(repr(sorted(salt.items())).encode())
+        trusted = salt_key == cache.site_key  # pages marked `keep` keep their last fingerprint
+        kept = 0
         fingerprints: dict[str, str] = {}
         todo: list[int] = []
         previous = cache.pages
         for i, page in enumerate(pages):
             rel = page.rel
+            if page.keep and trusted and rel in previous and writer.is_current(rel):
+                fingerprints[rel] = previous[rel]
+                writer.keep(rel)
+                kept += 1
+                continue
             fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
             if previous.get(rel) == fp and writer.is_current(rel):
                 writer.keep(rel)
@@ -518,7 +594,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
     key = quick_key(options, cache, now, loaded.sources)
     frame = frame_key(options, cache) or ""
-    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame)
+    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame, salt_key)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -534,6 +610,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         warnings=loaded.warnings,
         timings=timings,
         planned_all=changed is None,
+        kept=kept,
     )
 
 
@@ -551,7 +628,7 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
 
 
 def _save_cache(
-    cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts, frame
+    cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts, frame, site_key
 ) -> None:
     live = {a.key for a in (*loaded.articles, *loaded.pages)}
     cache.save(
@@ -563,6 +640,7 @@ def _save_cache(
         valid=valid,
         counts=counts,
         frame_key=frame,
+        site_key=site_key,
     )
 
 

@@ -75,6 +75,8 @@ class Cache:
         self.build_key = ""
         self.frame_key = ""
         """Key of everything but the content the last build read (see :func:`site_gen.build.frame_key`)."""
+        self.site_key = ""
+        """Hash of the last build's ``site`` view and templates (part of every fingerprint)."""
         self.valid: tuple[float, ...] = (0.0, 0.0)
         self.counts: tuple[int, ...] = (0, 0, 0, 0)
         """Articles, drafts, scheduled stories and output files of the last build (for its summary line)."""
@@ -102,6 +104,7 @@ class Cache:
             return
         self.build_key = stored.get("build_key", "")
         self.frame_key = stored.get("frame_key", "")
+        self.site_key = stored.get("site_key", "")
         self.valid = tuple(float(x) for x in stored.get("valid", "0 0").split())
         self.counts = tuple(int(x) for x in stored.get("counts", "0 0 0 0").split())
         self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
@@ -115,7 +118,7 @@ class Cache:
             if self.db is not None:
                 self.db.close()
         self.db = None
-        self.sources, self._pages, self.build_key, self.frame_key = {}, {}, "", ""
+        self.sources, self._pages, self.build_key, self.frame_key, self.site_key = {}, {}, "", "", ""
         with contextlib.suppress(OSError):
             (self.folder / "cache.sqlite").unlink()
         try:
@@ -178,6 +181,7 @@ class Cache:
         valid: tuple[float, float] = (0.0, 0.0),
         counts: tuple[int, ...] = (0, 0, 0, 0),
         frame_key: str = "",
+        site_key: str = "",
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped."""
         if self.db is None:
@@ -211,6 +215,7 @@ class Cache:
                     ("valid", f"{valid[0]!r} {valid[1]!r}"),
                     ("counts", " ".join(map(str, counts))),
                     ("frame_key", frame_key),
+                    ("site_key", site_key),
                 ],
             )
             db.execute("COMMIT")

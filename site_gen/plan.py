@@ -85,7 +85,7 @@ class Page:
     making it, and workers make only the contexts of pages they render.
     """
 
-    __slots__ = ("path", "rel", "template", "source", "deps", "lastmod", "_context", "_make")
+    __slots__ = ("path", "rel", "template", "source", "keep", "lastmod", "_deps", "_deps_fn", "_context", "_make")
 
     def __init__(
         self,
@@ -97,6 +97,8 @@ class Page:
         make: Callable[[], dict[str, Any]] | None = None,
         deps: Any = None,
         lastmod: str | None = None,
+        deps_fn: Callable[[], Any] | None = None,
+        keep: bool = False,
     ):
         self.path = path
         """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
@@ -106,12 +108,21 @@ class Page:
         """Template file name, relative to the templates folder."""
         self.source = source
         """File the page comes from, for messages (articles and static pages)."""
-        self.deps = deps
-        """What a made context depends on (None when the context is given)."""
+        self._deps = deps
+        self._deps_fn = deps_fn
+        self.keep = keep
+        """True when the page is known to be as the last build left it (see :func:`plan_pages`)."""
         self.lastmod = lastmod
         """``lastmod`` in the sitemap, for a made context (given contexts carry ``page.modified``)."""
         self._context = context
         self._make = make
+
+    @property
+    def deps(self) -> Any:
+        """What a made context depends on (None when the context is given)."""
+        if self._deps is None and self._deps_fn is not None:
+            self._deps = self._deps_fn()
+        return self._deps
 
     @property
     def context(self) -> dict[str, Any]:
@@ -329,9 +340,9 @@ class Planner:
         return metadata.breadcrumbs(self.config, [(self.config.title, ""), *trail])
 
     # -- pages -------------------------------------------------------------
-    def pages(self) -> list[Page]:
+    def pages(self, unchanged: Callable[[int], bool] | None = None) -> list[Page]:
         pages: list[Page] = []
-        pages += self.article_pages()
+        pages += self.article_pages(unchanged)
         pages += [
             Page(
                 p.path,
@@ -460,10 +471,25 @@ class Planner:
             for lang, cards in sorted(found.items())
         ]
 
-    def article_pages(self) -> list[Page]:
-        return [self.article_page(i) for i in range(len(self.site.articles))]
+    def article_pages(self, unchanged: Callable[[int], bool] | None = None) -> list[Page]:
+        """Every article's page; ``unchanged(i)`` marks those known to be as the last build left them."""
+        if unchanged is None:
+            return [self.article_page(i) for i in range(len(self.site.articles))]
+        return [self.article_page(i, keep=unchanged(i)) for i in range(len(self.site.articles))]
 
-    def article_page(self, i: int) -> Page:
+    def article_page(self, i: int, keep: bool = False) -> Page:
+        a = self.site.articles[i]
+        make = partial(self.article_context, i)
+        if keep:  # deps made only if the build needs them after all
+            deps = partial(self.article_deps, i)
+            return Page(
+                a.path, "article.html", source=a.source, make=make, deps_fn=deps, keep=True, lastmod=self.changed_iso(i)
+            )
+        return Page(
+            a.path, "article.html", source=a.source, make=make, deps=self.article_deps(i), lastmod=self.changed_iso(i)
+        )
+
+    def article_deps(self, i: int) -> tuple:
         articles = self.site.articles
         a = articles[i]
         terms = self.site.article_terms[i]
@@ -479,8 +505,7 @@ class Planner:
             [self.images.get(p) for p, _line in a.body_images],
             self.is_scheduled(a),
         )
-        make = partial(self.article_context, i)
-        return Page(a.path, "article.html", source=a.source, make=make, deps=deps, lastmod=self.changed_iso(i))
+        return deps
 
     def article_context(self, i: int) -> dict:
         articles = self.site.articles
@@ -725,15 +750,21 @@ def _moment_view(moment) -> dict:
 
 
 def plan_pages(
-    site: Site, config: Config, now: datetime | None = None, images: dict[str, dict] | None = None
+    site: Site,
+    config: Config,
+    now: datetime | None = None,
+    images: dict[str, dict] | None = None,
+    unchanged: Callable[[int], bool] | None = None,
 ) -> tuple[list[Page], list[ContentError]]:
     """Every page of the site, and the errors of pages that would collide.
 
     ``now`` is the build's clock, for the news sitemap's 48-hour window
     (left empty without a clock). ``images`` are the responsive views of local
     images (see :mod:`site_gen.images`); without them, images are linked as they are.
+    ``unchanged(i)`` tells which article pages a caller knows to be as its last
+    build left them (``Page.keep``; see :func:`site_gen.build.same_structure`).
     """
-    pages = Planner(site, config, images, now).pages()
+    pages = Planner(site, config, images, now).pages(unchanged)
     pages += alias_pages(site, config)
     pages += [
         Page(path, template, make=make, deps=deps) for path, template, deps, make in feeds.lazy_feeds(site, config)
