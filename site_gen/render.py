@@ -38,7 +38,6 @@ from .markdown import with_dateline
 from .model import Site
 from .plan import Page
 
-
 #: What ``getattr`` finds on a dict (its methods and dunders): ``x.items`` means the method.
 _DICT_ATTRS = frozenset(dir(dict))
 
@@ -48,8 +47,9 @@ def _escape_output(value: Any) -> str:
 
     Templates write ``&``, ``<``, ``>``, ``'`` and ``"`` of text as ``&amp;``, ``&lt;``,
     ``&gt;``, ``&#39;`` and ``&#34;``, exactly as :func:`markupsafe.escape` does; the
-    result is only joined into the page, so a plain string serves. Anything but
-    ``str`` and ``int`` (Markup, Undefined, floats…) goes to markupsafe itself.
+    result is only joined into the page, so a plain string serves. Markup is
+    written as it is; anything but ``str``, ``int`` and ``Markup`` (Undefined, floats…)
+    goes to markupsafe itself.
     """
     cls = value.__class__
     if cls is str:
@@ -60,6 +60,8 @@ def _escape_output(value: Any) -> str:
             .replace("'", "&#39;")
             .replace('"', "&#34;")
         )
+    if cls is Markup:
+        return value
     if cls is int:
         return str(value)
     return escape(value)
@@ -176,7 +178,9 @@ def template_keys(templates: Path) -> dict[str, str]:
         try:
             ast = env.parse(source.decode("utf-8"))
             found = set(jinja2.meta.find_referenced_templates(ast))
-            found.update(FILTER_TEMPLATES[f.name] for f in ast.find_all(jinja2.nodes.Filter) if f.name in FILTER_TEMPLATES)
+            found.update(
+                FILTER_TEMPLATES[f.name] for f in ast.find_all(jinja2.nodes.Filter) if f.name in FILTER_TEMPLATES
+            )
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             found = {None}
         refs[name] = set(names) if None in found else {f for f in found if f in names}
@@ -209,6 +213,7 @@ class Renderer:
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
         self._cards: dict[str, Markup] = {}
+        self._feed_bodies: dict[tuple, str] = {}
 
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
@@ -230,9 +235,17 @@ class Renderer:
         return html
 
     def feed_body(self, ref: dict) -> str:
-        """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape."""
-        html = with_dateline(self.bodies[ref["body"]], ref["dateline"])
-        return feeds.absolute_links(html, ref["base"], ref["url"])
+        """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape.
+
+        An article is an entry of several feeds (the site's, its section's, its
+        tags'…): its body is made once per build.
+        """
+        key = (ref["body"], ref["dateline"], ref["base"], ref["url"])
+        html = self._feed_bodies.get(key)
+        if html is None:
+            html = with_dateline(self.bodies[ref["body"]], ref["dateline"])
+            html = self._feed_bodies[key] = feeds.absolute_links(html, ref["base"], ref["url"])
+        return html
 
     def with_bodies(self, doc: dict) -> dict:
         """Filter: a JSON Feed document with its items' ``content_html`` filled in."""
