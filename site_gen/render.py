@@ -21,6 +21,7 @@ change it.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import traceback
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,19 @@ from .plan import Page
 _DICT_ATTRS = frozenset(dir(dict))
 
 
+def _escape_text(text: str) -> str:
+    """``&``, ``<``, ``>``, ``'`` and ``"`` as ``&amp;``, ``&lt;``, ``&gt;``, ``&#39;`` and ``&#34;``."""
+    return (
+        text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+    )
+
+
+try:  # markupsafe's own escaping of a str, in C (what markupsafe.escape runs before making a Markup)
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe without its C speedups, or another version
+    _escape_str = _escape_text
+
+
 def _escape_output(value: Any) -> str:
     """What ``{{ value }}`` writes: markupsafe's ``escape``, without a Markup object for text.
 
@@ -53,13 +67,7 @@ def _escape_output(value: Any) -> str:
     """
     cls = value.__class__
     if cls is str:
-        return (
-            value.replace("&", "&amp;")
-            .replace(">", "&gt;")
-            .replace("<", "&lt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
+        return _escape_str(value)
     if cls is Markup:
         return value
     if cls is int:
@@ -212,7 +220,7 @@ class Renderer:
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
-        self._cards: dict[str, Markup] = {}
+        self._cards: dict[bytes, Markup] = {}
         self._feed_bodies: dict[tuple, str] = {}
 
     def body_html(self, article: dict) -> Markup:
@@ -225,9 +233,14 @@ class Renderer:
 
         A card is plain data and the template sees only it (and ``site``), so
         the same card renders to the same HTML on every list and related block
-        it appears in; the HTML is kept by the card's content.
+        it appears in; the HTML is kept by the card's content: its marshal bytes
+        (version 0: no references, no interning marks), which only equal content
+        gives and which are quicker to make than its ``repr``.
         """
-        key = repr(card)
+        try:
+            key = marshal.dumps(card, 0)
+        except ValueError:  # not plain data: render it every time
+            return Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
         html = self._cards.get(key)
         if html is None:
             html = Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
