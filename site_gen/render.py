@@ -233,12 +233,12 @@ class Renderer:
 
         A card is plain data and the template sees only it (and ``site``), so
         the same card renders to the same HTML on every list and related block
-        it appears in; the HTML is kept by the card's content: its marshal bytes
-        (version 0: no references, no interning marks), which only equal content
-        gives and which are quicker to make than its ``repr``.
+        it appears in; the HTML is kept by the card's content: a 128-bit hash of its
+        marshal bytes (version 0: no references, no interning marks; quicker to
+        make than its ``repr``), so the memo stays small at 100,000 articles.
         """
         try:
-            key = marshal.dumps(card, 0)
+            key = hashlib.blake2b(marshal.dumps(card, 0), digest_size=16).digest()
         except ValueError:  # not plain data: render it every time
             return Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
         html = self._cards.get(key)
