@@ -86,6 +86,8 @@ def absolute_links(html: str, base_url: str, page_url: str) -> str:
     origin = base_url.split("/", 3)
     root = "/".join(origin[:3])
     html = _ROOT_LINK.sub(lambda m: m.group(1) + root + "/", html)
+    if 'href="#' not in html:  # most bodies have no footnotes: skip the slow scan
+        return html
     return _FRAGMENT_LINK.sub(lambda m: m.group(1) + page_url + "#", html)
 
 
