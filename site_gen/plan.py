@@ -371,7 +371,7 @@ class Planner:
             page = self.meta(
                 title,
                 index_path,
-                modified=metadata.newest_change(self.site.articles[i] for i in everything),
+                modified=self.newest_moment(list(everything)),
                 jsonld=[self.crumbs((title, index_path))],
             )
             pages.append(
