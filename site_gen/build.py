@@ -12,10 +12,9 @@ renders to the bytes already on disk is not written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import io
 import os
-import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import urls
-from .cache import Cache, settings_key
+from .cache import Cache, serialize, settings_key
 from .config import Config, load_config, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
@@ -94,6 +93,10 @@ class BuildReport:
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage."""
+    planned_all: bool = True
+    """False when only the pages of edited articles were planned (see :func:`same_structure`)."""
+    kept: int = 0
+    """Article pages known unchanged after articles were added (see :func:`pages_to_recheck`)."""
 
     def summary(self) -> str:
         held = []
@@ -125,23 +128,46 @@ def open_cache(options: BuildOptions, config: Config) -> Cache:
     return Cache(folder, settings, fresh=options.fresh)
 
 
-def load_site(options: BuildOptions, cache: Cache | None = None, config: Config | None = None):
+def load_site(
+    options: BuildOptions,
+    cache: Cache | None = None,
+    config: Config | None = None,
+    lap: Callable[[str], None] = lambda name: None,
+):
     """Read the configuration and content, check them, and plan every page.
 
     Returns ``(config, site, pages, loaded, images)``; raises :class:`BuildFailed`
     with every problem found. Images are resized (or taken from their cache) here.
     """
+    config, site, pages, loaded, images, _changed = _load(options, cache, config or read_config(options), lap)
+    return config, site, pages, loaded, images
+
+
+#: Past this many changed files, a rebuild plans every page (it costs the same).
+AFFECTED_MAX = 50
+
+
+def _load(options: BuildOptions, cache: Cache | None, config: Config, lap, writer: OutputWriter | None = None):
+    """:func:`load_site`, and the sources whose edit changed no article's place in the site.
+
+    When a writer of the previous output is given and only a few articles
+    changed, none of them in its :func:`~site_gen.plan.structure`, only the
+    pages that show them are planned (``changed`` is then the set of their
+    sources; None when every page was planned).
+    """
     from .collect import collect_site
     from .images import process_images
     from .load import load_content
-    from .plan import plan_pages
+    from .plan import affected_pages, plan_pages
 
-    config = config or read_config(options)
     loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
     if loaded.errors:
         raise BuildFailed(loaded.errors)
+    lap("read")
     now = options.now or utc_now()
+    changed = same_structure(options, cache, loaded, now, writer) if writer is not None else None
     site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    lap("collect")
     images = process_images(
         (*site.articles, *site.pages),
         options.path("static"),
@@ -151,10 +177,111 @@ def load_site(options: BuildOptions, cache: Cache | None = None, config: Config 
     )
     if images.errors:
         raise BuildFailed(images.errors)
-    pages, errors = plan_pages(site, config, now, images.views)
-    if errors:
-        raise BuildFailed(errors)
-    return config, site, pages, loaded, images
+    if changed is not None and changed.added:
+        # New articles: every page is planned, but an article page that shows none of the
+        # new or edited articles is known to be as it was.
+        wanted = pages_to_recheck(site, changed.edited | changed.added)
+        unchanged = None if wanted is None else (lambda i: i not in wanted)
+        pages, errors = plan_pages(site, config, now, images.views, unchanged)
+        if errors:
+            raise BuildFailed(errors)
+        changed = None  # the whole site was planned (and is checked as such)
+    elif changed is None:
+        pages, errors = plan_pages(site, config, now, images.views)
+        if errors:
+            raise BuildFailed(errors)
+    else:
+        indexes = {i for i, a in enumerate(site.articles) if a.source in changed.edited}
+        pages = affected_pages(site, config, now, images.views, indexes)
+    lap("plan")
+    return config, site, pages, loaded, images, changed
+
+
+@dataclass
+class Edits:
+    """Content files changed since the last build that left every other article in its place."""
+
+    edited: set[str]
+    """Articles whose :func:`~site_gen.plan.structure` did not change."""
+    added: set[str]
+    """New articles."""
+
+
+def same_structure(
+    options: BuildOptions, cache: Cache, loaded: Loaded, now: datetime, writer: OutputWriter
+) -> Edits | None:
+    """The articles edited or added since the last build, when no edit changed an
+    article's place in the site (:func:`~site_gen.plan.structure`), nothing was
+    deleted, nothing else changed (templates, static files, settings, the output)
+    and no story was published or left the news window since; None otherwise
+    (every page is planned and fingerprinted)."""
+    from .load import article_key
+    from .plan import structure
+
+    low, high = cache.valid
+    if not cache.frame_key or not (low < now.timestamp() < high) or cache.frame_key != frame_key(options, cache):
+        return None
+    old, new = cache.sources, loaded.sources
+    if not old.keys() <= new.keys():
+        return None
+    added = new.keys() - old.keys()
+    changed = {where for where, (_stat, hashed) in new.items() if where in old and old[where][1] != hashed}
+    if len(changed) + len(added) > AFFECTED_MAX or not all(rel in writer.old for rel in cache.pages):
+        return None
+    articles = {a.source for a in loaded.articles}
+    if not added <= articles:
+        return None  # a new static page
+    before = cache.articles([article_key(where, old[where][1]) for where in changed])
+    if len(before) != len(changed):
+        return None
+    after = {a.source: a for a in loaded.articles if a.source in changed}
+    for previous, _warnings in before.values():
+        current = after.get(previous.source)
+        if current is None or previous.kind != "article" or structure(previous) != structure(current):
+            return None
+    return Edits(changed, set(added))
+
+
+def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
+    """Indexes of the articles whose pages can show the articles from ``sources``
+    after some of them were added: themselves, their neighbours, the newer stories
+    whose related-stories window covers them. None when a new article may change
+    the name of one of its tags, sections or authors (another spelling is in use):
+    then every article page can change."""
+    from bisect import bisect_left
+
+    from .collect import RELATED_WINDOW
+
+    count = len(site.articles)
+    mine = {i for i, a in enumerate(site.articles) if a.source in sources}
+    wanted = {n for k in mine for n in (k - 1, k, k + 1) if 0 <= n < count}
+    wanted.update(i for i, related in enumerate(site.related) if not mine.isdisjoint(related))
+    for k in mine:
+        for kind, names_of in (("tag", _tags), ("section", _section), ("author", _authors)):
+            for term in site.article_terms[k][kind]:
+                if any(name != term.name for j in term.articles for name in names_of(site.articles[j], term.slug)):
+                    return None
+                if kind == "tag":
+                    members = term.articles
+                    place = bisect_left(members, k)
+                    wanted.update(members[max(0, place - RELATED_WINDOW) : place])
+    return wanted
+
+
+def _names(names, slug: str) -> list[str]:
+    return [name for name in names if urls.term_slug(name) == slug]
+
+
+def _tags(article, slug: str) -> list[str]:
+    return _names(article.tags, slug)
+
+
+def _section(article, slug: str) -> list[str]:
+    return _names((article.section,) if article.section else (), slug)
+
+
+def _authors(article, slug: str) -> list[str]:
+    return _names(article.authors, slug)
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -226,6 +353,29 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
         raise BuildFailed(errors)
 
 
+def refuse_errors_of(
+    options: BuildOptions, config: Config, site, loaded: Loaded, changed: set[str], outputs: dict[str, str]
+) -> None:
+    """:func:`refuse_errors` for a rebuild that planned only the pages of edited articles
+    (see :func:`same_structure`): the checks of those articles, with their links
+    checked against the output of the last build (the same pages, since no edit
+    moved anything)."""
+    from .check import check_article, check_links
+    from .plan import Page
+
+    now = options.now or utc_now()
+    mine = [a for a in site.articles if a.source in changed]
+    errors = [problem for a in mine for problem in check_article(a, config, now)]
+    published = {id(a) for a in (*site.articles, *site.pages)}
+    later = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
+    held = {id(a): "draft" if a.draft else "scheduled" for a in later}
+    planned = [Page(rel, "") for rel in outputs]
+    errors += check_links(mine, held, config, planned, {}, later)
+    errors = [problem for problem in errors if problem.severity == "error"]
+    if errors:
+        raise BuildFailed(sorted(set(errors), key=lambda p: (p.path, p.line, p.message)))
+
+
 def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentError]]:
     """Files of the static folder by site path (hidden files left out), and links that leave it."""
     static = options.path("static")
@@ -268,24 +418,19 @@ class BodyStore:
         return self.loaded[key]
 
 
-def serialize(data) -> bytes:
-    """Bytes that depend on the value of plain data only, never on object identity.
-
-    (Ordinary pickling writes a second reference to the same string object
-    differently from an equal string: "fast" mode keeps no memo.)
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(data)
-    return buffer.getvalue()
-
-
-def fingerprint(template_key: str, site_key: str, context: dict) -> str:
-    """What a page's bytes depend on, hashed."""
-    hasher = hashlib.blake2b(serialize(context), digest_size=16)
-    hasher.update(f"{template_key}:{site_key}".encode())
+def fingerprint(salt: bytes, page: Page) -> str:
+    """What a page's bytes depend on, hashed: its template files and the site view
+    (``salt``, see :func:`salts`) and its context, or what decides its context when
+    it is made on demand (``deps``)."""
+    data = page.context if page.deps is None else ("deps", page.deps)
+    hasher = hashlib.blake2b(serialize(data), digest_size=16)
+    hasher.update(salt)
     return hasher.hexdigest()
+
+
+def salts(template_keys: dict[str, str], site_key: str) -> dict[str, bytes]:
+    """For each template, the part of a page's fingerprint that is the same for all its pages."""
+    return {name: f"{key}:{site_key}".encode() for name, key in template_keys.items()}
 
 
 # State the render workers inherit when they are forked.
@@ -309,6 +454,8 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         except ContentError as exc:
             results.append((i, exc))
             continue
+        finally:
+            page.forget()
         hashed = digest(data)
         if old.get(rel) == hashed and os.path.isfile(out / rel):
             results.append((i, rel, hashed, None))
@@ -341,7 +488,25 @@ def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], Non
 
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Build the whole site; raise :class:`BuildFailed` and change nothing on any error."""
+    """Build the whole site; raise :class:`BuildFailed` and change nothing on any error.
+
+    Python's cyclic garbage collector is paused while the site is read and
+    planned (hundreds of thousands of objects, no cycles to find: each pass
+    would scan them all), and those objects are frozen out of its sight
+    while pages render (and in the forked workers, which then do not touch
+    the shared memory pages either).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(options, progress)
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
     from .render import Renderer, site_view, template_keys
 
     started = time.perf_counter()
@@ -368,25 +533,45 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         )
     options = replace(options, now=now)
     try:
-        config, site, pages, loaded, images = load_site(options, cache, config)
-        refuse_errors(options, config, site, pages, loaded)
-        lap("load")
-        keys = template_keys(options.path("templates"))
+        writer = OutputWriter(options.path("output"), fresh=options.fresh)
+        incremental = None if options.fresh or options.clean else writer
+        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental)
+        if changed is None:
+            refuse_errors(options, config, site, pages, loaded)
+        else:
+            refuse_errors_of(options, config, site, loaded, changed.edited, writer.old)
+        lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
-        writer = OutputWriter(options.path("output"), fresh=options.fresh)
+        salt = salts(template_keys(options.path("templates")), site_key)
+        missing = f"missing:{site_key}".encode()
+        salt_key = digest(repr(sorted(salt.items())).encode())
+        trusted = salt_key == cache.site_key  # pages marked `keep` keep their last fingerprint
+        kept = 0
         fingerprints: dict[str, str] = {}
         todo: list[int] = []
+        previous = cache.pages
         for i, page in enumerate(pages):
-            rel = urls.output_file(page.path)
-            fp = fingerprint(keys.get(page.template, "missing"), site_key, page.context)
-            fingerprints[rel] = fp
-            if cache.pages.get(rel) == fp and writer.is_current(rel):
+            rel = page.rel
+            if page.keep and trusted and rel in previous and writer.is_current(rel):
+                fingerprints[rel] = previous[rel]
+                writer.keep(rel)
+                kept += 1
+                continue
+            fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
+            if previous.get(rel) == fp and writer.is_current(rel):
                 writer.keep(rel)
             else:
                 todo.append(i)
-        lap("plan")
+        if changed is not None:  # the pages not planned are as the last build left them
+            for rel, fp in previous.items():
+                if rel not in fingerprints:
+                    fingerprints[rel] = fp
+                    writer.keep(rel)
+        lap("fingerprints")
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root)
+        gc.freeze()
+        gc.enable()
         try:
             _JOB.update(renderer=renderer, pages=pages, old=writer.old, out=writer.out, staging=writer.staging)
             results = _render_pages(todo, jobs, progress)
@@ -405,11 +590,13 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         cache.close()
         raise
     removed = writer.commit(clean=options.clean)
+    lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
     key = quick_key(options, cache, now, loaded.sources)
-    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts)
+    frame = frame_key(options, cache) or ""
+    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame, salt_key)
     cache.close()
-    lap("write")
+    lap("cache")
     return BuildReport(
         articles=len(site.articles),
         pages=len(pages),
@@ -422,6 +609,8 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         seconds=time.perf_counter() - started,
         warnings=loaded.warnings,
         timings=timings,
+        planned_all=changed is None,
+        kept=kept,
     )
 
 
@@ -438,9 +627,21 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
     return list(errors.values())
 
 
-def _save_cache(cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts) -> None:
+def _save_cache(
+    cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts, frame, site_key
+) -> None:
     live = {a.key for a in (*loaded.articles, *loaded.pages)}
-    cache.save(loaded.sources, loaded.parsed, live, fingerprints, build_key=key or "", valid=valid, counts=counts)
+    cache.save(
+        loaded.sources,
+        loaded.parsed,
+        live,
+        fingerprints,
+        build_key=key or "",
+        valid=valid,
+        counts=counts,
+        frame_key=frame,
+        site_key=site_key,
+    )
 
 
 def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None) -> str | None:
@@ -458,12 +659,10 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
         return None
     known = sources if sources is not None else cache.sources
     content = options.path("content")
-    if not content.is_dir():
+    frame = frame_key(options, cache)
+    if not content.is_dir() or frame is None:
         return None
-    try:  # the output too: a build killed while moving files has rewritten the manifest
-        parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
-    except OSError:
-        return None
+    parts = [frame]
     for _kind, path, where in find_sources(content, options.root):
         entry = known.get(where)
         try:
@@ -472,7 +671,18 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
         except OSError:
             return None
         parts.append(f"{where}={entry[1]}")
-    if len(parts) != len(known) + 1:  # + the manifest
+    if len(parts) != len(known) + 1:  # + the frame
+        return None
+    return digest("\n".join(parts).encode())
+
+
+def frame_key(options: BuildOptions, cache: Cache) -> str | None:
+    """A key of everything a build reads but the content: the output's manifest
+    (a build killed while moving files has rewritten it), templates, static
+    files, settings and options. None when the output has no manifest."""
+    try:
+        parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
+    except OSError:
         return None
     parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
     static = options.path("static")

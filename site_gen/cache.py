@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import io
 import os
 import pickle
 import sqlite3
@@ -63,6 +65,24 @@ def _collector_paused():
             gc.enable()
 
 
+def serialize(data) -> bytes:
+    """Bytes that depend on the value of plain data only, never on object identity.
+
+    (Ordinary pickling writes a second reference to the same string object
+    differently from an equal string: "fast" mode keeps no memo.)
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(data)
+    return buffer.getvalue()
+
+
+def key_of(data) -> str:
+    """A short hash of plain data (fingerprints, card keys)."""
+    return hashlib.blake2b(serialize(data), digest_size=16).hexdigest()
+
+
 def settings_key(config_hash: str, engine: str) -> str:
     """What every cached item depends on."""
     return f"{SCHEMA}:{__version__}:{config_hash}:{engine}"
@@ -78,6 +98,10 @@ class Cache:
         self.sources: dict[str, tuple[str, str]] = {}
         self._pages: dict[str, str] | None = None
         self.build_key = ""
+        self.frame_key = ""
+        """Key of everything but the content the last build read (see :func:`site_gen.build.frame_key`)."""
+        self.site_key = ""
+        """Hash of the last build's ``site`` view and templates (part of every fingerprint)."""
         self.valid: tuple[float, ...] = (0.0, 0.0)
         self.counts: tuple[int, ...] = (0, 0, 0, 0)
         """Articles, drafts, scheduled stories and output files of the last build (for its summary line)."""
@@ -106,6 +130,8 @@ class Cache:
             self._clear()
             return
         self.build_key = stored.get("build_key", "")
+        self.frame_key = stored.get("frame_key", "")
+        self.site_key = stored.get("site_key", "")
         self.valid = tuple(float(x) for x in stored.get("valid", "0 0").split())
         self.counts = tuple(int(x) for x in stored.get("counts", "0 0 0 0").split())
         self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
@@ -122,7 +148,7 @@ class Cache:
             if self.db is not None:
                 self.db.close()
         self.db = None
-        self.sources, self._pages, self.build_key = {}, {}, ""
+        self.sources, self._pages, self.build_key, self.frame_key, self.site_key = {}, {}, "", "", ""
         self._found = {}
         with contextlib.suppress(OSError):
             (self.folder / "cache.sqlite").unlink()
@@ -191,6 +217,8 @@ class Cache:
         build_key: str,
         valid: tuple[float, float] = (0.0, 0.0),
         counts: tuple[int, ...] = (0, 0, 0, 0),
+        frame_key: str = "",
+        site_key: str = "",
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped."""
         if self.db is None:
@@ -198,16 +226,24 @@ class Cache:
         db = self.db
         try:
             db.execute("BEGIN")
-            db.execute("DELETE FROM sources")
-            db.executemany("INSERT INTO sources VALUES (?, ?, ?)", [(p, s, h) for p, (s, h) in sources.items()])
+            # Only the rows that changed since the last build (most rebuilds change a handful).
+            db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources if p not in sources])
+            db.executemany(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
+                [(p, s, h) for p, (s, h) in sources.items() if self.sources.get(p) != (s, h)],
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO bodies VALUES (?, ?)", [(k, h) for k, (_a, h) in new_articles.items()]
             )
             stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
             db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
             self._save_buckets(db, {k: a for k, (a, _h) in new_articles.items()}, live_keys)
-            db.execute("DELETE FROM pages")
-            db.executemany("INSERT INTO pages VALUES (?, ?)", pages.items())
+            before = self.pages
+            db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in before if p not in pages])
+            db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?)",
+                [(p, f) for p, f in pages.items() if before.get(p) != f],
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [
@@ -215,6 +251,8 @@ class Cache:
                     ("build_key", build_key),
                     ("valid", f"{valid[0]!r} {valid[1]!r}"),
                     ("counts", " ".join(map(str, counts))),
+                    ("frame_key", frame_key),
+                    ("site_key", site_key),
                 ],
             )
             db.execute("COMMIT")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,7 +61,7 @@ class Config:
     source_hash: str = ""
     """Hash of the configuration file's bytes (for caches)."""
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """Path part of ``base_url`` (``/`` or ``/news/``): prefix of every site link."""
         return urlsplit(self.base_url).path or "/"

@@ -34,7 +34,7 @@ into XML (escaped by Jinja's autoescape) and JSON (``|tojson``), see
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.utils import format_datetime
 from typing import Any, NamedTuple
 
@@ -42,7 +42,7 @@ from . import urls
 from .config import Config
 from .dates import Moment
 from .metadata import image_of, modified, newest_change
-from .model import Article, Site, Term
+from .model import Article, Site, Term, identity
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 #: Used as a feed's ``updated`` time when it has no entries (Atom requires one).
@@ -86,6 +86,8 @@ def absolute_links(html: str, base_url: str, page_url: str) -> str:
     origin = base_url.split("/", 3)
     root = "/".join(origin[:3])
     html = _ROOT_LINK.sub(lambda m: m.group(1) + root + "/", html)
+    if 'href="#' not in html:  # most bodies have no footnotes: skip the slow scan
+        return html
     return _FRAGMENT_LINK.sub(lambda m: m.group(1) + page_url + "#", html)
 
 
@@ -100,6 +102,7 @@ class FeedPlanner:
         self.site = site
         self.config = config
         self._entries: dict[int, dict] = {}
+        self._deps: dict[int, tuple] = {}
 
     def absolute(self, path: str) -> str:
         return urls.absolute(self.config.base_url, path)
@@ -156,8 +159,47 @@ class FeedPlanner:
             "entries": entries,
         }
 
+    def entry_dep(self, index: int) -> tuple:
+        """What decides :meth:`entry`: the article's identity and its terms' names and paths."""
+        dep = self._deps.get(index)
+        if dep is None:
+            a = self.site.articles[index]
+            terms = self.site.article_terms[index] if self.site.article_terms else {}
+            named = tuple(
+                (t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms.get(kind, ())
+            )
+            dep = self._deps[index] = (identity(a), named)
+        return dep
+
+    def lazy(self) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
+        """``(path, template, deps, make)`` of every feed: ``deps`` decides the context ``make()`` returns.
+
+        Every feed shows the first ``feed_items`` articles of its list; the
+        configuration (title, base URL…) is the same for the whole build.
+        """
+        chosen = range(min(len(self.site.articles), self.config.feed_items))
+        site_deps = ("site feed", tuple(self.entry_dep(i) for i in chosen))
+        result = []
+        for number, (path, template) in enumerate(
+            ((urls.ATOM_FEED, "feeds/atom.xml"), (urls.RSS_FEED, "feeds/rss.xml"), (urls.JSON_FEED, "feeds/feed.json"))
+        ):
+            result.append((path, template, site_deps, lambda n=number: self.site_outputs()[n].context))
+        for term in (*self.site.sections, *self.site.tags):
+            path = urls.term_feed_path(term.kind, term.slug)
+            entries = tuple(self.entry_dep(i) for i in term.articles[: self.config.feed_items])
+            deps = ("term feed", term.kind, term.name, term.path, entries)
+            result.append((path, "feeds/atom.xml", deps, lambda t=term: self.term_feed(t).context))
+        return result
+
     def outputs(self) -> list[Output]:
         """Every feed file of the site."""
+        result = self.site_outputs()
+        for term in (*self.site.sections, *self.site.tags):
+            result.append(self.term_feed(term))
+        return result
+
+    def site_outputs(self) -> list[Output]:
+        """The site's Atom, RSS and JSON feeds."""
         everything = range(len(self.site.articles))
         title = self.config.title
         site_feed = self.feed_view(title, urls.ATOM_FEED, "", everything, self.absolute(""))
@@ -170,8 +212,6 @@ class FeedPlanner:
             ),
             Output(urls.JSON_FEED, "feeds/feed.json", {"feed": self.json_feed(site_feed)}),
         ]
-        for term in (*self.site.sections, *self.site.tags):
-            result.append(self.term_feed(term))
         return result
 
     def term_feed(self, term: Term) -> Output:
@@ -230,6 +270,11 @@ def body_ref(article, base_url: str, url: str) -> dict:
 def feed_outputs(site: Site, config: Config) -> list[Output]:
     """Every feed file of the site (see the module docstring)."""
     return FeedPlanner(site, config).outputs()
+
+
+def lazy_feeds(site: Site, config: Config) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
+    """Every feed file of the site as ``(path, template, deps, make)`` (see :meth:`FeedPlanner.lazy`)."""
+    return FeedPlanner(site, config).lazy()
 
 
 def feed_links(config: Config) -> list[dict]:

@@ -159,3 +159,13 @@ class Site:
     """For each article, its terms by kind (``tag`` → tags)."""
     held_back: dict[str, int] = field(default_factory=dict)
     """Counts of ``drafts`` and ``scheduled`` left out."""
+
+
+def identity(article: Article) -> str:
+    """What identifies one version of an article: its key (file path + content hash),
+    or, for an article made in code without one, a hash of its fields."""
+    if article.key:
+        return article.key
+    from .cache import key_of  # only articles made in tests have no key
+
+    return key_of(article)

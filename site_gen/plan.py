@@ -15,16 +15,20 @@ one more page, instead of shifting every page of the archive.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field, replace
+import hashlib
+from bisect import bisect_left
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from . import feeds, metadata, sitemaps, urls
+from .cache import serialize
 from .config import Config
 from .dates import MONTHS, Moment
 from .errors import ContentError
 from .images import local_path
-from .model import Article, Period, Site, Term
+from .model import Article, Period, Site, Term, identity
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
 SECTION_CARDS = 4
@@ -72,18 +76,79 @@ def labels_for(lang: str) -> dict:
     return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
 
 
-@dataclass(frozen=True)
 class Page:
-    """One file to write."""
+    """One file to write.
 
-    path: str
-    """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
-    template: str
-    """Template file name, relative to the templates folder."""
-    context: dict[str, Any] = field(hash=False)
-    """Plain data handed to the template, besides ``site``."""
-    source: str = ""
-    """File the page comes from, for messages (articles and static pages)."""
+    A page's *context* is either given or made on first use (``make``): then
+    ``deps`` is small plain data that decides the context (article identities,
+    card keys, links), so a build can tell whether the page changed without
+    making it, and workers make only the contexts of pages they render.
+    """
+
+    __slots__ = ("path", "rel", "template", "source", "keep", "lastmod", "_deps", "_deps_fn", "_context", "_make")
+
+    def __init__(
+        self,
+        path: str,
+        template: str,
+        context: dict[str, Any] | None = None,
+        source: str = "",
+        *,
+        make: Callable[[], dict[str, Any]] | None = None,
+        deps: Any = None,
+        lastmod: str | None = None,
+        deps_fn: Callable[[], Any] | None = None,
+        keep: bool = False,
+    ):
+        self.path = path
+        """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
+        self.rel = urls.output_file(path)
+        """The file written in the output folder (``tags/x/index.html``)."""
+        self.template = template
+        """Template file name, relative to the templates folder."""
+        self.source = source
+        """File the page comes from, for messages (articles and static pages)."""
+        self._deps = deps
+        self._deps_fn = deps_fn
+        self.keep = keep
+        """True when the page is known to be as the last build left it (see :func:`plan_pages`)."""
+        self.lastmod = lastmod
+        """``lastmod`` in the sitemap, for a made context (given contexts carry ``page.modified``)."""
+        self._context = context
+        self._make = make
+
+    @property
+    def deps(self) -> Any:
+        """What a made context depends on (None when the context is given)."""
+        if self._deps is None and self._deps_fn is not None:
+            self._deps = self._deps_fn()
+        return self._deps
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """Plain data handed to the template, besides ``site``."""
+        if self._context is None:
+            self._context = self._make()
+        return self._context
+
+    def forget(self) -> None:
+        """Drop a made context (it is made again when needed): keeps memory flat while rendering."""
+        if self._make is not None:
+            self._context = None
+
+    def sitemap_entry(self) -> tuple[str, str | None] | None:
+        """``(path, lastmod)`` when the page belongs in the sitemap: HTML, with a ``page`` view, not ``noindex``."""
+        if not self.rel.endswith(".html"):
+            return None
+        if self._make is not None:
+            return (self.path, self.lastmod)
+        view = self.context.get("page")
+        if isinstance(view, dict) and not view.get("robots"):
+            return (self.path, view.get("modified"))
+        return None
+
+    def __repr__(self) -> str:
+        return f"Page({self.path!r}, {self.template!r})"
 
 
 class Planner:
@@ -97,6 +162,18 @@ class Planner:
         self.images = images or {}
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
+        self._card_keys: list[bytes | None] = [None] * len(site.articles)
+        self._changed_iso: list[str | None] = [None] * len(site.articles)
+        self._changed = [metadata.modified(a) for a in site.articles]
+        """When each article last changed (for ``lastmod``)."""
+        self._change_order = [(m.at, m.has_time) for m in self._changed]
+        """The same as sort keys (Moment's own order, without its slower comparisons)."""
+        self._months_of: dict[int, list[Period]] = {}
+        self._days_of: dict[tuple[int, int], list[Period]] = {}
+        for p in site.months:
+            self._months_of.setdefault(p.year, []).append(p)
+        for p in site.days:
+            self._days_of.setdefault((p.year, p.month), []).append(p)
 
     # -- views -------------------------------------------------------------
     def link(self, path: str) -> str:
@@ -129,6 +206,51 @@ class Planner:
                 "scheduled": self.is_scheduled(a),
             }
         return self._cards[index]
+
+    def card_key(self, index: int) -> bytes:
+        """What decides everything :meth:`card` shows, found without making the card.
+
+        The article's own identity (path and file hash) covers its front
+        matter; its section's name (the most used spelling across the site),
+        its image's variants and the clock (scheduled flag) come from elsewhere.
+        """
+        key = self._card_keys[index]
+        if key is None:
+            a = self.site.articles[index]
+            section = self.site.article_terms[index]["section"]
+            parts = (
+                identity(a),
+                (section[0].name, section[0].path) if section else None,
+                self.image_dep(a),
+                self.is_scheduled(a),
+            )
+            key = self._card_keys[index] = hashlib.blake2b(serialize(parts), digest_size=8).digest()
+        return key
+
+    def image_dep(self, a: Article) -> Any:
+        """What :meth:`image_view` takes from outside the article: the variants of its image."""
+        if a.image is None or not a.image.src:
+            return None
+        return self.images.get(local_path(a.image.src) or "")
+
+    def newest_moment(self, indexes) -> Moment | None:
+        """The latest change among some articles (the first one of equals), or None."""
+        if not indexes:
+            return None
+        return self._changed[max(indexes, key=self._change_order.__getitem__)]
+
+    def newest(self, indexes) -> str | None:
+        """``lastmod`` of a list: the latest change among its articles."""
+        if not indexes:
+            return None
+        return self.changed_iso(max(indexes, key=self._change_order.__getitem__))
+
+    def changed_iso(self, index: int) -> str:
+        """When an article last changed, as ``lastmod`` text."""
+        text = self._changed_iso[index]
+        if text is None:
+            text = self._changed_iso[index] = self._changed[index].isoformat()
+        return text
 
     def is_scheduled(self, a: Article) -> bool:
         return self.now is not None and a.date.at > self.now
@@ -218,9 +340,9 @@ class Planner:
         return metadata.breadcrumbs(self.config, [(self.config.title, ""), *trail])
 
     # -- pages -------------------------------------------------------------
-    def pages(self) -> list[Page]:
+    def pages(self, unchanged: Callable[[int], bool] | None = None) -> list[Page]:
         pages: list[Page] = []
-        pages += self.article_pages()
+        pages += self.article_pages(unchanged)
         pages += [
             Page(
                 p.path,
@@ -249,7 +371,7 @@ class Planner:
             page = self.meta(
                 title,
                 index_path,
-                modified=metadata.newest_change(self.site.articles[i] for i in everything),
+                modified=self.newest_moment(list(everything)),
                 jsonld=[self.crumbs((title, index_path))],
             )
             pages.append(
@@ -258,24 +380,52 @@ class Planner:
                 )
             )
             for term in terms:
-                extra = {"term": dict(self.term_view(term), kind=kind)}
-                # Older pages do not show the count, so a new story leaves them as they were.
-                older_extra = {"term": dict(extra["term"], count=None)}
-                own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
-                crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
-                pages += self.list_pages(
-                    term.path, "term.html", term.name, term.articles, extra, older_extra, feeds=own_feeds, jsonld=crumbs
-                )
+                pages += self.term_pages(term)
         pages += self.archive_pages()
         pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}))
         pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}))
         return pages
 
-    def home_pages(self) -> list[Page]:
+    def term_pages(self, term: Term, only: set[int] | None = None) -> list[Page]:
+        """The list of a tag, section or author (see :meth:`list_pages` for ``only``)."""
+        kind = term.kind
+        index_path = urls.taxonomy_index_path(kind)
+        title = TAXONOMY_TITLES[kind]
+        extra = {"term": dict(self.term_view(term), kind=kind)}
+        # Older pages do not show the count, so a new story leaves them as they were.
+        older_extra = {"term": dict(extra["term"], count=None)}
+        own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
+        crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
+        return self.list_pages(
+            term.path, "term.html", term.name, term.articles, extra, older_extra, own_feeds, crumbs, only
+        )
+
+    def affected(self, changed: set[int]) -> list[Page]:
+        """The pages that show the articles at ``changed`` (indexes in ``site.articles``),
+        when nothing about where any article sits in the site changed (see :func:`structure`):
+        their own pages and their neighbours', pages that list them as related, the list
+        pages and date pages they are on. Any other page shows none of them."""
+        count = len(self.site.articles)
+        wanted = {n for k in changed for n in (k - 1, k, k + 1) if 0 <= n < count}
+        wanted.update(i for i, related in enumerate(self.site.related) if not changed.isdisjoint(related))
+        pages = [self.article_page(i) for i in sorted(wanted)]
+        pages += self.home_pages(only=changed)
+        seen: set[tuple[str, str]] = set()
+        for k in sorted(changed):
+            for kind in ("tag", "section", "author"):
+                for term in self.site.article_terms[k][kind]:
+                    if (kind, term.slug) not in seen:
+                        seen.add((kind, term.slug))
+                        pages += self.term_pages(term, only=changed)
+        pages += self.archive_pages(only=changed)
+        return pages
+
+    def home_pages(self, only: set[int] | None = None) -> list[Page]:
         """The front page (lead, latest, a block per menu section, other languages) and older pages."""
         empty = {"lead": None, "sections": [], "languages": []}
+        everything = range(len(self.site.articles))
         pages = self.list_pages(
-            "", "home.html", self.config.title, range(len(self.site.articles)), empty, jsonld=metadata.home(self.config)
+            "", "home.html", self.config.title, everything, empty, jsonld=metadata.home(self.config), only=only
         )
         first = pages[0]
         cards = first.context["cards"]
@@ -288,7 +438,7 @@ class Planner:
         context = dict(first.context, lead=lead, cards=latest)
         context["sections"] = self.home_sections(lead)
         context["languages"] = self.home_languages(lead)
-        pages[0] = replace(first, context=context)
+        pages[0] = Page(first.path, first.template, context)
         return pages
 
     def home_sections(self, lead: dict) -> list[dict]:
@@ -321,31 +471,64 @@ class Planner:
             for lang, cards in sorted(found.items())
         ]
 
-    def article_pages(self) -> list[Page]:
-        articles = self.site.articles
-        result = []
-        for i, a in enumerate(articles):
-            terms = self.site.article_terms[i]
-            trail = [(terms["section"][0].name, terms["section"][0].path)] if terms["section"] else []
-            page = self.meta(
-                a.title,
-                a.path,
-                a.summary,
-                a.lang,
-                modified=metadata.modified(a),
-                image=metadata.image_of(a, self.config),
-                og_article=metadata.article_social(a, terms, self.config),
-                jsonld=[metadata.news_article(a, terms, self.config), self.crumbs(*trail, (a.title, a.path))],
+    def article_pages(self, unchanged: Callable[[int], bool] | None = None) -> list[Page]:
+        """Every article's page; ``unchanged(i)`` marks those known to be as the last build left them."""
+        if unchanged is None:
+            return [self.article_page(i) for i in range(len(self.site.articles))]
+        return [self.article_page(i, keep=unchanged(i)) for i in range(len(self.site.articles))]
+
+    def article_page(self, i: int, keep: bool = False) -> Page:
+        a = self.site.articles[i]
+        make = partial(self.article_context, i)
+        if keep:  # deps made only if the build needs them after all
+            deps = partial(self.article_deps, i)
+            return Page(
+                a.path, "article.html", source=a.source, make=make, deps_fn=deps, keep=True, lastmod=self.changed_iso(i)
             )
-            context = {
-                "page": page,
-                "article": self.article_view(a, i),
-                "related": [self.card(j) for j in self.site.related[i]],
-                "newer": self.card(i - 1) if i > 0 else None,
-                "older": self.card(i + 1) if i + 1 < len(articles) else None,
-            }
-            result.append(Page(a.path, "article.html", context, a.source))
-        return result
+        return Page(
+            a.path, "article.html", source=a.source, make=make, deps=self.article_deps(i), lastmod=self.changed_iso(i)
+        )
+
+    def article_deps(self, i: int) -> tuple:
+        articles = self.site.articles
+        a = articles[i]
+        terms = self.site.article_terms[i]
+        card_key = self.card_key
+        deps = (
+            "article",
+            identity(a),
+            tuple([(t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]]),
+            tuple([card_key(j) for j in self.site.related[i]]),
+            self.card_key(i - 1) if i > 0 else None,
+            self.card_key(i + 1) if i + 1 < len(articles) else None,
+            self.image_dep(a),
+            [self.images.get(p) for p, _line in a.body_images],
+            self.is_scheduled(a),
+        )
+        return deps
+
+    def article_context(self, i: int) -> dict:
+        articles = self.site.articles
+        a = articles[i]
+        terms = self.site.article_terms[i]
+        trail = [(terms["section"][0].name, terms["section"][0].path)] if terms["section"] else []
+        page = self.meta(
+            a.title,
+            a.path,
+            a.summary,
+            a.lang,
+            modified=self._changed[i],
+            image=metadata.image_of(a, self.config),
+            og_article=metadata.article_social(a, terms, self.config),
+            jsonld=[metadata.news_article(a, terms, self.config), self.crumbs(*trail, (a.title, a.path))],
+        )
+        return {
+            "page": page,
+            "article": self.article_view(a, i),
+            "related": [self.card(j) for j in self.site.related[i]],
+            "newer": self.card(i - 1) if i > 0 else None,
+            "older": self.card(i + 1) if i + 1 < len(articles) else None,
+        }
 
     def list_pages(
         self,
@@ -357,12 +540,14 @@ class Planner:
         older_extra: dict | None = None,
         feeds: list[dict] | None = None,
         jsonld: list[dict] | None = None,
+        only: set[int] | None = None,
     ) -> list[Page]:
         """Pages of one list with stable pagination (see the module docstring).
 
         ``extra`` is added to the context of the first page, ``older_extra``
         (default: ``extra``) to that of the numbered older pages. ``feeds`` are
         linked from every page of the list, ``jsonld`` is on its first page.
+        With ``only``, the older pages are those that show one of these articles.
         """
         items = list(indexes)
         per = self.config.per_page
@@ -384,27 +569,32 @@ class Planner:
                 "older": self.link(older) if older is not None else None,
             }
 
+        card_key = self.card_key
+
         def page(number: int | None, chunk: list[int]) -> Page:
             path = urls.paged_path(first, number)
             label = title if number is None else f"{title} — older stories, page {number}"
-            page_meta = self.meta(
-                label,
-                path,
-                modified=metadata.newest_change(self.site.articles[i] for i in chunk),
-                feeds=feeds,
-                jsonld=jsonld if number is None else None,
-            )
             own = extra if number is None or older_extra is None else older_extra
-            context = dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=nav(number))
-            return Page(path, template, context)
+            own_jsonld = jsonld if number is None else None
+            navigation = nav(number)
+            deps = (template, label, tuple([card_key(i) for i in chunk]), own, feeds, own_jsonld, navigation)
+            make = partial(self.list_context, path, label, chunk, own, feeds, own_jsonld, navigation)
+            return Page(path, template, make=make, deps=deps, lastmod=self.newest(chunk))
 
         pages.append(page(None, first_items))
         total = len(items)
         for number in range(1, archive_count + 1):
-            pages.append(page(number, items[total - number * per : total - (number - 1) * per]))
+            chunk = items[total - number * per : total - (number - 1) * per]
+            if only is None or not only.isdisjoint(chunk):
+                pages.append(page(number, chunk))
         return pages
 
-    def archive_pages(self) -> list[Page]:
+    def list_context(self, path, label, chunk, own, feeds, jsonld, navigation) -> dict:
+        page_meta = self.meta(label, path, modified=self.newest_moment(chunk), feeds=feeds, jsonld=jsonld)
+        return dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=navigation)
+
+    def archive_pages(self, only: set[int] | None = None) -> list[Page]:
+        """Year, month and day pages (with ``only``: those that hold one of these articles)."""
         pages = []
         for periods, template in (
             (self.site.years, "year.html"),
@@ -412,25 +602,34 @@ class Planner:
             (self.site.days, "day.html"),
         ):
             for i, period in enumerate(periods):
+                if only is not None and only.isdisjoint(period.articles):
+                    continue
                 newer = periods[i - 1] if i > 0 else None
                 older = periods[i + 1] if i + 1 < len(periods) else None
-                page = self.meta(
-                    period_label(period),
-                    period.path,
-                    modified=metadata.newest_change(self.site.articles[j] for j in period.articles),
-                    jsonld=[self.crumbs(*self.period_trail(period))],
-                )
-                context = {
-                    "page": page,
+                # Everything but the cards and the page view, which are made when the page is rendered.
+                frame = {
                     "period": self.period_view(period),
                     "newer": self.period_link(newer) if newer else None,
                     "older": self.period_link(older) if older else None,
                     "children": self.children(period),
-                    "cards": [self.card(j) for j in period.articles] if period.month else [],
                     "calendar": self.calendar(period),
                 }
-                pages.append(Page(period.path, template, context))
+                shown = period.articles if period.month else ()
+                lastmod = self.newest(period.articles)  # a year page shows no cards, but its lastmod
+                deps = (template, frame, tuple(self.card_key(j) for j in shown), lastmod)
+                make = partial(self.archive_context, period, frame)
+                pages.append(Page(period.path, template, make=make, deps=deps, lastmod=lastmod))
         return pages
+
+    def archive_context(self, period: Period, frame: dict) -> dict:
+        page = self.meta(
+            period_label(period),
+            period.path,
+            modified=self.newest_moment(period.articles),
+            jsonld=[self.crumbs(*self.period_trail(period))],
+        )
+        cards = [self.card(j) for j in period.articles] if period.month else []
+        return dict(frame, page=page, cards=cards)
 
     def period_trail(self, period: Period) -> list[tuple[str, str]]:
         """``2025`` → ``July 2025`` → ``20 July 2025`` as breadcrumbs."""
@@ -453,7 +652,7 @@ class Planner:
         if period.day is not None:
             return None
         if period.month is None:
-            months = {p.month: p for p in self.site.months if p.year == period.year}
+            months = {p.month: p for p in self._months_of.get(period.year, ())}
             return {
                 "months": [
                     {
@@ -464,7 +663,7 @@ class Planner:
                     for m in range(1, 13)
                 ]
             }
-        days = {p.day: p for p in self.site.days if p.year == period.year and p.month == period.month}
+        days = {p.day: p for p in self._days_of.get((period.year, period.month), ())}
         weeks = []
         for week in calendar.Calendar(firstweekday=0).monthdayscalendar(period.year, period.month):
             cells = []
@@ -487,12 +686,54 @@ class Planner:
     def children(self, period: Period) -> list[dict]:
         if period.day is not None:
             return []
-        finer = self.site.months if period.month is None else self.site.days
-        return [
-            self.period_view(p)
-            for p in reversed(finer)
-            if p.year == period.year and (period.month is None or p.month == period.month)
-        ]
+        if period.month is None:
+            finer = self._months_of.get(period.year, [])
+        else:
+            finer = self._days_of.get((period.year, period.month), [])
+        return [self.period_view(p) for p in reversed(finer)]
+
+
+def structure(a: Article) -> tuple:
+    """Where an article sits in the site: everything :func:`site_gen.collect.collect_site`
+    and the planner take from it besides what page deps carry (its identity and card).
+
+    When an edit leaves this unchanged, the site has the same pages, lists and
+    related stories, and only the pages of :meth:`Planner.affected` can change.
+    """
+    updated = a.updated.isoformat() if a.updated else None
+    return (
+        a.kind,
+        a.source,
+        a.path,
+        a.slug,
+        a.date.isoformat(),
+        a.date.at,
+        updated,
+        a.draft,
+        a.tags,
+        a.section,
+        a.authors,
+        a.aliases,
+        a.lang,
+    )
+
+
+def affected_pages(
+    site: Site, config: Config, now: datetime | None, images: dict[str, dict], changed: set[int]
+) -> list[Page]:
+    """The pages an edit of the articles at ``changed`` can change, when their :func:`structure` did not.
+
+    Besides :meth:`Planner.affected`: the feeds, the alias redirects (they show
+    titles) and the news sitemap (it shows titles). The sitemap, term indexes,
+    static pages and the rest show nothing that such an edit changes.
+    """
+    pages = Planner(site, config, images, now).affected(changed)
+    pages += alias_pages(site, config)
+    pages += [
+        Page(path, template, make=make, deps=deps) for path, template, deps, make in feeds.lazy_feeds(site, config)
+    ]
+    pages.append(Page(*sitemaps.news_output(site, config, now)))
+    return pages
 
 
 def period_label(period: Period) -> str:
@@ -509,17 +750,25 @@ def _moment_view(moment) -> dict:
 
 
 def plan_pages(
-    site: Site, config: Config, now: datetime | None = None, images: dict[str, dict] | None = None
+    site: Site,
+    config: Config,
+    now: datetime | None = None,
+    images: dict[str, dict] | None = None,
+    unchanged: Callable[[int], bool] | None = None,
 ) -> tuple[list[Page], list[ContentError]]:
     """Every page of the site, and the errors of pages that would collide.
 
     ``now`` is the build's clock, for the news sitemap's 48-hour window
     (left empty without a clock). ``images`` are the responsive views of local
     images (see :mod:`site_gen.images`); without them, images are linked as they are.
+    ``unchanged(i)`` tells which article pages a caller knows to be as its last
+    build left them (``Page.keep``; see :func:`site_gen.build.same_structure`).
     """
-    pages = Planner(site, config, images, now).pages()
+    pages = Planner(site, config, images, now).pages(unchanged)
     pages += alias_pages(site, config)
-    pages += [Page(*out) for out in feeds.feed_outputs(site, config)]
+    pages += [
+        Page(path, template, make=make, deps=deps) for path, template, deps, make in feeds.lazy_feeds(site, config)
+    ]
     pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]
     pages += [Page(*sitemaps.news_output(site, config, now)), Page(*sitemaps.robots_output(config))]
     return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
@@ -527,12 +776,7 @@ def plan_pages(
 
 def sitemap_entries(pages: list[Page]) -> list[tuple[str, str | None]]:
     """``(path, lastmod)`` of every HTML page to index: not redirects, nor ``noindex`` pages (404)."""
-    entries = []
-    for page in pages:
-        view = page.context.get("page")
-        if isinstance(view, dict) and urls.output_file(page.path).endswith(".html") and not view.get("robots"):
-            entries.append((page.path, view.get("modified")))
-    return entries
+    return [entry for entry in map(Page.sitemap_entry, pages) if entry is not None]
 
 
 def alias_pages(site: Site, config: Config) -> list[Page]:
@@ -557,7 +801,7 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
     seen: dict[str, Page] = {}
     errors = []
     for page in pages:
-        out = urls.output_file(page.path)
+        out = page.rel
         other = seen.get(out)
         if other is None:
             seen[out] = page
@@ -584,26 +828,34 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
 
 def find_file_folder_clashes(pages: list[Page], site: Site) -> list[ContentError]:
     """A page written as a file where another needs a folder (alias ``/rss.xml`` vs the RSS feed)."""
-    files = {urls.output_file(p.path): p for p in pages}
+    files = {p.rel: p for p in pages}
+    ordered = sorted(files)
     sources = {a.source: a for a in (*site.articles, *site.pages)}
     errors = []
-    for out, page in files.items():
-        parts = out.split("/")
-        for n in range(1, len(parts)):
-            other = files.get("/".join(parts[:n]))
-            if other is None:
-                continue
+    for folder in ordered:
+        # The files below ``folder/`` follow it in sorted order, after any ``folder-x`` siblings.
+        below = folder + "/"
+        for n in range(bisect_left(ordered, below), len(ordered)):
+            out = ordered[n]
+            if not out.startswith(below):
+                break
+            page, other = files[out], files[folder]
             mine, theirs = (page, other) if page.source else (other, page)
             article = sources.get(mine.source)
             key = "aliases" if mine.template == "redirect.html" else "slug"
             line = article.lines.get(key, 1) if article else 0
             clash = theirs.source or "a page of the site"
             errors.append(
-                ContentError(
-                    mine.source or "(site)",
-                    line,
-                    f"/{page.path} needs a folder where {clash} writes the file /{other.path}",
-                    "remove or change the alias" if key == "aliases" else "choose another `slug:`",
+                (
+                    out,
+                    ContentError(
+                        mine.source or "(site)",
+                        line,
+                        f"/{page.path} needs a folder where {clash} writes the file /{other.path}",
+                        "remove or change the alias" if key == "aliases" else "choose another `slug:`",
+                    ),
                 )
             )
-    return errors
+    # In page order, as before: one error per file that needs a folder, for each file in its way.
+    order = {p.rel: n for n, p in enumerate(pages)}
+    return [error for _out, error in sorted(errors, key=lambda item: order[item[0]])]

@@ -21,13 +21,15 @@ change it.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+import jinja2.nodes
+from markupsafe import Markup, escape
 
 from . import feeds, urls
 from .config import Config
@@ -37,10 +39,77 @@ from .markdown import with_dateline
 from .model import Site
 from .plan import Page
 
+#: What ``getattr`` finds on a dict (its methods and dunders): ``x.items`` means the method.
+_DICT_ATTRS = frozenset(dir(dict))
+
+
+def _escape_text(text: str) -> str:
+    """``&``, ``<``, ``>``, ``'`` and ``"`` as ``&amp;``, ``&lt;``, ``&gt;``, ``&#39;`` and ``&#34;``."""
+    return (
+        text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+    )
+
+
+try:  # markupsafe's own escaping of a str, in C (what markupsafe.escape runs before making a Markup)
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe without its C speedups, or another version
+    _escape_str = _escape_text
+
+
+def _escape_output(value: Any) -> str:
+    """What ``{{ value }}`` writes: markupsafe's ``escape``, without a Markup object for text.
+
+    Templates write ``&``, ``<``, ``>``, ``'`` and ``"`` of text as ``&amp;``, ``&lt;``,
+    ``&gt;``, ``&#39;`` and ``&#34;``, exactly as :func:`markupsafe.escape` does; the
+    result is only joined into the page, so a plain string serves. Markup is
+    written as it is; anything but ``str``, ``int`` and ``Markup`` (Undefined, floats…)
+    goes to markupsafe itself.
+    """
+    cls = value.__class__
+    if cls is str:
+        return _escape_str(value)
+    if cls is Markup:
+        return value
+    if cls is int:
+        return str(value)
+    return escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose ``{{ … }}`` output uses :func:`_escape_output`."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        # The compiled module calls ``escape`` (imported from jinja2.runtime) only to
+        # write an expression's value into the output (or a block's buffer).
+        namespace["escape"] = _escape_output
+        return super()._from_namespace(environment, namespace, globals)
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment with a quicker ``x.name`` on plain dicts.
+
+    Jinja looks ``x.name`` up as an attribute first and as a key second; on a
+    dict the attribute lookup fails (an exception) for every key but a dict
+    method's name. Page contexts are plain dicts, so this looks such names up
+    as keys straight away: the same value or the same error, without the failed
+    attribute lookup.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if obj.__class__ is dict and attribute not in _DICT_ATTRS:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    template_class = _Template
+
 
 def make_environment(templates: Path) -> jinja2.Environment:
     """The configured environment for one templates folder."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -48,6 +117,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        cache_size=-1,  # a plain dict: every template stays compiled, looked up without a lock
     )
     # |tojson (JSON Feed, JSON-LD): keys sorted for stable output, non-ASCII kept as
     # UTF-8; Jinja still writes <, >, & and ' as \u003c, \u003e, \u0026, \u0027.
@@ -91,6 +161,11 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt")
 
+CARD_TEMPLATE = "partials/card.html"
+
+#: Templates that filters render: a template using the filter depends on them too.
+FILTER_TEMPLATES = {"card_html": CARD_TEMPLATE}
+
 
 def template_keys(templates: Path) -> dict[str, str]:
     """For each template, a hash of its own file and of every file it extends,
@@ -109,7 +184,11 @@ def template_keys(templates: Path) -> dict[str, str]:
         source = (templates / name).read_bytes()
         own[name] = hashlib.blake2b(source, digest_size=16).hexdigest()
         try:
-            found = set(jinja2.meta.find_referenced_templates(env.parse(source.decode("utf-8"))))
+            ast = env.parse(source.decode("utf-8"))
+            found = set(jinja2.meta.find_referenced_templates(ast))
+            found.update(
+                FILTER_TEMPLATES[f.name] for f in ast.find_all(jinja2.nodes.Filter) if f.name in FILTER_TEMPLATES
+            )
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             found = {None}
         refs[name] = set(names) if None in found else {f for f in found if f in names}
@@ -140,16 +219,46 @@ class Renderer:
         self.env.filters["body_html"] = self.body_html
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
+        self.env.filters["card_html"] = self.card_html
+        self._cards: dict[bytes, Markup] = {}
+        self._feed_bodies: dict[tuple, str] = {}
 
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
         html = responsive_body(self.bodies[article["body"]], article.get("body_images") or {}, BODY_IMAGE_SIZES)
         return body_html(html, article.get("dateline", ""))
 
+    def card_html(self, card: dict) -> Markup:
+        """Filter: ``partials/card.html`` for one card, rendered once per distinct card.
+
+        A card is plain data and the template sees only it (and ``site``), so
+        the same card renders to the same HTML on every list and related block
+        it appears in; the HTML is kept by the card's content: a 128-bit hash of its
+        marshal bytes (version 0: no references, no interning marks; quicker to
+        make than its ``repr``), so the memo stays small at 100,000 articles.
+        """
+        try:
+            key = hashlib.blake2b(marshal.dumps(card, 0), digest_size=16).digest()
+        except ValueError:  # not plain data: render it every time
+            return Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
+        html = self._cards.get(key)
+        if html is None:
+            html = Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
+            self._cards[key] = html
+        return html
+
     def feed_body(self, ref: dict) -> str:
-        """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape."""
-        html = with_dateline(self.bodies[ref["body"]], ref["dateline"])
-        return feeds.absolute_links(html, ref["base"], ref["url"])
+        """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape.
+
+        An article is an entry of several feeds (the site's, its section's, its
+        tags'…): its body is made once per build.
+        """
+        key = (ref["body"], ref["dateline"], ref["base"], ref["url"])
+        html = self._feed_bodies.get(key)
+        if html is None:
+            html = with_dateline(self.bodies[ref["body"]], ref["dateline"])
+            html = self._feed_bodies[key] = feeds.absolute_links(html, ref["base"], ref["url"])
+        return html
 
     def with_bodies(self, doc: dict) -> dict:
         """Filter: a JSON Feed document with its items' ``content_html`` filled in."""

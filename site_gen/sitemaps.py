@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -34,6 +35,7 @@ NEWS_MAX = 1000
 _FRAME_BYTES = 256
 #: Bytes of one ``<url>`` element besides its ``loc`` and ``lastmod`` text.
 _ENTRY_BYTES = 48
+_XML_SPECIAL = re.compile("[&<>\"']")
 
 
 def entry_bytes(loc: str, lastmod: str | None) -> int:
@@ -42,7 +44,7 @@ def entry_bytes(loc: str, lastmod: str | None) -> int:
     URLs are percent-encoded, so only characters of ``base_url`` could need
     XML escaping; each is counted as its longest escape (6 bytes).
     """
-    escapes = sum(loc.count(ch) for ch in "&<>\"'") * 5
+    escapes = sum(loc.count(ch) for ch in "&<>\"'") * 5 if _XML_SPECIAL.search(loc) else 0
     return len(loc.encode("utf-8")) + escapes + len(lastmod or "") + _ENTRY_BYTES
 
 

@@ -60,6 +60,7 @@ class OutputWriter:
 
     def __init__(self, out: Path, fresh: bool = False):
         self.out = out
+        self._out_prefix = os.path.join(out, "")
         self.staging = out / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
         self.previous = read_manifest(out)
         """What the previous build wrote (stale files are found here, even when fresh)."""
@@ -80,7 +81,7 @@ class OutputWriter:
         An empty hash in the manifest marks a file a killed build may not have
         finished moving into place: never current.
         """
-        return bool(self.old.get(rel)) and os.path.isfile(self.out / rel)
+        return bool(self.old.get(rel)) and os.path.isfile(self._out_prefix + rel)
 
     def keep(self, rel: str) -> None:
         """Keep the file the previous build wrote, as it is."""
@@ -125,6 +126,9 @@ class OutputWriter:
             ]
         stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
         self._refuse_links_out([*(rel for _, rel in self.pending), *stale])
+        if not self.pending and not stale and self.new == self.previous and (self.out / MANIFEST).is_file():
+            _remove_staging(self.staging)
+            return 0  # nothing to move, remove or note: the manifest on disk already says it all
         # Claim every file this commit may touch before touching one (see the module docstring).
         write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for _, rel in self.pending}})
         for rel in stale:
@@ -182,7 +186,8 @@ def read_manifest(out: Path) -> dict[str, str]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {}
-    return {k: v for k, v in files.items() if isinstance(v, str) and isinstance(k, str) and urls.is_safe_path(k)}
+    # Paths are checked where they are acted on (removing stale files), not all of them here.
+    return {k: v for k, v in files.items() if isinstance(v, str) and isinstance(k, str)}
 
 
 def write_manifest(out: Path, files: dict[str, str]) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from site_gen import build as build_module
 from site_gen.build import build_site
+from site_gen.errors import BuildFailed
 from site_gen.write import MANIFEST
 
 from .conftest import NOW, REPO, article_text, make_site, site_options, snapshot
@@ -54,6 +55,13 @@ EDITS = [
         lambda root, t, s: edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A new lead."),
     ),
     ("retitle", lambda root, t, s: edit(root / "content/articles/s4.md", "Story number 4", "Story four, retitled")),
+    (
+        "edit two bodies and a summary",
+        lambda root, t, s: (
+            edit(root / "content/articles/s39.md", "Lead paragraph", "Changed lead paragraph"),
+            edit(root / "content/articles/s0.md", "title:", "summary: A summary written by hand.\ntitle:"),
+        ),
+    ),
     ("retag", lambda root, t, s: edit(root / "content/articles/s5.md", "- Cricket", "- Brand new tag")),
     ("add", lambda root, t, s: (root / "content/articles/new.md").write_text(article_text(**story(99)), "utf-8")),
     ("delete", lambda root, t, s: (root / "content/articles/s7.md").unlink()),
@@ -73,6 +81,7 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
     shutil.copytree(REPO / "static", static)
     options = site_options(root, templates=templates, static=static, jobs=jobs)
     build_site(options)
+    partial = set()
     for name, change in EDITS:
         change(root, templates, static)
         report = build_site(options)
@@ -80,13 +89,20 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         build_site(site_options(root, templates=templates, static=static, output=clean, cache_dir=None, jobs=jobs))
         assert tree(root / "build") == tree(clean), name
         assert report.written < len(tree(clean)) or name in ("change a static file", "change the config"), name
+        if not report.planned_all:
+            partial.add(name)
+        if name == "add":  # a new newest story: the older stories' pages are known to be as they were
+            assert report.kept > 30, report.kept
+    # Edits that move no article plan only the pages that show the edited ones (a new
+    # title without a `slug:` moves the article to a new URL).
+    assert partial == {"edit a body", "edit two bodies and a summary"}
 
 
 def test_nothing_changed_is_answered_without_reading_any_article(tmp_path, monkeypatch):
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(6)})
     build_site(site_options(root))
     before = snapshot(root / "build")
-    monkeypatch.setattr(build_module, "load_site", lambda *a, **k: pytest.fail("the content was read again"))
+    monkeypatch.setattr(build_module, "_load", lambda *a, **k: pytest.fail("the content was read again"))
     report = build_site(site_options(root))
     assert (report.written, report.articles) == (0, 6)
     assert snapshot(root / "build") == before
@@ -186,3 +202,35 @@ def test_buckets_are_rewritten_only_when_their_articles_change(tmp_path):
     after = buckets()
     assert 1 <= sum(1 for b in set(before) | set(after) if before.get(b) != after.get(b)) <= 2
     assert sum(len(pickle.loads(data)) for data in after.values()) == 30
+
+
+def test_a_body_edit_that_breaks_a_link_fails_like_a_full_build(tmp_path):
+    """The rebuild that plans only the edited article's pages still checks it, against the whole site."""
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(6)})
+    build_site(site_options(root))
+    before = tree(root / "build")
+    edit(root / "content/articles/s3.md", "(/2025/06/02/story-number-1/)", "(/2025/06/02/no-such-story/)")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site_options(root))
+    assert [(e.path, e.message) for e in failed.value.errors] == [
+        ("content/articles/s3.md", "link to /2025/06/02/no-such-story/: there is no such page on this site")
+    ]
+    assert tree(root / "build") == before
+    edit(root / "content/articles/s3.md", "(/2025/06/02/no-such-story/)", "(/2025/06/02/story-number-1/)")
+    edit(root / "content/articles/s3.md", "Lead paragraph", "New lead paragraph")
+    assert not build_site(site_options(root)).planned_all
+
+
+@pytest.mark.parametrize(
+    ("tags", "kept"),
+    [(["Floods", "Trade"], True), (["FLOODS"], False)],  # another spelling may rename the tag on every page
+)
+def test_an_added_story_keeps_older_pages_unless_it_may_rename_a_tag(tmp_path, tags, kept):
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
+    build_site(site_options(root))
+    (root / "content/articles/new.md").write_text(article_text(**story(77, tags=tags)), "utf-8")
+    report = build_site(site_options(root))
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
+    assert (report.kept > 0) == kept

@@ -67,3 +67,9 @@ def test_the_stated_difference_image_alt_text_gets_typographic_quotes():
 def test_the_summary_comes_from_the_html_so_both_engines_agree():
     source = "First *paragraph* with [a link](/x/) &amp; more.\n\nSecond."
     assert first_paragraph(to_html(source, engine="fast")) == "First paragraph with a link & more."
+
+
+@pytest.mark.parametrize("body", ["see [`code", "[`", "[``", "[\n`", "v[#2\U0009b893`_¼", "A [link](/x/) and `code`."])
+def test_bodies_that_crash_the_fast_engine_render_with_the_reference_one(body):
+    """markdown-it-pyrs panics on "[" followed by an unclosed backtick run: such bodies never reach it."""
+    assert to_html(body) == to_html(body, engine="reference")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from site_gen.collect import collect_site
-from site_gen.plan import plan_pages
+from site_gen.plan import affected_pages, plan_pages, structure
 from tests.conftest import NOW, make_article, make_config
 
 _LIST = re.compile(r"^(?P<first>.*?)(?:page/(?P<number>\d+)/)?$")
@@ -319,3 +319,71 @@ def test_static_page_on_a_url_of_the_site():
         "content/pages/2025.md:2: this page is on the same URL as the site's own page (year.html): /2025/"
         " — choose another `slug:`"
     ]
+
+
+def _desk(n, **changes):
+    """Story ``n`` of a small newsroom: tags, sections and authors that overlap."""
+    fields = {
+        "tags": [["Floods", "Sindh"], ["Floods"], ["Budget", "Sindh"], ["Cricket"]][n % 4],
+        "section": ["Pakistan", "Business", "Sport"][n % 3],
+        "authors": [["Amina Qureshi"], ["Bilal Khan", "Amina Qureshi"]][n % 2],
+        "summary": f"Summary {n}.",
+    }
+    fields.update(changes)
+    title = fields.pop("title", f"Story {n}")
+    day = fields.pop("date", (date(2025, 5, 1) + timedelta(days=n // 2)).isoformat() + f" {8 + n % 2:02d}:00")
+    body = fields.pop("body", f"Body of story {n}.\n")
+    return make_article(title, day, where=f"content/articles/s{n}.md", body=body, **fields)
+
+
+_DESK = [_desk(n) for n in range(14)]
+_EDITS = {
+    "body": lambda s: s[:5] + [_desk(5, body="A new paragraph.\n")] + s[6:],
+    "title": lambda s: s[:5] + [_desk(5, title="Retitled")] + s[6:],
+    "summary": lambda s: s[:5] + [_desk(5, summary="Another summary.")] + s[6:],
+    "title, same slug": lambda s: s[:5] + [_desk(5, title="Retitled", slug="story-5")] + s[6:],
+    "tags": lambda s: s[:5] + [_desk(5, tags=["Cricket", "Heat"])] + s[6:],
+    "tag spelling that names the term": lambda s: [_desk(n, tags=["FLOODS"]) if n < 9 else x for n, x in enumerate(s)],
+    "section": lambda s: s[:5] + [_desk(5, section="Business")] + s[6:],
+    "author": lambda s: s[:5] + [_desk(5, authors=["Zarina Aliyeva"])] + s[6:],
+    "date": lambda s: s[:5] + [_desk(5, date="2025-05-06 07:00")] + s[6:],
+    "updated": lambda s: s[:5] + [_desk(5, updated="2025-06-01 10:00")] + s[6:],
+    "added": lambda s: [*s, _desk(14)],
+    "deleted": lambda s: s[:5] + s[6:],
+    "draft": lambda s: s[:5] + [_desk(5, draft=True)] + s[6:],
+}
+
+
+@pytest.mark.parametrize("edit", _EDITS)
+def test_a_page_made_on_demand_changes_only_when_its_deps_change(edit):
+    """``Page.deps`` decides a made context: a build skips a page whose deps did not change."""
+    before = plan(_DESK, per_page=2)
+    after = plan(_EDITS[edit](list(_DESK)), per_page=2)
+    made = [path for path, page in after.items() if page.deps is not None]
+    assert len(made) > len(after) / 2  # articles, lists, archives and feeds are made on demand
+    changed = 0
+    for path in before.keys() & after.keys():
+        old, new = before[path], after[path]
+        if old.deps is not None and old.deps == new.deps:
+            assert old.context == new.context, f"/{path}: same deps, different context"
+        elif old.context != new.context:
+            changed += 1
+    assert changed > 0
+
+
+@pytest.mark.parametrize("edit", ["body", "summary", "title, same slug"])
+def test_an_edit_that_moves_nothing_changes_only_the_affected_pages(edit):
+    """What a rebuild plans when no article's structure changed: every page that changes."""
+    edited = _EDITS[edit](list(_DESK))
+    assert [structure(a) for a in edited] == [structure(a) for a in _DESK]
+    before = plan(_DESK, per_page=2)
+    after = plan(edited, per_page=2)
+    assert before.keys() == after.keys()
+    changed = {path for path in after if before[path].context != after[path].context}
+    site = collect_site(edited, [], NOW)
+    moved = {i for i, a in enumerate(site.articles) if a.source == "content/articles/s5.md"}
+    affected = {page.path: page for page in affected_pages(site, make_config(per_page=2), None, {}, moved)}
+    assert changed and changed <= affected.keys()
+    for path in affected:  # and each is planned as a full plan plans it
+        assert affected[path].template == after[path].template
+        assert affected[path].context == after[path].context, path

@@ -38,3 +38,135 @@ def test_raw_html_site_option(site_dir):
     page = (site_dir / "build" / "2025" / "07" / "20" / "x" / "index.html").read_text("utf-8")
     assert "<aside>Fact box</aside>" in page
     assert 'href="javascript:' not in page
+
+
+def test_a_card_template_edit_reaches_every_template_that_lists_cards(tmp_path):
+    """Lists render cards with the ``card_html`` filter, not an include: their keys still cover card.html."""
+    import shutil
+
+    from site_gen.render import template_keys
+    from tests.conftest import REPO
+
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    before = template_keys(folder)
+    card = folder / "partials" / "card.html"
+    card.write_text(card.read_text("utf-8").replace("<h3>", "<h3 data-edited>"), "utf-8")
+    after = template_keys(folder)
+    changed = {name for name in before if before[name] != after[name]}
+    assert {"article.html", "home.html", "term.html", "day.html", "month.html", "partials/cards.html"} <= changed
+    assert "partials/card.html" in changed
+    assert not changed & {"year.html", "terms.html", "404.html", "feeds/atom.xml", "partials/meta.html"}
+
+
+def test_a_template_using_the_card_filter_directly_depends_on_the_card_template(tmp_path):
+    from site_gen.render import template_keys
+
+    folder = tmp_path / "templates"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "list.html").write_text("{% for c in cards %}{{ c | card_html }}{% endfor %}")
+    (folder / "other.html").write_text("{{ x | upper }}")
+    (folder / "partials/card.html").write_text("{{ card.title }}")
+    before = template_keys(folder)
+    (folder / "partials/card.html").write_text("<b>{{ card.title }}</b>")
+    after = template_keys(folder)
+    assert {name for name in before if before[name] != after[name]} == {"list.html", "partials/card.html"}
+
+
+def _card(title: str, url: str = "/a/") -> dict:
+    return {
+        "title": title,
+        "url": url,
+        "date": {"iso": "2025-07-20T09:00:00+05:00", "human": "20 July 2025"},
+        "summary": "S & <s>",
+        "dateline": "",
+        "lang": "en",
+        "dir": "ltr",
+        "section": None,
+        "image": None,
+        "draft": False,
+        "scheduled": False,
+    }
+
+
+def test_cards_render_by_their_content_and_escape_it(tmp_path):
+    """The card filter keeps HTML by the card's whole content: a changed card is never served stale."""
+    from site_gen.plan import Page
+    from site_gen.render import Renderer
+    from tests.conftest import REPO
+
+    renderer = Renderer(REPO / "templates", {})
+    cards = [_card("One <b>"), _card("Two"), _card("One <b>"), _card("Two", url="/b/")]
+    html = renderer.render(Page("x/", "partials/cards.html", {"cards": cards})).decode()
+    assert html.count('<article class="card"') == 4
+    assert html.count("One &lt;b&gt;</a>") == 2 and html.count("Two</a>") == 2
+    assert '<a href="/b/">Two</a>' in html and '<a href="/a/">Two</a>' in html
+    assert html.count('<p class="summary">S &amp; &lt;s&gt;</p>') == 4
+    retitled = renderer.render(Page("x/", "partials/cards.html", {"cards": [_card("Three")]})).decode()
+    assert "Three</a>" in retitled and "One" not in retitled
+    assert "No stories yet." in renderer.render(Page("x/", "partials/cards.html", {"cards": []})).decode()
+
+
+def test_the_card_filter_writes_what_an_include_wrote(tmp_path):
+    """cards.html with the filter gives the bytes of the former ``{% include %}`` per card."""
+    import shutil
+
+    from site_gen.plan import Page
+    from site_gen.render import Renderer
+    from tests.conftest import REPO
+
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "included.html").write_text(
+        '<div class="cards">\n{% for card in cards %}\n{% include "partials/card.html" %}\n'
+        "{% else %}\n<p>No stories yet.</p>\n{% endfor %}\n</div>\n"
+    )
+    renderer = Renderer(folder, {})
+    image = {"src": "/i.jpg", "alt": "A", "width": 100, "height": 50, "srcset": "/i.jpg 100w", "webp": ""}
+    cards = [_card("One"), dict(_card("Two"), image=image, draft=True, section={"name": "S", "url": "/s/"})]
+    for listed in (cards, []):
+        page = {"cards": listed}
+        assert renderer.render(Page("x/", "partials/cards.html", page)) == renderer.render(
+            Page("x/", "included.html", page)
+        )
+
+
+def test_template_output_escapes_exactly_as_markupsafe():
+    from markupsafe import Markup, escape
+
+    from site_gen.render import _escape_output, _escape_text
+
+    values = [
+        "",
+        "plain",
+        "a & b < c > d ' e \" f",
+        "&amp;",
+        "اردو <b>",
+        0,
+        42,
+        -7,
+        True,
+        None,
+        1.5,
+        Markup("<b>x</b>"),
+    ]
+    for value in values:
+        assert _escape_output(value) == str(escape(value)), value
+        if isinstance(value, str) and not isinstance(value, Markup):
+            assert _escape_text(value) == str(escape(value)), value  # without markupsafe's C speedups
+
+
+def test_dict_lookups_in_templates_behave_as_in_jinja(tmp_path):
+    """``x.name`` on a dict finds the key, a dict method's name still means the method, a missing key fails."""
+    import jinja2
+    import pytest
+
+    from site_gen.render import make_environment
+
+    (tmp_path / "t.html").write_text("{{ d.title }}|{{ d['items'] }}|{{ d.items() | list | length }}|{{ n.x.y }}")
+    env = make_environment(tmp_path)
+    data = {"d": {"title": "T", "items": "I"}, "n": {"x": {"y": 3}}}
+    assert env.get_template("t.html").render(data) == "T|I|2|3"
+    (tmp_path / "missing.html").write_text("{{ d.nope }}")
+    with pytest.raises(jinja2.UndefinedError, match="nope"):
+        env.get_template("missing.html").render(data)
