@@ -410,10 +410,16 @@ class BodyStore:
         self.cache = cache
         self.loaded: dict[str, str] = {}
 
+    #: Bodies kept after use (feeds show the same newest ones again and again); bounded, so a
+    #: worker rendering thousands of article pages does not hold all their bodies.
+    KEEP = 500
+
     def __getitem__(self, key: str) -> str:
         if key in self.fresh:
             return self.fresh[key]
         if key not in self.loaded:
+            if len(self.loaded) >= self.KEEP:
+                self.loaded.clear()
             self.loaded.update(self.cache.bodies([key]) if self.cache else {})
         return self.loaded[key]
 
