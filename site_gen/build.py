@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import urls
 from .cache import Cache, serialize, settings_key
-from .config import Config, load_config, override
+from .config import Config, load_config, markdown_engine, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
 from .parallel import default_jobs, worker_pool
@@ -121,10 +121,8 @@ def read_config(options: BuildOptions) -> Config:
 
 
 def open_cache(options: BuildOptions, config: Config) -> Cache:
-    from .markdown import engine_for
-
     folder = options.path("cache_dir") if options.cache_dir is not None else None
-    settings = settings_key(f"{config.source_hash}:{config.base_url}", engine_for(config.raw_html))
+    settings = settings_key(f"{config.source_hash}:{config.base_url}", markdown_engine(config.raw_html))
     return Cache(folder, settings, fresh=options.fresh)
 
 
@@ -513,8 +511,6 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
 
 
 def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
-    from .render import Renderer, site_view, template_keys
-
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -537,6 +533,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
             unchanged=files,
             seconds=time.perf_counter() - started,
         )
+    from .render import Renderer, site_view, template_keys  # not needed above: a build with nothing to do
+
     options = replace(options, now=now)
     try:
         writer = OutputWriter(options.path("output"), fresh=options.fresh)

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +70,14 @@ class Config:
     def is_rtl(self, lang: str) -> bool:
         """Whether a language is written right to left."""
         return lang.split("-")[0].lower() in RTL_LANGUAGES
+
+
+def markdown_engine(raw_html: bool, preferred: str = "fast") -> str:
+    """Which Markdown engine renders bodies (see :mod:`site_gen.markdown`): ``fast``
+    (markdown-it-pyrs) when installed and raw HTML is off, else ``reference``.
+    Here, not there, so that a build with nothing to do imports no Markdown library."""
+    fast = preferred == "fast" and not raw_html and find_spec("markdown_it_pyrs") is not None
+    return "fast" if fast else "reference"
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {

@@ -47,6 +47,7 @@ try:
 except ImportError:  # pragma: no cover - the fast engine is optional
     markdown_it_pyrs = None
 
+from .config import markdown_engine as engine_for
 from .model import BodyLink
 
 WORDS_PER_MINUTE = 200
@@ -114,11 +115,6 @@ def _trips_fast_engine(source: str) -> bool:
     scanner): a ``[`` followed by an unclosed backtick run, as in "see [`code". Such
     bodies (rare in news copy: both characters) go to the reference engine instead."""
     return "`" in source and "[" in source
-
-
-def engine_for(raw_html: bool, preferred: str = "fast") -> str:
-    """Which engine renders: ``fast`` when installed and raw HTML is off."""
-    return "fast" if preferred == "fast" and markdown_it_pyrs is not None and not raw_html else "reference"
 
 
 def to_html(source: str, raw_html: bool = False, engine: str = "fast") -> str:
