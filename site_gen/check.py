@@ -495,7 +495,10 @@ def _site_path_by_urllib(url: str, base_url: str, base_path: str, here: str) -> 
     else:
         if not parts.path:
             return None  # #fragment or ?query: this page
-        path = urljoin(base_path + here, parts.path)
+        try:  # a path such as "//℀" reads as a host name that urllib refuses
+            path = urljoin(base_path + here, parts.path)
+        except ValueError:
+            return None
     if not path.startswith(base_path):
         return None if path.rstrip("/") + "/" != base_path else ""
     rest = unquote(path[len(base_path) :])

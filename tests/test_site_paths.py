@@ -27,7 +27,10 @@ def reference(url: str, config, here: str) -> str | None:
     else:
         if not parts.path:
             return None
-        path = urljoin(config.base_path + here, parts.path)
+        try:
+            path = urljoin(config.base_path + here, parts.path)
+        except ValueError:  # "////℀": a host name urllib refuses
+            return None
     if not path.startswith(config.base_path):
         return None if path.rstrip("/") + "/" != config.base_path else ""
     rest = unquote(path[len(config.base_path) :])
@@ -146,3 +149,8 @@ def test_the_fast_shapes_do_not_reach_urllib():
     assert _site_path_by_urllib.cache_info().currsize == 0
     site_path_of("../x/", CONFIGS[0], "2025/07/20/slug/")
     assert _site_path_by_urllib.cache_info().currsize == 1
+
+
+def test_a_path_that_urllib_reads_as_a_bad_host_name_is_not_a_site_link():
+    """Found by Hypothesis: urljoin raises on "////℀"; a body link like that must not crash a build."""
+    assert site_path_of("////℀", CONFIGS[0], "") is None
