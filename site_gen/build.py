@@ -164,7 +164,11 @@ def _load(options: BuildOptions, cache: Cache | None, config: Config, lap, write
     lap("read")
     now = options.now or utc_now()
     changed = same_structure(options, cache, loaded, now, writer) if writer is not None else None
-    site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    site = None
+    if changed is not None and not changed.added and cache is not None:
+        site = restore_site(cache.skeleton(), loaded)  # the same structure: the same site
+    if site is None:
+        site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
     lap("collect")
     images = process_images(
         (*site.articles, *site.pages),
@@ -238,6 +242,35 @@ def same_structure(
         if current is None or previous.kind != "article" or structure(previous) != structure(current):
             return None
     return Edits(changed, set(added))
+
+
+def skeleton_of(site) -> bytes:
+    """The site with each article and page named by its source: what :func:`restore_site` reads."""
+    import pickle
+
+    bare = replace(site, articles=tuple(a.source for a in site.articles), pages=tuple(p.source for p in site.pages))
+    return pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def restore_site(data: bytes | None, loaded: Loaded):
+    """The site of the last build with this build's articles in it, or None.
+
+    Right only when no article moved (:func:`same_structure`): the order, tags,
+    sections, authors, date archives and related stories are then those of the
+    last build, and :func:`~site_gen.collect.collect_site` need not run again.
+    """
+    import pickle
+
+    if not data:
+        return None
+    try:
+        bare = pickle.loads(data)
+        by_source = {a.source: a for a in (*loaded.articles, *loaded.pages)}
+        articles = tuple(by_source[source] for source in bare.articles)
+        pages = tuple(by_source[source] for source in bare.pages)
+    except (KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
+        return None
+    return replace(bare, articles=articles, pages=pages)
 
 
 def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
@@ -598,7 +631,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
     key = quick_key(options, cache, now, loaded.sources)
     frame = frame_key(options, cache) or ""
-    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame, salt_key)
+    skeleton = skeleton_of(site) if changed is None else None  # an unchanged structure keeps the stored one
+    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame, salt_key, skeleton)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -632,7 +666,15 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
 
 
 def _save_cache(
-    cache: Cache, loaded: Loaded, fingerprints: dict[str, str], key: str | None, valid, counts, frame, site_key
+    cache: Cache,
+    loaded: Loaded,
+    fingerprints: dict[str, str],
+    key: str | None,
+    valid,
+    counts,
+    frame,
+    site_key,
+    skeleton,
 ) -> None:
     live = {a.key for a in (*loaded.articles, *loaded.pages)}
     cache.save(
@@ -645,6 +687,7 @@ def _save_cache(
         counts=counts,
         frame_key=frame,
         site_key=site_key,
+        skeleton=skeleton,
     )
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 6
+SCHEMA = 7  # 7: the site's skeleton (blobs)
 """6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
 included file (older fingerprints are wrong)."""
 _TABLES = """
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT)
 CREATE TABLE IF NOT EXISTS parsed (bucket INTEGER PRIMARY KEY, keys TEXT, data BLOB);
 CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB);
 """
 
 
@@ -139,6 +140,7 @@ class Cache:
     def _clear(self) -> None:
         self.db.executescript(
             "DELETE FROM meta; DELETE FROM sources; DELETE FROM parsed; DELETE FROM bodies; DELETE FROM pages;"
+            " DELETE FROM blobs;"
             " DROP TABLE IF EXISTS articles;"  # schema 5 and older
         )
 
@@ -207,6 +209,16 @@ class Cache:
             found.update(self._reader.execute(f"SELECT key, html FROM bodies WHERE key IN ({marks})", chunk))
         return found
 
+    def skeleton(self) -> bytes | None:
+        """The last build's site without its articles (see :func:`site_gen.build.restore_site`)."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM blobs WHERE name = 'site'").fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row else None
+
     # -- saving --------------------------------------------------------------
     def save(
         self,
@@ -219,8 +231,12 @@ class Cache:
         counts: tuple[int, ...] = (0, 0, 0, 0),
         frame_key: str = "",
         site_key: str = "",
+        skeleton: bytes | None = None,
     ) -> None:
-        """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped."""
+        """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped.
+
+        ``skeleton`` replaces the stored one when given (a build that kept the site's
+        structure leaves it as it is)."""
         if self.db is None:
             return
         db = self.db
@@ -244,6 +260,8 @@ class Cache:
                 "INSERT OR REPLACE INTO pages VALUES (?, ?)",
                 [(p, f) for p, f in pages.items() if before.get(p) != f],
             )
+            if skeleton is not None:
+                db.execute("INSERT OR REPLACE INTO blobs VALUES ('site', ?)", (skeleton,))
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [

@@ -234,3 +234,18 @@ def test_an_added_story_keeps_older_pages_unless_it_may_rename_a_tag(tmp_path, t
     build_site(site_options(root, output=clean, cache_dir=None))
     assert tree(root / "build") == tree(clean)
     assert (report.kept > 0) == kept
+
+
+def test_a_body_edit_reuses_the_last_site_skeleton(tmp_path, monkeypatch):
+    """No article moved: the site (order, terms, archives, related) is the last build's, with the new article."""
+    import site_gen.collect
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(12)})
+    build_site(site_options(root))
+    edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A new lead.")
+    monkeypatch.setattr(site_gen.collect, "collect_site", lambda *a, **k: pytest.fail("the site was collected again"))
+    assert not build_site(site_options(root)).planned_all
+    monkeypatch.undo()
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
