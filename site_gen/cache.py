@@ -36,7 +36,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 7  # 7: the site's skeleton (blobs)
+SCHEMA = 8  # 8: Article.body keeps only its start; 7: the site skeleton (blobs)
 """6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
 included file (older fingerprints are wrong)."""
 _TABLES = """

@@ -36,7 +36,7 @@ from . import urls
 from .collect import publishable
 from .config import Config
 from .errors import ContentError
-from .model import Article
+from .model import BODY_START, Article
 from .plan import Page
 
 TITLE_LIMIT = 110
@@ -44,6 +44,7 @@ TITLE_LIMIT = 110
 MAX_NAME_BYTES = 255
 """Longest file or folder name most file systems accept."""
 PLACEHOLDER = "Write the story here."
+assert len(PLACEHOLDER) < BODY_START  # Article.body keeps enough to tell it from a body that begins with it
 """Body that ``site-gen new`` writes; an article still holding it has no body."""
 _KEY_RUN = re.compile(r"[\W_]+")
 

@@ -23,7 +23,7 @@ from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
 from .images import body_image_refs
 from .markdown import render_markdown
-from .model import Article, Correction, Image
+from .model import BODY_START, Article, Correction, Image
 from .parallel import worker_pool
 from .sources import decode_utf8, find_sources, stat_signature
 from .yamlload import Field, YamlError, load_mapping
@@ -325,7 +325,7 @@ class _FieldReader:
             date=published,
             slug=slug,
             path=path,
-            body=parts.body,
+            body=parts.body.strip()[:BODY_START],
             body_line=parts.body_line,
             key=key,
             reading_minutes=rendered.reading_minutes,

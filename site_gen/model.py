@@ -12,6 +12,9 @@ from typing import Any
 
 from .dates import Moment
 
+BODY_START = 64
+"""Characters of the body an :class:`Article` keeps."""
+
 
 @dataclass(frozen=True)
 class Image:
@@ -68,7 +71,9 @@ class Article:
     path: str
     """Site path (``2025/07/20/slug/``), see :mod:`site_gen.urls`."""
     body: str
-    """Markdown source of the body."""
+    """The start of the body, stripped (:data:`BODY_START` characters): enough to tell an
+    empty body or ``site-gen new``'s placeholder. The whole body is rendered once, and
+    only its HTML is kept (in the cache), so 10,000 articles do not hold their Markdown."""
     body_line: int
     """Line of the file on which the body starts."""
     key: str = ""
