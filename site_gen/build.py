@@ -145,7 +145,14 @@ def load_site(
 AFFECTED_MAX = 50
 
 
-def _load(options: BuildOptions, cache: Cache | None, config: Config, lap, writer: OutputWriter | None = None):
+def _load(
+    options: BuildOptions,
+    cache: Cache | None,
+    config: Config,
+    lap,
+    writer: OutputWriter | None = None,
+    found: list | None = None,
+):
     """:func:`load_site`, and the sources whose edit changed no article's place in the site.
 
     When a writer of the previous output is given and only a few articles
@@ -158,7 +165,8 @@ def _load(options: BuildOptions, cache: Cache | None, config: Config, lap, write
     from .load import load_content
     from .plan import affected_pages, plan_pages
 
-    loaded = load_content(options.path("content"), config, options.root, cache, options.jobs or default_jobs())
+    jobs = options.jobs or default_jobs()
+    loaded = load_content(options.path("content"), config, options.root, cache, jobs, found)
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     lap("read")
@@ -555,7 +563,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     cache = open_cache(options, config)
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
-    key = quick_key(options, cache, now) if not (options.fresh or options.clean) else None
+    found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
+    key = quick_key(options, cache, now, found=found) if not (options.fresh or options.clean) else None
     if key is not None and key == cache.build_key:
         cache.close()
         articles, drafts, scheduled, files = cache.counts
@@ -572,7 +581,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     try:
         writer = OutputWriter(options.path("output"), fresh=options.fresh)
         incremental = None if options.fresh or options.clean else writer
-        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental)
+        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental, found)
         if changed is None:
             refuse_errors(options, config, site, pages, loaded)
         else:
@@ -580,7 +589,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
-        salt = salts(template_keys(options.path("templates")), site_key)
+        salt = salts(remembered_template_keys(options, cache, template_keys), site_key)
         missing = f"missing:{site_key}".encode()
         salt_key = digest(repr(sorted(salt.items())).encode())
         trusted = salt_key == cache.site_key  # pages marked `keep` keep their last fingerprint
@@ -606,7 +615,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
                     fingerprints[rel] = fp
                     writer.keep(rel)
         lap("fingerprints")
-        renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root)
+        compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
+        renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
         gc.freeze()
         gc.enable()
         try:
@@ -629,7 +639,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     removed = writer.commit(clean=options.clean)
     lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
-    key = quick_key(options, cache, now, loaded.sources)
+    key = quick_key(options, cache, now, loaded.sources, found)
     frame = frame_key(options, cache) or ""
     skeleton = skeleton_of(site) if changed is None else None  # an unchanged structure keeps the stored one
     _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame, salt_key, skeleton)
@@ -691,7 +701,9 @@ def _save_cache(
     )
 
 
-def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None) -> str | None:
+def quick_key(
+    options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None, found: list | None = None
+) -> str | None:
     """A key of everything a build reads, from stat signatures alone (no file is parsed).
 
     When it equals the last successful build's key, and ``now`` lies in the
@@ -710,7 +722,7 @@ def quick_key(options: BuildOptions, cache: Cache, now: datetime, sources: dict 
     if not content.is_dir() or frame is None:
         return None
     parts = [frame]
-    for _kind, path, where in find_sources(content, options.root):
+    for _kind, path, where in find_sources(content, options.root) if found is None else found:
         entry = known.get(where)
         try:
             if entry is None or (sources is None and entry[0] != stat_signature(path)):
@@ -738,6 +750,19 @@ def frame_key(options: BuildOptions, cache: Cache) -> str | None:
             parts.append(f"static {path.relative_to(static).as_posix()}={stat_signature(path)}")
     parts.append(repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output))))
     return digest("\n".join(parts).encode())
+
+
+def remembered_template_keys(options: BuildOptions, cache: Cache, template_keys) -> dict[str, str]:
+    """:func:`site_gen.render.template_keys`, kept in the cache by the hashes of the template files."""
+    import json
+
+    files = digest(repr(template_file_hashes(options.path("templates"))).encode())
+    stored = cache.stored.get("template_keys", "")
+    if stored.startswith(files + " "):
+        return json.loads(stored[len(files) + 1 :])
+    keys = template_keys(options.path("templates"))
+    cache.remember["template_keys"] = f"{files} {json.dumps(keys, sort_keys=True)}"
+    return keys
 
 
 def template_file_hashes(templates: Path) -> list[tuple[str, str]]:

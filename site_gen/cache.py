@@ -103,6 +103,10 @@ class Cache:
         """Key of everything but the content the last build read (see :func:`site_gen.build.frame_key`)."""
         self.site_key = ""
         """Hash of the last build's ``site`` view and templates (part of every fingerprint)."""
+        self.stored: dict[str, str] = {}
+        """Every value of the ``meta`` table, as read."""
+        self.remember: dict[str, str] = {}
+        """More ``meta`` values for :meth:`save` to write (results worth keeping, by name)."""
         self.valid: tuple[float, ...] = (0.0, 0.0)
         self.counts: tuple[int, ...] = (0, 0, 0, 0)
         """Articles, drafts, scheduled stories and output files of the last build (for its summary line)."""
@@ -127,6 +131,7 @@ class Cache:
         self._reader, self._reader_pid = self.db, os.getpid()
         self.db.executescript(_TABLES)
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
+        self.stored = stored
         if fresh or stored.get("settings") != self.settings:
             self._clear()
             return
@@ -271,6 +276,7 @@ class Cache:
                     ("counts", " ".join(map(str, counts))),
                     ("frame_key", frame_key),
                     ("site_key", site_key),
+                    *self.remember.items(),
                 ],
             )
             db.execute("COMMIT")

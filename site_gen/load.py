@@ -78,6 +78,7 @@ def load_content(
     root: Path | None = None,
     cache: Cache | None = None,
     jobs: int = 1,
+    found: list[tuple[str, str, str]] | None = None,
 ) -> Loaded:
     """Read every article and page under ``content``; gather all problems.
 
@@ -91,7 +92,7 @@ def load_content(
             ContentError(display_path(content, root), 0, "content folder not found", "pass --content DIR")
         )
         return result
-    sources = find_sources(content, root)
+    sources = find_sources(content, root) if found is None else found  # ``found``: the caller's own walk
     todo: list[tuple[str, str, str, str, str]] = []  # kind, path, where, stem, key
     keys: dict[str, tuple[str, str]] = {}
     known = cache.sources if cache else {}

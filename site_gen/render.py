@@ -107,9 +107,21 @@ class _Environment(jinja2.Environment):
     template_class = _Template
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """The configured environment for one templates folder."""
+def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The configured environment for one templates folder.
+
+    ``compiled``: a folder where compiled templates are kept between builds
+    (Jinja's bytecode cache, keyed by each template's source).
+    """
+    cache = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            cache = None
     env = _Environment(
+        bytecode_cache=cache,
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -209,12 +221,19 @@ def template_keys(templates: Path) -> dict[str, str]:
 class Renderer:
     """Renders pages with one environment and one site view."""
 
-    def __init__(self, templates: Path, site_globals: dict[str, Any], bodies=None, root: Path | None = None):
+    def __init__(
+        self,
+        templates: Path,
+        site_globals: dict[str, Any],
+        bodies=None,
+        root: Path | None = None,
+        compiled: Path | None = None,
+    ):
         self.templates = templates
         self.root = root
         self.bodies = bodies if bodies is not None else {}
         """Body HTML by article key: a dict, or any mapping that loads on demand."""
-        self.env = make_environment(templates)
+        self.env = make_environment(templates, compiled)
         self.env.globals["site"] = site_globals
         self.env.filters["body_html"] = self.body_html
         self.env.filters["feed_body"] = self.feed_body

@@ -194,7 +194,7 @@ def write_manifest(out: Path, files: dict[str, str]) -> None:
     """Write the manifest atomically."""
     out.mkdir(parents=True, exist_ok=True)
     temp = out / (MANIFEST + ".tmp")
-    temp.write_text(json.dumps({"files": dict(sorted(files.items()))}, indent=0), "utf-8")
+    temp.write_text(json.dumps({"files": dict(sorted(files.items()))}, separators=(",", ":")), "utf-8")
     os.replace(temp, out / MANIFEST)
 
 

@@ -270,7 +270,8 @@ class Killed(BaseException):
 
 def _counting_replace(real_replace, moves, limit):
     def replace(src, dst):
-        if not str(dst).endswith(write.MANIFEST):
+        # Files moved into the output (not the manifest, nor the cache's compiled templates).
+        if not str(dst).endswith(write.MANIFEST) and ".site-gen-cache" not in str(dst):
             if len(moves) == limit:
                 raise Killed
             moves.append(dst)
