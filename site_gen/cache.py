@@ -198,6 +198,22 @@ class Cache:
         self._found.update(found)
         return found
 
+    def put_bodies(self, pairs: list[tuple[str, str]]) -> bool:
+        """Store body HTML by article key now (a build parsing thousands of files does not keep it).
+
+        False when it could not be stored: the caller keeps it."""
+        if self.db is None:
+            return False
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", pairs)
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("ROLLBACK")
+            return False
+        return True
+
     def bodies(self, keys) -> dict[str, str]:
         """Rendered body HTML for the given article keys (from any process)."""
         keys = list(keys)
@@ -254,7 +270,8 @@ class Cache:
                 [(p, s, h) for p, (s, h) in sources.items() if self.sources.get(p) != (s, h)],
             )
             db.executemany(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?)", [(k, h) for k, (_a, h) in new_articles.items()]
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                [(k, h) for k, (_a, h) in new_articles.items() if h is not None],  # None: stored while parsing
             )
             stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
             db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])

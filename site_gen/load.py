@@ -121,14 +121,28 @@ def load_content(
         todo.append((kind, path, where, os.path.splitext(os.path.basename(path))[0], key))
     found = cache.articles(list(keys)) if cache else {}
     missing = [item for item in todo if item[4] not in found]
+    # With a cache, body HTML goes there as it comes (it is keyed by content, so a failed
+    # build leaves nothing wrong in it) and is read back when a page needs it: the build
+    # does not hold every body in memory.
+    store = cache is not None and cache.db is not None and len(missing) >= PARALLEL_PARSE_MIN
+    waiting: list[tuple[str, str]] = []
     for item, outcome in zip(missing, _parse_many(missing, config, jobs), strict=True):
         if isinstance(outcome, list):
             result.errors.extend(outcome)
             continue
         article, html, warnings = outcome
-        result.bodies[item[4]] = html
-        result.parsed[item[4]] = ((article, warnings), html)
+        if store:
+            result.parsed[item[4]] = ((article, warnings), None)
+            waiting.append((item[4], html))
+            if len(waiting) >= 500:
+                store = _stored(cache, waiting, result)
+                waiting = []
+        else:
+            result.bodies[item[4]] = html
+            result.parsed[item[4]] = ((article, warnings), html)
         found[item[4]] = (article, warnings)
+    if waiting:
+        _stored(cache, waiting, result)
     for kind, _path, _where, _stem, key in todo:
         if key not in found:
             continue
@@ -136,6 +150,16 @@ def load_content(
         (result.articles if kind == "article" else result.pages).append(article)
         result.warnings.extend(warnings)
     return result
+
+
+def _stored(cache: Cache, pairs: list[tuple[str, str]], result: Loaded) -> bool:
+    """Put bodies in the cache; when it fails, keep them with the build instead."""
+    if cache.put_bodies(pairs):
+        return True
+    for key, html in pairs:
+        result.bodies[key] = html
+        result.parsed[key] = (result.parsed[key][0], html)
+    return False
 
 
 _PARSE_CONFIG: Config | None = None
@@ -155,14 +179,15 @@ def _parse_one(item) -> tuple | list[ContentError]:
         return [ContentError(where, 0, f"cannot read the file: {exc.strerror}")]
 
 
-def _parse_many(items: list, config: Config, jobs: int) -> list:
+def _parse_many(items: list, config: Config, jobs: int):
     """Parse files, in ``jobs`` processes when there are many."""
     global _PARSE_CONFIG
     _PARSE_CONFIG = config
     if jobs <= 1 or len(items) < PARALLEL_PARSE_MIN:
-        return [_parse_one(item) for item in items]
-    with worker_pool(jobs) as pool:
-        return pool.map(_parse_one, items, chunksize=max(1, len(items) // (jobs * 8)))
+        yield from map(_parse_one, items)
+        return
+    with worker_pool(jobs) as pool:  # results in order, as they come
+        yield from pool.imap(_parse_one, items, chunksize=max(1, min(64, len(items) // (jobs * 8))))
 
 
 class _Problems(Exception):

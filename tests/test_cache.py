@@ -1,0 +1,28 @@
+"""The cache keeps body HTML while parsing (site_gen.load, site_gen.cache)."""
+
+from site_gen import load
+from site_gen.build import build_site
+from site_gen.cache import Cache
+
+from .conftest import article_text, make_site, site_options, snapshot
+
+
+def _site(folder):
+    return {k: v for k, v in snapshot(folder).items() if not k.startswith(".site-gen")}
+
+
+def test_bodies_go_to_the_cache_while_parsing_or_stay_with_the_build_when_it_cannot_store(tmp_path, monkeypatch):
+    """A large build keeps body HTML in the cache, not in memory; a cache that refuses it changes nothing."""
+    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 3)
+    texts = {f"s{n}.md": article_text(f"Story {n}", body=f"Body *{n}*.\n") for n in range(5)}
+    root = make_site(tmp_path / "site", articles=texts)
+    reference = tmp_path / "reference"
+    build_site(site_options(root, output=reference, cache_dir=None))
+    stored = []
+    real = Cache.put_bodies
+    monkeypatch.setattr(Cache, "put_bodies", lambda self, pairs: stored.extend(pairs) or real(self, pairs))
+    build_site(site_options(root, jobs=1))
+    assert len(stored) == 5 and _site(root / "build") == _site(reference)
+    monkeypatch.setattr(Cache, "put_bodies", lambda self, pairs: False)
+    build_site(site_options(root, jobs=1, fresh=True, output=tmp_path / "again"))
+    assert _site(tmp_path / "again") == _site(reference)
