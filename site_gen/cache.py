@@ -129,6 +129,11 @@ class Cache:
             gitignore.write_text("# site_gen's build cache: safe to delete, never deploy\n*\n", "utf-8")
         self.db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None)
         self._reader, self._reader_pid = self.db, os.getpid()
+        # A cache, not a record: write-ahead log, no flush to disk at every commit (a commit
+        # waiting on a busy disk held builds and Ctrl-C for seconds). A power cut may lose
+        # the last build's rows, never corrupt the file; a damaged file is rebuilt anyway.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_TABLES)
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
         self.stored = stored
@@ -158,7 +163,8 @@ class Cache:
         self.sources, self._pages, self.build_key, self.frame_key, self.site_key = {}, {}, "", "", ""
         self._found = {}
         with contextlib.suppress(OSError):
-            (self.folder / "cache.sqlite").unlink()
+            for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
+                (self.folder / name).unlink(missing_ok=True)
         try:
             self._open(fresh=True)
         except (sqlite3.DatabaseError, OSError):
