@@ -480,6 +480,9 @@ def serve(
         loop.call_later(0.3, lambda: webbrowser.open(url))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
+        # Ctrl-C stops the preview even when it was started with SIGINT ignored (as a
+        # background job of a script is): Python then installs no handler of its own.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         loop.start()
     except KeyboardInterrupt:
