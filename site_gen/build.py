@@ -289,38 +289,25 @@ def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
     then every article page can change."""
     from bisect import bisect_left
 
-    from .collect import RELATED_WINDOW
+    from .collect import RELATED_WINDOW, TERM_NAMES
 
     count = len(site.articles)
     mine = {i for i, a in enumerate(site.articles) if a.source in sources}
     wanted = {n for k in mine for n in (k - 1, k, k + 1) if 0 <= n < count}
     wanted.update(i for i, related in enumerate(site.related) if not mine.isdisjoint(related))
     for k in mine:
-        for kind, names_of in (("tag", _tags), ("section", _section), ("author", _authors)):
+        for kind, names_of in TERM_NAMES.items():
             for term in site.article_terms[k][kind]:
-                if any(name != term.name for j in term.articles for name in names_of(site.articles[j], term.slug)):
-                    return None
+                for j in term.articles:
+                    if any(
+                        name != term.name and urls.term_slug(name) == term.slug for name in names_of(site.articles[j])
+                    ):
+                        return None
                 if kind == "tag":
                     members = term.articles
                     place = bisect_left(members, k)
                     wanted.update(members[max(0, place - RELATED_WINDOW) : place])
     return wanted
-
-
-def _names(names, slug: str) -> list[str]:
-    return [name for name in names if urls.term_slug(name) == slug]
-
-
-def _tags(article, slug: str) -> list[str]:
-    return _names(article.tags, slug)
-
-
-def _section(article, slug: str) -> list[str]:
-    return _names((article.section,) if article.section else (), slug)
-
-
-def _authors(article, slug: str) -> list[str]:
-    return _names(article.authors, slug)
 
 
 def check_output_folder(options: BuildOptions) -> None:

@@ -20,6 +20,14 @@ RELATED_COUNT = 4
 RELATED_WINDOW = 100
 
 
+TERM_NAMES = {
+    "tag": lambda a: a.tags,
+    "section": lambda a: (a.section,) if a.section else (),
+    "author": lambda a: a.authors,
+}
+"""The names an article gives for each kind of term, as written."""
+
+
 def publishable(article: Article, now: datetime, drafts: bool, future: bool) -> str:
     """``""`` when the article is published, else ``draft`` or ``scheduled``."""
     if article.draft and not drafts:
@@ -54,9 +62,9 @@ def collect_site(
     static_pages = tuple(sorted((p for p in pages if not (p.draft and not drafts)), key=lambda p: p.slug))
     held["draft"] += sum(1 for p in pages if p.draft and not drafts)
 
-    tags = _terms("tag", ordered, lambda a: a.tags)
-    sections = _terms("section", ordered, lambda a: (a.section,) if a.section else ())
-    authors = _terms("author", ordered, lambda a: a.authors)
+    tags = _terms("tag", ordered, TERM_NAMES["tag"])
+    sections = _terms("section", ordered, TERM_NAMES["section"])
+    authors = _terms("author", ordered, TERM_NAMES["author"])
     tag_terms, section_terms, author_terms = _terms_of(tags), _terms_of(sections), _terms_of(authors)
     article_terms = tuple(
         {"tag": tag_terms(a.tags), "section": section_terms((a.section,)), "author": author_terms(a.authors)}
