@@ -16,7 +16,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +34,7 @@ from .write import MANIFEST, OutputWriter, check_rel, digest, stage
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
     from .images import ProcessedImages
     from .load import Loaded
+    from .model import Article
     from .plan import Page
     from .render import Renderer
 
@@ -152,6 +153,7 @@ def _load(
     lap,
     writer: OutputWriter | None = None,
     found: list | None = None,
+    signatures: dict[str, str] | None = None,
 ):
     """:func:`load_site`, and the sources whose edit changed no article's place in the site.
 
@@ -166,11 +168,15 @@ def _load(
     from .plan import affected_pages, plan_pages
 
     jobs = options.jobs or default_jobs()
-    loaded = load_content(options.path("content"), config, options.root, cache, jobs, found)
+    now = options.now or utc_now()
+    if writer is not None and cache is not None and found is not None:
+        quick = _load_body_edits(options, cache, config, writer, found, signatures or {}, now, lap)
+        if quick is not None:
+            return quick
+    loaded = load_content(options.path("content"), config, options.root, cache, jobs, found, signatures)
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     lap("read")
-    now = options.now or utc_now()
     changed = same_structure(options, cache, loaded, now, writer) if writer is not None else None
     site = None
     if changed is not None and not changed.added and cache is not None:
@@ -203,8 +209,125 @@ def _load(
     else:
         indexes = {i for i, a in enumerate(site.articles) if a.source in changed.edited}
         pages = affected_pages(site, config, now, images.views, indexes)
+        published = {id(a) for a in (*site.articles, *site.pages)}
+        changed.checked = [site.articles[i] for i in sorted(indexes)]
+        changed.held = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
     lap("plan")
     return config, site, pages, loaded, images, changed
+
+
+class StaleCache(Exception):
+    """The cache lacks a parsed article its last build listed: the rebuild reads everything."""
+
+
+class LazyArticles(Sequence):
+    """The articles (or static pages) of the last build's site in its order, each
+    taken from the cache when first used: a rebuild after a body edit plans a
+    handful of pages, which show a few dozen articles out of thousands."""
+
+    def __init__(self, sources: tuple[str, ...], resolve: Callable[[str], Article]):
+        self.sources = sources
+        self._resolve = resolve
+        self._items: list[Article | None] = [None] * len(sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        item = self._items[index]
+        if item is None:
+            item = self._items[index] = self._resolve(self.sources[index])
+        return item
+
+
+def _load_body_edits(
+    options: BuildOptions,
+    cache: Cache,
+    config: Config,
+    writer: OutputWriter,
+    found: list,
+    signatures: dict[str, str],
+    now: datetime,
+    lap,
+):
+    """:func:`_load` after edits that changed only what an article's own page shows
+    (its body, corrections…): not its :func:`~site_gen.plan.structure`, its
+    :func:`~site_gen.plan.card_fields` nor the images it uses.
+
+    Only the edited files are read; the last build's site is restored around
+    them, every other article taken from the cache when a planned page shows it
+    (:class:`LazyArticles`); the articles' own pages and the feeds that show them
+    are planned, and every other output file is kept. None when the edits are of
+    another kind (or anything else changed): the caller reads everything.
+    """
+    from .images import image_refs, process_images
+    from .load import article_key, load_changed
+    from .plan import body_edit_pages, card_fields, structure
+
+    low, high = cache.valid
+    if not cache.frame_key or not (low < now.timestamp() < high) or cache.frame_key != frame_key(options, cache):
+        return None
+    loaded = load_changed(found, config, cache, signatures, AFFECTED_MAX)
+    if loaded is None or loaded.pages or not all(rel in writer.old for rel in cache.pages):
+        return None
+    edited = {a.source: a for a in loaded.articles}
+    old = cache.sources
+    before = cache.articles([article_key(where, old[where][1]) for where in edited])
+    if len(before) != len(edited):
+        return None
+    for previous, _warnings in before.values():
+        current = edited.get(previous.source)
+        if (
+            current is None
+            or previous.kind != "article"
+            or structure(previous) != structure(current)
+            or card_fields(previous) != card_fields(current)
+            or [p for p, _line in image_refs(previous)] != [p for p, _line in image_refs(current)]
+        ):
+            return None
+    bare = _bare_site(cache.skeleton())
+    if bare is None:
+        return None
+    index = {source: i for i, source in enumerate(bare.articles)}
+    if not edited.keys() <= index.keys():
+        return None  # an edited draft or scheduled story: the full read handles it
+
+    def resolve(source: str) -> Article:
+        article = edited.get(source)
+        if article is None:
+            state = loaded.sources.get(source)
+            hit = cache.parse_of(article_key(source, state[1])) if state else None
+            if hit is None:
+                raise StaleCache(source)
+            article = hit[0]
+        return article
+
+    site = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
+    changed = {index[source] for source in edited}
+    count = len(site.articles)
+    published = {*bare.articles, *bare.pages}
+    try:
+        shown = {n for i in changed for n in (i - 1, i, i + 1, *site.related[i]) if 0 <= n < count}
+        images = process_images(
+            [site.articles[n] for n in sorted(shown)],
+            options.path("static"),
+            options.path("image_cache"),
+            config.base_path,
+            options.root,
+        )
+        if images.errors:
+            return None
+        pages = body_edit_pages(site, config, now, images.views, changed)
+        for page in pages:
+            page.context  # noqa: B018 (every article the pages show is read here, from the cache)
+        held = [resolve(where) for _kind, _path, where in found if where not in published]
+    except StaleCache:
+        return None
+    lap("read")
+    edits = Edits(set(edited), set(), checked=[site.articles[i] for i in sorted(changed)], held=held, keep_rest=True)
+    return config, site, pages, loaded, images, edits
 
 
 @dataclass
@@ -215,6 +338,12 @@ class Edits:
     """Articles whose :func:`~site_gen.plan.structure` did not change."""
     added: set[str]
     """New articles."""
+    checked: list = field(default_factory=list)
+    """The edited articles that are published: those a rebuild checks."""
+    held: list = field(default_factory=list)
+    """Drafts and scheduled stories (links to them are errors)."""
+    keep_rest: bool = False
+    """Every output file not planned (static files and images too) is as the last build left it."""
 
 
 def same_structure(
@@ -267,18 +396,29 @@ def restore_site(data: bytes | None, loaded: Loaded):
     sections, authors, date archives and related stories are then those of the
     last build, and :func:`~site_gen.collect.collect_site` need not run again.
     """
+    bare = _bare_site(data)
+    if bare is None:
+        return None
+    try:
+        by_source = {a.source: a for a in (*loaded.articles, *loaded.pages)}
+        articles = tuple(by_source[source] for source in bare.articles)
+        pages = tuple(by_source[source] for source in bare.pages)
+    except (KeyError, TypeError):
+        return None
+    return replace(bare, articles=articles, pages=pages)
+
+
+def _bare_site(data: bytes | None):
+    """The :func:`skeleton_of` the last build: its site with articles and pages named by source; or None."""
     import pickle
 
     if not data:
         return None
     try:
         bare = pickle.loads(data)
-        by_source = {a.source: a for a in (*loaded.articles, *loaded.pages)}
-        articles = tuple(by_source[source] for source in bare.articles)
-        pages = tuple(by_source[source] for source in bare.pages)
-    except (KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
+    except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
         return None
-    return replace(bare, articles=articles, pages=pages)
+    return bare if isinstance(getattr(bare, "articles", None), tuple) else None
 
 
 def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
@@ -379,24 +519,19 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
         raise BuildFailed(errors)
 
 
-def refuse_errors_of(
-    options: BuildOptions, config: Config, site, loaded: Loaded, changed: set[str], outputs: dict[str, str]
-) -> None:
+def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, outputs: dict[str, str]) -> None:
     """:func:`refuse_errors` for a rebuild that planned only the pages of edited articles
     (see :func:`same_structure`): the checks of those articles, with their links
     checked against the output of the last build (the same pages, since no edit
     moved anything)."""
     from .check import check_article, check_links
-    from .plan import Page
 
     now = options.now or utc_now()
-    mine = [a for a in site.articles if a.source in changed]
+    mine = edits.checked
     errors = [problem for a in mine for problem in check_article(a, config, now)]
-    published = {id(a) for a in (*site.articles, *site.pages)}
-    later = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
+    later = edits.held
     held = {id(a): "draft" if a.draft else "scheduled" for a in later}
-    planned = [Page(rel, "") for rel in outputs]
-    errors += check_links(mine, held, config, planned, {}, later)
+    errors += check_links(mine, held, config, (), {}, later, outputs=outputs.keys())
     errors = [problem for problem in errors if problem.severity == "error"]
     if errors:
         raise BuildFailed(sorted(set(errors), key=lambda p: (p.path, p.line, p.message)))
@@ -543,7 +678,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     timings: dict[str, float] = {}
 
     def lap(name: str) -> None:
-        timings[name] = time.perf_counter() - started - sum(timings.values())
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started - sum(timings.values())
 
     check_output_folder(options)
     config = read_config(options)
@@ -551,7 +686,12 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
-    key = quick_key(options, cache, now, found=found) if not (options.fresh or options.clean) else None
+    signatures: dict[str, str] = {}
+    key = (
+        quick_key(options, cache, now, found=found, signatures=signatures)
+        if not (options.fresh or options.clean)
+        else None
+    )
     if key is not None and key == cache.build_key:
         cache.close()
         articles, drafts, scheduled, files = cache.counts
@@ -568,11 +708,13 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     try:
         writer = OutputWriter(options.path("output"), fresh=options.fresh)
         incremental = None if options.fresh or options.clean else writer
-        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental, found)
+        config, site, pages, loaded, images, changed = _load(
+            options, cache, config, lap, incremental, found, signatures
+        )
         if changed is None:
             refuse_errors(options, config, site, pages, loaded)
         else:
-            refuse_errors_of(options, config, site, loaded, changed.edited, writer.old)
+            refuse_errors_of(options, config, changed, writer.old)
         lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
@@ -615,6 +757,9 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         lap("render")
         errors += copy_static(options, writer)
         errors += add_images(images, writer)
+        if changed is not None and changed.keep_rest:
+            for rel in writer.old.keys() - writer.new.keys():
+                writer.keep(rel)
         if errors:
             writer.abort()
             raise BuildFailed(errors)
@@ -629,7 +774,9 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     key = quick_key(options, cache, now, loaded.sources, found)
     frame = frame_key(options, cache) or ""
     skeleton = skeleton_of(site) if changed is None else None  # an unchanged structure keeps the stored one
-    _save_cache(cache, loaded, fingerprints, key, valid_interval(loaded, now), counts, frame, salt_key, skeleton)
+    # An edit that moved no article moved no date either: the interval of the last build holds.
+    valid = valid_interval(loaded, now) if changed is None else cache.valid
+    _save_cache(cache, loaded, fingerprints, key, valid, counts, frame, salt_key, skeleton)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -673,7 +820,19 @@ def _save_cache(
     site_key,
     skeleton,
 ) -> None:
-    live = {a.key for a in (*loaded.articles, *loaded.pages)}
+    from .load import article_key
+
+    now, before = loaded.sources, cache.sources
+    changed = [where for where in before.keys() | now.keys() if before.get(where) != now.get(where)]
+    if before and len(changed) <= AFFECTED_MAX:
+        # A rebuild after a few edits: only the rows of the files that changed are touched.
+        gone = {
+            article_key(w, before[w][1]) for w in changed if w in before and now.get(w, ("", ""))[1] != before[w][1]
+        }
+        came = {article_key(w, now[w][1]) for w in changed if w in now and before.get(w, ("", ""))[1] != now[w][1]}
+        live, moved = set(), (gone, came)
+    else:
+        live, moved = {article_key(where, hashed) for where, (_signature, hashed) in now.items()}, None
     cache.save(
         loaded.sources,
         loaded.parsed,
@@ -685,11 +844,17 @@ def _save_cache(
         frame_key=frame,
         site_key=site_key,
         skeleton=skeleton,
+        moved=moved,
     )
 
 
 def quick_key(
-    options: BuildOptions, cache: Cache, now: datetime, sources: dict | None = None, found: list | None = None
+    options: BuildOptions,
+    cache: Cache,
+    now: datetime,
+    sources: dict | None = None,
+    found: list | None = None,
+    signatures: dict[str, str] | None = None,
 ) -> str | None:
     """A key of everything a build reads, from stat signatures alone (no file is parsed).
 
@@ -699,6 +864,8 @@ def quick_key(
     do. Returns None when a content file is new or changed since the cache
     (``sources``: this build's own table, when it has just read every file).
     An output file deleted by hand is not noticed here: ``--fresh`` rebuilds everything.
+    ``signatures`` (path → stat signature) is filled with every file's, for
+    :func:`~site_gen.load.load_content`, which then does not stat them again.
     """
     low, high = cache.valid if sources is None else (-1.0, float("inf"))
     if sources is None and not (low < now.timestamp() < high):
@@ -709,15 +876,24 @@ def quick_key(
     if not content.is_dir() or frame is None:
         return None
     parts = [frame]
+    stale = False
     for _kind, path, where in find_sources(content, options.root) if found is None else found:
         entry = known.get(where)
-        try:
-            if entry is None or (sources is None and entry[0] != stat_signature(path)):
+        if sources is None:
+            try:
+                signature = stat_signature(path)
+            except OSError:
                 return None
-        except OSError:
-            return None
+            if signatures is not None:
+                signatures[path] = signature
+            stale = stale or entry is None or entry[0] != signature
+        if entry is None or stale:
+            if signatures is None:
+                return None
+            stale = True  # go on: the reading of the content takes the other signatures from here
+            continue
         parts.append(f"{where}={entry[1]}")
-    if len(parts) != len(known) + 1:  # + the frame
+    if stale or len(parts) != len(known) + 1:  # + the frame
         return None
     return digest("\n".join(parts).encode())
 

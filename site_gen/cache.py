@@ -115,6 +115,7 @@ class Cache:
         self._reader_pid = os.getpid()
         self._found: dict[str, object] = {}
         """Parse results handed out by :meth:`articles` (a save rewrites buckets from them)."""
+        self._buckets_read: set[int] = set()
         if folder is None:
             return
         try:
@@ -161,7 +162,7 @@ class Cache:
                 self.db.close()
         self.db = None
         self.sources, self._pages, self.build_key, self.frame_key, self.site_key = {}, {}, "", "", ""
-        self._found = {}
+        self._found, self._buckets_read = {}, set()
         with contextlib.suppress(OSError):
             for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
                 (self.folder / name).unlink(missing_ok=True)
@@ -203,6 +204,24 @@ class Cache:
             return {}
         self._found.update(found)
         return found
+
+    def parse_of(self, key: str) -> tuple | None:
+        """One cached parse result by article key, or None; its whole bucket is read once."""
+        hit = self._found.get(key)
+        if hit is not None or self.db is None:
+            return hit
+        bucket = bucket_of(key)
+        if bucket in self._buckets_read:
+            return None
+        self._buckets_read.add(bucket)
+        try:
+            row = self.db.execute("SELECT data FROM parsed WHERE bucket = ?", (bucket,)).fetchone()
+            if row:
+                with _collector_paused():
+                    self._found.update(pickle.loads(row[0]))
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return self._found.get(key)
 
     def put_bodies(self, pairs: list[tuple[str, str]]) -> bool:
         """Store body HTML by article key now (a build parsing thousands of files does not keep it).
@@ -259,11 +278,14 @@ class Cache:
         frame_key: str = "",
         site_key: str = "",
         skeleton: bytes | None = None,
+        moved: tuple[set[str], set[str]] | None = None,
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped.
 
         ``skeleton`` replaces the stored one when given (a build that kept the site's
-        structure leaves it as it is)."""
+        structure leaves it as it is). ``moved``, the article keys that left and those
+        that came since the last build, stands for ``live_keys`` when a rebuild knows
+        them: only their rows are touched then."""
         if self.db is None:
             return
         db = self.db
@@ -279,9 +301,14 @@ class Cache:
                 "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
                 [(k, h) for k, (_a, h) in new_articles.items() if h is not None],  # None: stored while parsing
             )
-            stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
-            db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
-            self._save_buckets(db, {k: a for k, (a, _h) in new_articles.items()}, live_keys)
+            parses = {k: a for k, (a, _h) in new_articles.items()}
+            if moved is None:
+                stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
+                db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
+                self._save_buckets(db, parses, live_keys)
+            else:
+                db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in moved[0]])
+                self._update_buckets(db, parses, *moved)
             before = self.pages
             db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in before if p not in pages])
             db.executemany(
@@ -332,6 +359,22 @@ class Cache:
                 listed = " ".join(entries)
             data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (bucket, listed, data))
+
+    def _update_buckets(self, db: sqlite3.Connection, new: dict[str, object], gone: set[str], came: set[str]) -> None:
+        """Rewrite only the buckets of the keys that left or came (see :meth:`_save_buckets`)."""
+        for bucket in sorted({bucket_of(key) for key in gone | came}):
+            row = db.execute("SELECT data FROM parsed WHERE bucket = ?", (bucket,)).fetchone()
+            entries = {k: v for k, v in (pickle.loads(row[0]) if row else {}).items() if k not in gone}
+            for key in came:
+                entry = new.get(key) or self._found.get(key)
+                if bucket_of(key) == bucket and entry is not None:
+                    entries[key] = entry
+            if not entries:
+                db.execute("DELETE FROM parsed WHERE bucket = ?", (bucket,))
+                continue
+            entries = dict(sorted(entries.items()))
+            data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (bucket, " ".join(entries), data))
 
     def close(self) -> None:
         if self.db is not None:

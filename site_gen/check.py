@@ -27,7 +27,7 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
@@ -531,14 +531,18 @@ def check_links(
     planned: Sequence[Page],
     static_files: Mapping[str, str],
     unpublished: Sequence[Article] = (),
+    outputs: Set[str] | None = None,
 ) -> list[ContentError]:
     """Links and images in bodies (and lead images) that lead nowhere on this site.
 
     A link to a page that only an unpublished article creates (the article
     itself, its date or tag pages) is a warning: it works once that article is
-    out. Unpublished articles may link to each other.
+    out. Unpublished articles may link to each other. ``outputs``: the output
+    files of the site, when the caller has them instead of ``planned`` pages.
     """
-    outputs = {urls.output_file(p.path) for p in planned} | set(static_files)
+    if outputs is None:
+        outputs = {urls.output_file(p.path) for p in planned}
+    outputs = set(outputs) | set(static_files)
     pending: dict[str, Article] = {}
     waiting = [a for a in articles if held.get(id(a))] + list(unpublished)
     for a in sorted(waiting, key=lambda a: (a.date.at, a.source)):

@@ -171,23 +171,32 @@ class FeedPlanner:
             dep = self._deps[index] = (identity(a), named)
         return dep
 
-    def lazy(self) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
+    def lazy(self, only: set[int] | None = None) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
         """``(path, template, deps, make)`` of every feed: ``deps`` decides the context ``make()`` returns.
 
         Every feed shows the first ``feed_items`` articles of its list; the
         configuration (title, base URL…) is the same for the whole build.
+        With ``only`` (article indexes), just the feeds that show one of them.
         """
-        chosen = range(min(len(self.site.articles), self.config.feed_items))
-        site_deps = ("site feed", tuple(self.entry_dep(i) for i in chosen))
+        items = self.config.feed_items
+        chosen = range(min(len(self.site.articles), items))
         result = []
-        for number, (path, template) in enumerate(
-            ((urls.ATOM_FEED, "feeds/atom.xml"), (urls.RSS_FEED, "feeds/rss.xml"), (urls.JSON_FEED, "feeds/feed.json"))
-        ):
-            result.append((path, template, site_deps, lambda n=number: self.site_outputs()[n].context))
+        if only is None or not only.isdisjoint(chosen):
+            site_deps = ("site feed", tuple(self.entry_dep(i) for i in chosen))
+            for number, (path, template) in enumerate(
+                (
+                    (urls.ATOM_FEED, "feeds/atom.xml"),
+                    (urls.RSS_FEED, "feeds/rss.xml"),
+                    (urls.JSON_FEED, "feeds/feed.json"),
+                )
+            ):
+                result.append((path, template, site_deps, lambda n=number: self.site_outputs()[n].context))
         for term in (*self.site.sections, *self.site.tags):
+            shown = term.articles[:items]
+            if only is not None and only.isdisjoint(shown):
+                continue
             path = urls.term_feed_path(term.kind, term.slug)
-            entries = tuple(self.entry_dep(i) for i in term.articles[: self.config.feed_items])
-            deps = ("term feed", term.kind, term.name, term.path, entries)
+            deps = ("term feed", term.kind, term.name, term.path, tuple(self.entry_dep(i) for i in shown))
             result.append((path, "feeds/atom.xml", deps, lambda t=term: self.term_feed(t).context))
         return result
 
@@ -272,9 +281,12 @@ def feed_outputs(site: Site, config: Config) -> list[Output]:
     return FeedPlanner(site, config).outputs()
 
 
-def lazy_feeds(site: Site, config: Config) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
-    """Every feed file of the site as ``(path, template, deps, make)`` (see :meth:`FeedPlanner.lazy`)."""
-    return FeedPlanner(site, config).lazy()
+def lazy_feeds(
+    site: Site, config: Config, only: set[int] | None = None
+) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
+    """Every feed file of the site (or those showing the articles at ``only``) as
+    ``(path, template, deps, make)`` (see :meth:`FeedPlanner.lazy`)."""
+    return FeedPlanner(site, config).lazy(only)
 
 
 def feed_links(config: Config) -> list[dict]:

@@ -79,12 +79,14 @@ def load_content(
     cache: Cache | None = None,
     jobs: int = 1,
     found: list[tuple[str, str, str]] | None = None,
+    signatures: dict[str, str] | None = None,
 ) -> Loaded:
     """Read every article and page under ``content``; gather all problems.
 
     With a cache, a file whose content hash is known is not parsed again (and
     a file whose stat signature is unchanged is not even read). Files to parse
-    are shared among ``jobs`` processes when there are many.
+    are shared among ``jobs`` processes when there are many. ``signatures``:
+    stat signatures by path that the caller has just taken.
     """
     result = Loaded()
     if not content.is_dir():
@@ -96,26 +98,15 @@ def load_content(
     todo: list[tuple[str, str, str, str, str]] = []  # kind, path, where, stem, key
     keys: dict[str, tuple[str, str]] = {}
     known = cache.sources if cache else {}
+    signatures = signatures or {}
     for kind, path, where in sources:
         try:
-            signature = stat_signature(path)
+            signature, digest_hex = result.sources[where] = source_state(path, where, known, signatures)
         except OSError as exc:
             result.errors.append(
                 ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
             )
             continue
-        cached = known.get(where)
-        if cached and cached[0] == signature:
-            digest_hex = cached[1]
-        else:
-            try:
-                digest_hex = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
-            except OSError as exc:
-                result.errors.append(
-                    ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
-                )
-                continue
-        result.sources[where] = (signature, digest_hex)
         key = article_key(where, digest_hex)
         keys[key] = (kind, where)
         todo.append((kind, path, where, os.path.splitext(os.path.basename(path))[0], key))
@@ -148,6 +139,53 @@ def load_content(
             continue
         article, warnings = found[key]
         (result.articles if kind == "article" else result.pages).append(article)
+        result.warnings.extend(warnings)
+    return result
+
+
+def source_state(
+    path: str, where: str, known: dict[str, tuple[str, str]], signatures: dict[str, str]
+) -> tuple[str, str]:
+    """A content file's stat signature and content hash; the file is read only when its
+    signature is not the one ``known`` has. Raises OSError."""
+    signature = signatures.get(path) or stat_signature(path)
+    cached = known.get(where)
+    if cached and cached[0] == signature:
+        return cached
+    return signature, hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
+def load_changed(
+    found: list[tuple[str, str, str]], config: Config, cache: Cache, signatures: dict[str, str], limit: int
+) -> Loaded | None:
+    """Only the content files changed since the cache's build, parsed (and every file's
+    :func:`source_state`): what a rebuild after a few edits reads. None when a file is
+    new, gone or unreadable, when more than ``limit`` changed, or when one has errors:
+    :func:`load_content` then reads everything and reports them."""
+    result = Loaded()
+    known = cache.sources
+    if len(found) != len(known):
+        return None
+    items = []
+    for kind, path, where in found:
+        if where not in known:
+            return None
+        try:
+            state = result.sources[where] = source_state(path, where, known, signatures)
+        except OSError:
+            return None
+        if state[1] != known[where][1]:
+            stem = os.path.splitext(os.path.basename(path))[0]
+            items.append((kind, path, where, stem, article_key(where, state[1])))
+            if len(items) > limit:
+                return None
+    for item, outcome in zip(items, _parse_many(items, config, 1), strict=True):
+        if isinstance(outcome, list):
+            return None
+        article, html, warnings = outcome
+        result.bodies[item[4]] = html
+        result.parsed[item[4]] = ((article, warnings), html)
+        (result.articles if item[0] == "article" else result.pages).append(article)
         result.warnings.extend(warnings)
     return result
 

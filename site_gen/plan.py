@@ -151,6 +151,23 @@ class Page:
         return f"Page({self.path!r}, {self.template!r})"
 
 
+class PerArticle:
+    """One value per article, made when first asked for: a rebuild that plans a
+    few pages looks at a few articles (see :class:`site_gen.build.LazyArticles`)."""
+
+    __slots__ = ("_make", "_values")
+
+    def __init__(self, count: int, make: Callable[[int], Any]):
+        self._make = make
+        self._values: list = [None] * count
+
+    def __getitem__(self, index: int) -> Any:
+        value = self._values[index]
+        if value is None:
+            value = self._values[index] = self._make(index)
+        return value
+
+
 class Planner:
     """Builds the views and pages of one site for one configuration."""
 
@@ -164,9 +181,11 @@ class Planner:
         self._cards: dict[int, dict] = {}
         self._card_keys: list[bytes | None] = [None] * len(site.articles)
         self._changed_iso: list[str | None] = [None] * len(site.articles)
-        self._changed = [metadata.modified(a) for a in site.articles]
+        articles = site.articles
+        self._changed = PerArticle(len(articles), lambda i: metadata.modified(articles[i]))
         """When each article last changed (for ``lastmod``)."""
-        self._change_order = [(m.at, m.has_time) for m in self._changed]
+        changed = self._changed
+        self._change_order = PerArticle(len(articles), lambda i: (changed[i].at, changed[i].has_time))
         """The same as sort keys (Moment's own order, without its slower comparisons)."""
         self._months_of: dict[int, list[Period]] = {}
         self._days_of: dict[tuple[int, int], list[Period]] = {}
@@ -718,6 +737,26 @@ def structure(a: Article) -> tuple:
     )
 
 
+def card_fields(a: Article) -> tuple:
+    """What a card (:meth:`Planner.card`) shows of an article besides its :func:`structure`.
+
+    An edit that leaves both as they were (and the images the article uses)
+    changes only the article's own page and the feeds that carry its body:
+    :func:`body_edit_pages`. A test keeps this list and the card in step.
+    """
+    return (a.title, a.summary, a.dateline, a.image)
+
+
+def body_edit_pages(
+    site: Site, config: Config, now: datetime | None, images: dict[str, dict], changed: set[int]
+) -> list[Page]:
+    """The pages an edit of the articles at ``changed`` can change when it left their
+    :func:`structure`, :func:`card_fields` and images as they were: their own pages
+    and the feeds that show them. Every other page shows them as cards, or not at all."""
+    planner = Planner(site, config, images, now)
+    return [planner.article_page(i) for i in sorted(changed)] + feed_pages(site, config, only=changed)
+
+
 def affected_pages(
     site: Site, config: Config, now: datetime | None, images: dict[str, dict], changed: set[int]
 ) -> list[Page]:
@@ -729,11 +768,17 @@ def affected_pages(
     """
     pages = Planner(site, config, images, now).affected(changed)
     pages += alias_pages(site, config)
-    pages += [
-        Page(path, template, make=make, deps=deps) for path, template, deps, make in feeds.lazy_feeds(site, config)
-    ]
+    pages += feed_pages(site, config, only=changed)
     pages.append(Page(*sitemaps.news_output(site, config, now)))
     return pages
+
+
+def feed_pages(site: Site, config: Config, only: set[int] | None = None) -> list[Page]:
+    """The feeds (those that show an article at ``only``, when given), made when rendered."""
+    return [
+        Page(path, template, make=make, deps=deps)
+        for path, template, deps, make in feeds.lazy_feeds(site, config, only)
+    ]
 
 
 def period_label(period: Period) -> str:
@@ -766,9 +811,7 @@ def plan_pages(
     """
     pages = Planner(site, config, images, now).pages(unchanged)
     pages += alias_pages(site, config)
-    pages += [
-        Page(path, template, make=make, deps=deps) for path, template, deps, make in feeds.lazy_feeds(site, config)
-    ]
+    pages += feed_pages(site, config)
     pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]
     pages += [Page(*sitemaps.news_output(site, config, now)), Page(*sitemaps.robots_output(config))]
     return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)

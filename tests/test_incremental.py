@@ -54,6 +54,13 @@ EDITS = [
         "edit a body",
         lambda root, t, s: edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A new lead."),
     ),
+    (
+        "edit a paragraph after the lead",
+        lambda root, t, s: (
+            edit(root / "content/articles/s8.md", "## Detail", "## Detail\n\nA paragraph added later."),
+            edit(root / "content/articles/s26.md", "More text about", "Text, corrected, about"),
+        ),
+    ),
     ("retitle", lambda root, t, s: edit(root / "content/articles/s4.md", "Story number 4", "Story four, retitled")),
     (
         "edit two bodies and a summary",
@@ -95,7 +102,7 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
             assert report.kept > 30, report.kept
     # Edits that move no article plan only the pages that show the edited ones (a new
     # title without a `slug:` moves the article to a new URL).
-    assert partial == {"edit a body", "edit two bodies and a summary"}
+    assert partial == {"edit a body", "edit a paragraph after the lead", "edit two bodies and a summary"}
 
 
 def test_nothing_changed_is_answered_without_reading_any_article(tmp_path, monkeypatch):
@@ -245,6 +252,25 @@ def test_a_body_edit_reuses_the_last_site_skeleton(tmp_path, monkeypatch):
     edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A new lead.")
     monkeypatch.setattr(site_gen.collect, "collect_site", lambda *a, **k: pytest.fail("the site was collected again"))
     assert not build_site(site_options(root)).planned_all
+    monkeypatch.undo()
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
+
+
+def test_a_body_edit_reads_only_the_edited_file(tmp_path, monkeypatch):
+    """An edit that leaves the article's card and place as they were: the other articles
+    come from the cache only when a page shows them, and only its page and feeds are planned."""
+    import site_gen.load
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
+    build_site(site_options(root))
+    edit(root / "content/articles/s8.md", "## Detail", "## Detail\n\nA paragraph added later.")
+    monkeypatch.setattr(site_gen.load, "load_content", lambda *a, **k: pytest.fail("every article was read"))
+    report = build_site(site_options(root))
+    assert not report.planned_all
+    # Its page, the site's three feeds, those of its section and two tags that show it (with its body).
+    assert 4 <= report.pages == report.written <= 1 + 3 + 3
     monkeypatch.undo()
     clean = tmp_path / "clean"
     build_site(site_options(root, output=clean, cache_dir=None))

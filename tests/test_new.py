@@ -91,7 +91,9 @@ def _make(root, *args):
     """`make -f Makefile ARGS` in a project that has its own (already set up) Python."""
     (root / "pyproject.toml").touch()
     (root / "ready").touch()
-    command = ["make", "-s", "-f", str(REPO / "Makefile"), *args, f"PY={sys.executable}", f"STAMP={root / 'ready'}"]
+    (root / "compiled").touch()
+    command = ["make", "-s", "-f", str(REPO / "Makefile"), *args, f"PY={sys.executable}"]
+    command += [f"STAMP={root / 'ready'}", f"BYTECODE={root / 'compiled'}"]
     return subprocess.run(command, cwd=root, capture_output=True, text=True)
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from site_gen.collect import collect_site
-from site_gen.plan import affected_pages, plan_pages, structure
+from site_gen.plan import affected_pages, body_edit_pages, card_fields, plan_pages, structure
 from tests.conftest import NOW, make_article, make_config
 
 _LIST = re.compile(r"^(?P<first>.*?)(?:page/(?P<number>\d+)/)?$")
@@ -339,6 +339,7 @@ def _desk(n, **changes):
 _DESK = [_desk(n) for n in range(14)]
 _EDITS = {
     "body": lambda s: s[:5] + [_desk(5, body="A new paragraph.\n")] + s[6:],
+    "longer body": lambda s: s[:5] + [_desk(5, body="Many more words. " * 400 + "\n\n## A subheading\n")] + s[6:],
     "title": lambda s: s[:5] + [_desk(5, title="Retitled")] + s[6:],
     "summary": lambda s: s[:5] + [_desk(5, summary="Another summary.")] + s[6:],
     "title, same slug": lambda s: s[:5] + [_desk(5, title="Retitled", slug="story-5")] + s[6:],
@@ -387,3 +388,21 @@ def test_an_edit_that_moves_nothing_changes_only_the_affected_pages(edit):
     for path in affected:  # and each is planned as a full plan plans it
         assert affected[path].template == after[path].template
         assert affected[path].context == after[path].context, path
+
+
+@pytest.mark.parametrize("edit", ["body", "longer body"])
+def test_an_edit_that_leaves_the_card_changes_only_its_own_page_and_feeds(edit):
+    """:func:`card_fields` and :func:`structure` hold all that other pages show of an article:
+    when an edit leaves them as they were, only :func:`body_edit_pages` can change."""
+    edited = _EDITS[edit](list(_DESK))
+    assert [(structure(a), card_fields(a)) for a in edited] == [(structure(a), card_fields(a)) for a in _DESK]
+    before = plan(_DESK, per_page=2)
+    after = plan(edited, per_page=2)
+    changed = {path for path in after if before[path].context != after[path].context}
+    site = collect_site(edited, [], NOW)
+    mine = {i for i, a in enumerate(site.articles) if a.source == "content/articles/s5.md"}
+    planned = {page.path: page for page in body_edit_pages(site, make_config(per_page=2), None, {}, mine)}
+    assert "2025/05/03/story-5/" in changed
+    assert changed <= planned.keys(), changed - planned.keys()
+    for path, page in planned.items():
+        assert page.context == after[path].context, path
