@@ -16,7 +16,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -170,9 +170,10 @@ def _load(
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     if writer is not None and cache is not None and found is not None:
-        quick = _load_body_edits(options, cache, config, writer, found, signatures or {}, now, lap)
-        if quick is not None:
-            return quick
+        for fast_path in (_load_body_edits, _load_new_stories):
+            quick = fast_path(options, cache, config, writer, found, signatures or {}, now, lap)
+            if quick is not None:
+                return quick
     loaded = load_content(options.path("content"), config, options.root, cache, jobs, found, signatures)
     if loaded.errors:
         raise BuildFailed(loaded.errors)
@@ -241,6 +242,13 @@ class LazyArticles(Sequence):
             item = self._items[index] = self._resolve(self.sources[index])
         return item
 
+    def prepended(self, first: tuple[Article, ...]) -> LazyArticles:
+        """These articles followed by ``first``'s (see :func:`~site_gen.collect.insert_newest`)."""
+        joined = LazyArticles((*(a.source for a in first), *self.sources), self._resolve)
+        joined._items[: len(first)] = first
+        joined._items[len(first) :] = self._items
+        return joined
+
 
 def _load_body_edits(
     options: BuildOptions,
@@ -266,8 +274,7 @@ def _load_body_edits(
     from .load import article_key, load_changed
     from .plan import body_edit_pages, card_fields, structure
 
-    low, high = cache.valid
-    if not cache.frame_key or not (low < now.timestamp() < high) or cache.frame_key != frame_key(options, cache):
+    if not only_content_changed(options, cache, now):
         return None
     loaded = load_changed(found, config, cache, signatures, AFFECTED_MAX)
     if loaded is None or loaded.pages or not all(rel in writer.old for rel in cache.pages):
@@ -330,6 +337,109 @@ def _load_body_edits(
     return config, site, pages, loaded, images, edits
 
 
+def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
+    """Whether the last build's output holds but for content edits: the same templates,
+    static files, settings and output (:func:`frame_key`), and no story published or
+    out of the news window since (its valid interval)."""
+    low, high = cache.valid
+    return bool(cache.frame_key) and low < now.timestamp() < high and cache.frame_key == frame_key(options, cache)
+
+
+#: The new stories one rebuild publishes without planning every page.
+NEW_STORIES_MAX = 5
+
+
+def _load_new_stories(
+    options: BuildOptions,
+    cache: Cache,
+    config: Config,
+    writer: OutputWriter,
+    found: list,
+    signatures: dict[str, str],
+    now: datetime,
+    lap,
+):
+    """:func:`_load` when the only change is a few new stories, newer than every
+    published one: the newsroom's everyday rebuild.
+
+    Only the new files are read; they are put in front of the last build's site
+    (:func:`~site_gen.collect.insert_newest`), other articles come from the cache
+    when a planned page shows them, and only the pages they can change are planned
+    (:func:`~site_gen.plan.inserted_pages`). None when anything else changed, when
+    a story is held back, would take a URL or name a term in a way that needs the
+    whole site looked at, or would change what every page shows (a new year, a
+    new menu section): the caller reads everything, and reports any error.
+    """
+    import pickle
+
+    from .check import may_clash
+    from .collect import insert_newest, publishable
+    from .images import ProcessedImages, process_images
+    from .load import article_key, load_changed
+    from .plan import inserted_pages
+    from .render import site_view
+
+    if not only_content_changed(options, cache, now):
+        return None
+    loaded = load_changed(found, config, cache, signatures, NEW_STORIES_MAX, new_files=True)
+    if loaded is None or loaded.pages or not loaded.articles or not all(rel in writer.old for rel in cache.pages):
+        return None
+    new = loaded.articles
+    if any(a.source in cache.sources or publishable(a, now, options.drafts, options.future) for a in new):
+        return None  # an edit, a draft or a scheduled story
+    blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
+    bare = _bare_site(blobs[0])
+    if bare is None or blobs[1] is None or blobs[2] is None:
+        return None
+    try:
+        sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
+    except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
+        return None
+
+    def resolve(source: str) -> Article:
+        state = loaded.sources.get(source)
+        hit = cache.parse_of(article_key(source, state[1])) if state else None
+        if hit is None:
+            raise StaleCache(source)
+        return hit[0]
+
+    old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
+    try:
+        site = insert_newest(old, new)
+        if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
+            return None
+        if may_clash(new, writer.old.keys()):  # the new stories' URLs, against every file of the last build
+            return None
+        fresh = process_images(new, options.path("static"), options.path("image_cache"), config.base_path, options.root)
+        if fresh.errors:
+            return None
+        images = ProcessedImages(views={**views, **fresh.views}, outputs=fresh.outputs, errors=[])
+        pages, entries = inserted_pages(site, config, now, images.views, len(new), sitemap)
+        known = cache.pages
+        added = {page.rel for page in pages if page.rel not in known}
+        if added & writer.old.keys():
+            return None  # a new page where the last build wrote another file
+        for page in pages:
+            page.context  # noqa: B018 (every article the pages show is read here, from the cache)
+        published = {*bare.articles, *bare.pages}
+        held = [resolve(where) for _kind, _path, where in found if where not in published and where in cache.sources]
+    except StaleCache:
+        return None
+    valid = valid_interval(new, now, cache.valid)
+    lap("read")
+    edits = Edits(
+        set(),
+        {a.source for a in new},
+        checked=list(site.articles[: len(new)]),
+        held=held,
+        keep_rest=True,
+        new_outputs=added,
+        valid=valid,
+        sitemap=entries,
+    )
+    return config, site, pages, loaded, images, edits
+
+
 @dataclass
 class Edits:
     """Content files changed since the last build that left every other article in its place."""
@@ -344,6 +454,12 @@ class Edits:
     """Drafts and scheduled stories (links to them are errors)."""
     keep_rest: bool = False
     """Every output file not planned (static files and images too) is as the last build left it."""
+    new_outputs: set[str] = field(default_factory=set)
+    """Output files of pages the last build did not have (links to them are fine)."""
+    valid: tuple[float, float] | None = None
+    """The interval in which this build's output stays right, when known without every article."""
+    sitemap: dict[str, str | None] | None = None
+    """The sitemap entries of the whole site, when they changed."""
 
 
 def same_structure(
@@ -357,8 +473,7 @@ def same_structure(
     from .load import article_key
     from .plan import structure
 
-    low, high = cache.valid
-    if not cache.frame_key or not (low < now.timestamp() < high) or cache.frame_key != frame_key(options, cache):
+    if not only_content_changed(options, cache, now):
         return None
     old, new = cache.sources, loaded.sources
     if not old.keys() <= new.keys():
@@ -385,7 +500,10 @@ def skeleton_of(site) -> bytes:
     """The site with each article and page named by its source: what :func:`restore_site` reads."""
     import pickle
 
-    bare = replace(site, articles=tuple(a.source for a in site.articles), pages=tuple(p.source for p in site.pages))
+    def sources(articles) -> tuple[str, ...]:
+        return articles.sources if isinstance(articles, LazyArticles) else tuple(a.source for a in articles)
+
+    bare = replace(site, articles=sources(site.articles), pages=sources(site.pages))
     return pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -519,7 +637,7 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
         raise BuildFailed(errors)
 
 
-def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, outputs: dict[str, str]) -> None:
+def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, outputs: Set[str]) -> None:
     """:func:`refuse_errors` for a rebuild that planned only the pages of edited articles
     (see :func:`same_structure`): the checks of those articles, with their links
     checked against the output of the last build (the same pages, since no edit
@@ -531,7 +649,7 @@ def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, output
     errors = [problem for a in mine for problem in check_article(a, config, now)]
     later = edits.held
     held = {id(a): "draft" if a.draft else "scheduled" for a in later}
-    errors += check_links(mine, held, config, (), {}, later, outputs=outputs.keys())
+    errors += check_links(mine, held, config, (), {}, later, outputs=outputs)
     errors = [problem for problem in errors if problem.severity == "error"]
     if errors:
         raise BuildFailed(sorted(set(errors), key=lambda p: (p.path, p.line, p.message)))
@@ -714,7 +832,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         if changed is None:
             refuse_errors(options, config, site, pages, loaded)
         else:
-            refuse_errors_of(options, config, changed, writer.old)
+            refuse_errors_of(options, config, changed, writer.old.keys() | changed.new_outputs)
         lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
@@ -773,10 +891,10 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
     key = quick_key(options, cache, now, loaded.sources, found)
     frame = frame_key(options, cache) or ""
-    skeleton = skeleton_of(site) if changed is None else None  # an unchanged structure keeps the stored one
     # An edit that moved no article moved no date either: the interval of the last build holds.
-    valid = valid_interval(loaded, now) if changed is None else cache.valid
-    _save_cache(cache, loaded, fingerprints, key, valid, counts, frame, salt_key, skeleton)
+    valid = valid_interval(loaded.articles, now) if changed is None else changed.valid or cache.valid
+    blobs = saved_state(site, pages, images, changed)
+    _save_cache(cache, loaded, fingerprints, key, valid, counts, frame, salt_key, blobs)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -794,6 +912,29 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         planned_all=changed is None,
         kept=kept,
     )
+
+
+def saved_state(site, pages: list[Page], images: ProcessedImages, changed: Edits | None) -> dict[str, bytes]:
+    """What the next build's fast paths take from this one: the site's skeleton
+    (:func:`restore_site`), the sitemap entries and the image views, each when it
+    may have changed (a body edit changes none of them)."""
+    import pickle
+
+    from .plan import sitemap_entries
+
+    def dump(data) -> bytes:
+        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    if changed is None:
+        blobs = {"site": skeleton_of(site), "sitemap": dump(dict(sitemap_entries(pages)))}
+    elif changed.sitemap is not None:
+        blobs = {"site": skeleton_of(site), "sitemap": dump(changed.sitemap)}
+    elif changed.keep_rest:
+        return {}
+    else:
+        blobs = {}
+    blobs["images"] = dump(images.views)
+    return blobs
 
 
 def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> list[ContentError]:
@@ -818,7 +959,7 @@ def _save_cache(
     counts,
     frame,
     site_key,
-    skeleton,
+    blobs,
 ) -> None:
     from .load import article_key
 
@@ -843,7 +984,7 @@ def _save_cache(
         counts=counts,
         frame_key=frame,
         site_key=site_key,
-        skeleton=skeleton,
+        blobs=blobs,
         moved=moved,
     )
 
@@ -940,8 +1081,9 @@ def template_file_hashes(templates: Path) -> list[tuple[str, str]]:
     return found
 
 
-def valid_interval(loaded: Loaded, now: datetime) -> tuple[float, float]:
-    """The open interval of times around ``now`` in which nothing is published or expires.
+def valid_interval(articles, now: datetime, within=(float("-inf"), float("inf"))) -> tuple[float, float]:
+    """The open interval of times around ``now`` (inside ``within``) in which nothing is
+    published or expires.
 
     Events are the dates of articles (a scheduled story is published at its
     date) and the dates plus the news sitemap's window (a story leaves it).
@@ -949,8 +1091,8 @@ def valid_interval(loaded: Loaded, now: datetime) -> tuple[float, float]:
     from .sitemaps import NEWS_WINDOW
 
     stamp = now.timestamp()
-    low, high = float("-inf"), float("inf")
-    for article in loaded.articles:
+    low, high = within
+    for article in articles:
         for event in (article.date.at.timestamp(), (article.date.at + NEWS_WINDOW).timestamp()):
             if event == stamp:
                 return (0.0, 0.0)

@@ -7,11 +7,13 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
   always its content hash (CI clones reset mtimes: a changed mtime only means
   the file is read and hashed again).
 * ``parsed``: the parsed articles (front matter, checked), by article key
-  (path + content hash), pickled together in 256 *buckets* by the key's
-  first byte: a rebuild unpickles 256 blobs rather than one per article
-  (one pickle shares the class references and time zone of all its
-  articles), and rewrites only the buckets whose set of keys changed
-  (editing one article rewrites two). Holding back the collector while
+  (path + content hash), pickled together in 4,096 *buckets* by the key's
+  first three hex digits: a full rebuild unpickles 4,096 blobs rather than
+  one per article (one pickle shares the class references and time zone of
+  its articles), a rebuild that needs a hundred articles (see
+  :class:`site_gen.build.LazyArticles`) unpickles a few hundred, and a save
+  rewrites only the buckets whose set of keys changed (editing one article
+  rewrites two). Holding back the collector while
   unpickling matters as much: the objects are all long-lived.
 * ``bodies``: the rendered body HTML of each article key.
 * ``pages``: the fingerprint of every output page at the last build
@@ -36,8 +38,9 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 8  # 8: Article.body keeps only its start; 7: the site skeleton (blobs)
-"""6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
+SCHEMA = 10  # 10: 4,096 buckets, Site.languages, latest_change, Period.latest, sitemap and image blobs
+"""9: (unreleased) 256 buckets with the blobs of 10; 8: Article.body keeps only its start; 7: the site skeleton
+(blobs); 6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
 included file (older fingerprints are wrong)."""
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -50,8 +53,10 @@ CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB);
 
 
 def bucket_of(key: str) -> int:
-    """The bucket of an article key (a hex digest): its first byte."""
-    return int(key[:2], 16) if len(key) >= 2 and key[:2].isalnum() and key[:2].isascii() else 0
+    """The bucket of an article key (a hex digest): its first three digits. A few articles
+    each (at 10,000): a rebuild that reads a hundred of them unpickles little else."""
+    head = key[:3]
+    return int(head, 16) if len(head) == 3 and head.isascii() and head.isalnum() else 0
 
 
 @contextlib.contextmanager
@@ -257,10 +262,14 @@ class Cache:
 
     def skeleton(self) -> bytes | None:
         """The last build's site without its articles (see :func:`site_gen.build.restore_site`)."""
+        return self.blob("site")
+
+    def blob(self, name: str) -> bytes | None:
+        """Data a build left for the next one under ``name`` (``site``, ``sitemap``, ``images``), or None."""
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT data FROM blobs WHERE name = 'site'").fetchone()
+            row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
         except sqlite3.DatabaseError:
             return None
         return row[0] if row else None
@@ -277,13 +286,13 @@ class Cache:
         counts: tuple[int, ...] = (0, 0, 0, 0),
         frame_key: str = "",
         site_key: str = "",
-        skeleton: bytes | None = None,
+        blobs: dict[str, bytes] | None = None,
         moved: tuple[set[str], set[str]] | None = None,
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped.
 
-        ``skeleton`` replaces the stored one when given (a build that kept the site's
-        structure leaves it as it is). ``moved``, the article keys that left and those
+        ``blobs`` replace the stored ones of their names (a build that kept the site's
+        structure leaves its skeleton as it is). ``moved``, the article keys that left and those
         that came since the last build, stands for ``live_keys`` when a rebuild knows
         them: only their rows are touched then."""
         if self.db is None:
@@ -315,8 +324,7 @@ class Cache:
                 "INSERT OR REPLACE INTO pages VALUES (?, ?)",
                 [(p, f) for p, f in pages.items() if before.get(p) != f],
             )
-            if skeleton is not None:
-                db.execute("INSERT OR REPLACE INTO blobs VALUES ('site', ?)", (skeleton,))
+            db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", sorted((blobs or {}).items()))
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [

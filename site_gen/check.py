@@ -425,6 +425,23 @@ def check_urls(
     return found
 
 
+def may_clash(articles: Sequence[Article], outputs: Set[str]) -> bool:
+    """Whether new articles' URLs and aliases have a problem :func:`check_urls` reports,
+    among themselves or with the files of the last build (``outputs``): a rebuild that
+    checks only its new stories then checks the whole site, which says what and where."""
+    if check_urls(articles, (), {}):
+        return True
+    claims = [urls.output_file(a.path) for a in articles]
+    claims += [urls.output_file(alias) for a in articles for alias in a.aliases]
+    folded = {_fold(out) for out in outputs}
+    for out in claims:
+        folders = [out[:n] for n, char in enumerate(out) if char == "/"]
+        if _fold(out) in folded or any(folder in outputs for folder in folders):
+            return True
+    below = tuple(out + "/" for out in claims)
+    return any(out.startswith(below) for out in outputs)
+
+
 def urls_path(out: str) -> str:
     """The site path of an output file (``x/index.html`` → ``x/``)."""
     return out[: -len("index.html")] if out == "index.html" or out.endswith("/index.html") else out

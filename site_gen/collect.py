@@ -13,6 +13,7 @@ from datetime import datetime
 from itertools import combinations
 
 from . import urls
+from .metadata import modified
 from .model import Article, Period, Site, Term
 
 RELATED_COUNT = 4
@@ -71,6 +72,14 @@ def collect_site(
         for a in ordered
     )
     years, months, days = _archives(ordered)
+    languages: dict[str, list[int]] = {}
+    for index, article in enumerate(ordered):
+        languages.setdefault(article.lang, []).append(index)
+    latest: dict[str, int] = {}
+    for kind, terms in (("tag", tags), ("section", sections), ("author", authors)):
+        members = {i for t in terms for i in t.articles}
+        if members:
+            latest[kind] = max(members, key=lambda i: change_key(ordered[i], i))
     return Site(
         articles=ordered,
         pages=static_pages,
@@ -83,6 +92,116 @@ def collect_site(
         related=_related(ordered, tags),
         article_terms=article_terms,
         held_back={"drafts": held["draft"], "scheduled": held["scheduled"]},
+        languages={lang: tuple(indexes) for lang, indexes in languages.items()},
+        latest_change=latest,
+    )
+
+
+def change_key(article: Article, index: int) -> tuple:
+    """Orders articles by their last change (:func:`~site_gen.metadata.modified`), the
+    newest in the site's order first among equals: the largest key is the latest change."""
+    moment = modified(article)
+    return (moment.at, moment.has_time, -index)
+
+
+def insert_newest(site: Site, new: list[Article]) -> Site | None:
+    """``site`` with the published articles ``new``, each newer than every article in it
+    (:func:`sort_key`), arranged as :func:`collect_site` would; None when they may do
+    more than take the first places: name a term in another spelling (it may rename
+    it), or be older than the newest article. Older articles keep their related stories
+    (only earlier stories are related), shifted by the number of new ones; terms,
+    archives and languages gain the new indexes."""
+    ordered_new = tuple(sorted(new, key=sort_key))
+    count = len(ordered_new)
+    if not count or (site.articles and sort_key(ordered_new[-1]) >= sort_key(site.articles[0])):
+        return None
+
+    def shifted(indexes: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple([i + count for i in indexes])
+
+    kinds = {}
+    for kind, old_terms in (("tag", site.tags), ("section", site.sections), ("author", site.authors)):
+        by_slug = {t.slug: t for t in old_terms}
+        added: dict[str, list[int]] = {}
+        spelled: dict[str, set[str]] = {}
+        for index, article in enumerate(ordered_new):
+            for name in TERM_NAMES[kind](article):
+                slug = urls.term_slug(name)
+                if not slug:
+                    continue
+                term = by_slug.get(slug)
+                if term is not None and name != term.name:
+                    return None  # another spelling: the most used one names the term
+                members = added.setdefault(slug, [])
+                if not members or members[-1] != index:
+                    members.append(index)
+                spelled.setdefault(slug, set()).add(name)
+        terms = [Term(kind, t.name, t.slug, t.path, (*added.get(t.slug, ()), *shifted(t.articles))) for t in old_terms]
+        for slug, indexes in added.items():
+            if slug not in by_slug:
+                if len(spelled[slug]) != 1:
+                    return None
+                (name,) = spelled[slug]
+                terms.append(Term(kind, name, slug, urls.term_path(kind, slug), tuple(indexes)))
+        kinds[kind] = tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
+    tags, sections, authors = kinds["tag"], kinds["section"], kinds["author"]
+    tag_terms, section_terms, author_terms = _terms_of(tags), _terms_of(sections), _terms_of(authors)
+    article_terms = [
+        {"tag": tag_terms(a.tags), "section": section_terms((a.section,)), "author": author_terms(a.authors)}
+        for a in ordered_new
+    ]
+    now_named = {(t.kind, t.slug): t for t in (*tags, *sections, *authors)}
+    for terms_of_article in site.article_terms:
+        article_terms.append(
+            {kind: tuple([now_named[(kind, t.slug)] for t in terms]) for kind, terms in terms_of_article.items()}
+        )
+    groups: dict[tuple, list[int]] = {}
+    latest: dict[tuple, int] = {}
+    for periods in (site.years, site.months, site.days):
+        for p in periods:
+            groups[(p.year, p.month, p.day)] = list(shifted(p.articles))
+            latest[(p.year, p.month, p.day)] = p.latest + count
+    for index, article in reversed(list(enumerate(ordered_new))):
+        at = article.date.at
+        for key in ((at.year, None, None), (at.year, at.month, None), (at.year, at.month, at.day)):
+            groups.setdefault(key, []).insert(0, index)
+            if key not in latest:
+                latest[key] = index
+            else:
+                other = latest[key]
+                known = ordered_new[other] if other < count else site.articles[other - count]
+                if change_key(article, index) > change_key(known, other):
+                    latest[key] = index
+    years, months, days = _periods(groups, latest)
+    related = [_related_one(i, ordered_new[i], tags, RELATED_WINDOW, RELATED_COUNT) for i in range(count)]
+    related += [shifted(r) for r in site.related]
+    languages = {lang: shifted(indexes) for lang, indexes in site.languages.items()}
+    for index in reversed(range(count)):
+        lang = ordered_new[index].lang
+        languages[lang] = (index, *languages.get(lang, ()))
+    latest = {}
+    for kind in ("tag", "section", "author"):
+        candidates = [(change_key(a, i), i) for i, a in enumerate(ordered_new) if article_terms[i][kind]]
+        if kind in site.latest_change:
+            old = site.latest_change[kind] + count
+            candidates.append((change_key(site.articles[old - count], old), old))
+        if candidates:
+            latest[kind] = max(candidates)[1]
+    old = site.articles  # a build's LazyArticles puts the new ones in front without reading the rest
+    return Site(
+        articles=old.prepended(ordered_new) if hasattr(old, "prepended") else (*ordered_new, *old),
+        pages=site.pages,
+        tags=tags,
+        sections=sections,
+        authors=authors,
+        years=years,
+        months=months,
+        days=days,
+        related=tuple(related),
+        article_terms=tuple(article_terms),
+        held_back=site.held_back,
+        languages=languages,
+        latest_change=latest,
     )
 
 
@@ -130,16 +249,25 @@ def _terms(kind: str, articles: tuple[Article, ...], names_of) -> tuple[Term, ..
 
 def _archives(articles: tuple[Article, ...]):
     groups: dict[tuple, list[int]] = defaultdict(list)
+    latest: dict[tuple, tuple] = {}
     for index, article in enumerate(articles):
         at = article.date.at
-        groups[(at.year, None, None)].append(index)
-        groups[(at.year, at.month, None)].append(index)
-        groups[(at.year, at.month, at.day)].append(index)
+        key = change_key(article, index)
+        for period in ((at.year, None, None), (at.year, at.month, None), (at.year, at.month, at.day)):
+            groups[period].append(index)
+            if period not in latest or key > latest[period]:
+                latest[period] = key
+    return _periods(groups, {period: -key[2] for period, key in latest.items()})
+
+
+def _periods(groups: dict[tuple, list[int]], latest: dict[tuple, int]):
+    """Years, months and days, newest first, from ``(year, month, day) → indexes``
+    and the index of the article changed last in each."""
 
     def periods(level: int) -> tuple[Period, ...]:
         keys = [k for k in groups if sum(v is not None for v in k) == level]
         keys.sort(key=lambda k: tuple(v or 0 for v in k), reverse=True)
-        return tuple(Period(*k, urls.archive_path(*k), tuple(groups[k])) for k in keys)
+        return tuple(Period(*k, urls.archive_path(*k), tuple(groups[k]), latest[k]) for k in keys)
 
     return periods(1), periods(2), periods(3)
 
@@ -181,49 +309,62 @@ def _related(
         per_article.append(shape)
         for _x, _y, members in shape[1]:
             members.append(index)  # ascending, like the tags' own lists
-    result = []
-    for index, (lists, pairs) in enumerate(per_article):
-        if len(lists) <= 1:
-            if lists:
-                start = bisect_right(lists[0], index)
-                result.append(lists[0][start : start + min(count, window)])
-            else:
-                result.append(())
-            continue
-        starts, lasts = [], []
-        for members in lists:
-            start = bisect_right(members, index)
-            starts.append(start)
-            end = min(start + window, len(members))
-            lasts.append(members[end - 1])  # ≤ index when the window is empty
-        shared = []  # for each pair of tags, the candidates in both windows
-        for x, y, members in pairs:
-            last = min(lasts[x], lasts[y])
-            if last > index:
-                first = bisect_right(members, index)
-                found = members[first : bisect_right(members, last, first)]
-                if found:
-                    shared.append(found)
-        if not shared:
-            best: tuple[int, ...] | list[int] = ()
-            many: Counter | list[int] = []
-        elif len(shared) == 1:  # no candidate in three windows: each shares exactly two tags
-            many = shared[0]
-            best = many[:count]
-        else:
-            # A candidate in m windows is in m(m-1)/2 pairs: more pairs, more tags shared.
-            many = Counter()
-            for found in shared:
-                many.update(found)
-            best = sorted(sorted(many), key=many.__getitem__, reverse=True)[:count]
-        need = count - len(best)
-        if need > 0:
-            # The smallest indexes in one window only are among each window's first need + len(many).
-            take = min(need + len(many), window)
-            head = set()
-            for members, start in zip(lists, starts, strict=True):
-                head.update(members[start : start + take])
-            head.difference_update(many)
-            best = (*best, *sorted(head)[:need])
-        result.append(tuple(best))
-    return tuple(result)
+    return tuple(
+        [_best_related(index, lists, pairs, window, count) for index, (lists, pairs) in enumerate(per_article)]
+    )
+
+
+def _related_one(index: int, article: Article, tags: tuple[Term, ...], window: int, count: int) -> tuple[int, ...]:
+    """:func:`_related` of one article, at ``index`` in a site whose tags are ``tags``."""
+    by_slug = {t.slug: t.articles for t in tags}
+    slugs = [s for s in dict.fromkeys(map(urls.term_slug, article.tags)) if s in by_slug]
+    pairs = [
+        (x, y, sorted(set(by_slug[a]).intersection(by_slug[b]))) for (x, a), (y, b) in combinations(enumerate(slugs), 2)
+    ]
+    return _best_related(index, tuple(by_slug[s] for s in slugs), pairs, window, count)
+
+
+def _best_related(index: int, lists, pairs, window: int, count: int) -> tuple[int, ...]:
+    """The related stories of the article at ``index``: ``lists`` are its tags' members,
+    ``pairs`` ``(x, y, members of both tags x and y)`` (see :func:`_related`)."""
+    if len(lists) <= 1:
+        if lists:
+            start = bisect_right(lists[0], index)
+            return tuple(lists[0][start : start + min(count, window)])
+        return ()
+    starts, lasts = [], []
+    for members in lists:
+        start = bisect_right(members, index)
+        starts.append(start)
+        end = min(start + window, len(members))
+        lasts.append(members[end - 1])  # ≤ index when the window is empty
+    shared = []  # for each pair of tags, the candidates in both windows
+    for x, y, members in pairs:
+        last = min(lasts[x], lasts[y])
+        if last > index:
+            first = bisect_right(members, index)
+            found = members[first : bisect_right(members, last, first)]
+            if found:
+                shared.append(found)
+    if not shared:
+        best: tuple[int, ...] | list[int] = ()
+        many: Counter | list[int] = []
+    elif len(shared) == 1:  # no candidate in three windows: each shares exactly two tags
+        many = shared[0]
+        best = many[:count]
+    else:
+        # A candidate in m windows is in m(m-1)/2 pairs: more pairs, more tags shared.
+        many = Counter()
+        for found in shared:
+            many.update(found)
+        best = sorted(sorted(many), key=many.__getitem__, reverse=True)[:count]
+    need = count - len(best)
+    if need > 0:
+        # The smallest indexes in one window only are among each window's first need + len(many).
+        take = min(need + len(many), window)
+        head = set()
+        for members, start in zip(lists, starts, strict=True):
+            head.update(members[start : start + take])
+        head.difference_update(many)
+        best = (*best, *sorted(head)[:need])
+    return tuple(best)

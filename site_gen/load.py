@@ -156,29 +156,39 @@ def source_state(
 
 
 def load_changed(
-    found: list[tuple[str, str, str]], config: Config, cache: Cache, signatures: dict[str, str], limit: int
+    found: list[tuple[str, str, str]],
+    config: Config,
+    cache: Cache,
+    signatures: dict[str, str],
+    limit: int,
+    new_files: bool = False,
 ) -> Loaded | None:
-    """Only the content files changed since the cache's build, parsed (and every file's
-    :func:`source_state`): what a rebuild after a few edits reads. None when a file is
-    new, gone or unreadable, when more than ``limit`` changed, or when one has errors:
-    :func:`load_content` then reads everything and reports them."""
+    """Only the content files changed since the cache's build (or new, with ``new_files``),
+    parsed, and every file's :func:`source_state`: what a rebuild after a few edits reads.
+    None when a file is gone or unreadable (or new), when more than ``limit`` changed,
+    or when one has errors: :func:`load_content` then reads everything and reports them."""
     result = Loaded()
     known = cache.sources
-    if len(found) != len(known):
+    if len(found) < len(known) or (len(found) != len(known) and not new_files):
         return None
     items = []
+    present = 0
     for kind, path, where in found:
-        if where not in known:
+        if where in known:
+            present += 1
+        elif not new_files:
             return None
         try:
             state = result.sources[where] = source_state(path, where, known, signatures)
         except OSError:
             return None
-        if state[1] != known[where][1]:
+        if state[1] != known.get(where, ("", ""))[1]:
             stem = os.path.splitext(os.path.basename(path))[0]
             items.append((kind, path, where, stem, article_key(where, state[1])))
             if len(items) > limit:
                 return None
+    if present != len(known):
+        return None  # a file was deleted
     for item, outcome in zip(items, _parse_many(items, config, 1), strict=True):
         if isinstance(outcome, list):
             return None

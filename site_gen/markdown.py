@@ -31,16 +31,14 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markupsafe import escape
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.anchors.index import slugify as heading_slug
-from mdit_py_plugins.anchors.index import unique_slug
-from mdit_py_plugins.footnote import footnote_plugin
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 try:
     import markdown_it_pyrs
@@ -97,7 +95,12 @@ class Rendered:
 
 @lru_cache(maxsize=4)
 def make_parser(raw_html: bool = False) -> MarkdownIt:
-    """The reference parser: markdown-it-py, configured."""
+    """The reference parser: markdown-it-py, configured (imported here: a rebuild that
+    renders one body with the fast engine does not wait a tenth of a second for it)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": raw_html, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
@@ -202,6 +205,27 @@ def first_paragraph(html: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub("", match[1])).split()) if match else ""
 
 
+def heading_slug(title: str) -> str:
+    """The id mdit-py-plugins' anchors plugin gives a heading (its ``slugify``, copied so that
+    the fast engine needs no import of markdown-it-py; test_markdown_engines compares them)."""
+    return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.lower().replace(" ", "-"))
+
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """``slug``, or ``slug-1``, ``slug-2``… when taken (the anchors plugin's ``unique_slug``)."""
+    unique, n = slug, 1
+    while unique in taken:
+        unique = f"{slug}-{n}"
+        n += 1
+    taken.add(unique)
+    return unique
+
+
+def _escape_attribute(raw: str) -> str:
+    """``&``, ``<``, ``>`` and ``"`` escaped (markdown-it-py's ``escapeHtml``)."""
+    return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _heading_with_id():
     """A substitution giving headings the ids mdit-py-plugins' anchors plugin gives."""
     taken: set[str] = set()
@@ -210,7 +234,7 @@ def _heading_with_id():
         level, inner = match[1], match[2]
         text = html_lib.unescape(_TAG.sub("", inner))
         slug = unique_slug(heading_slug(text), taken)
-        return f'<h{level} id="{escapeHtml(slug)}">{inner}</h{level}>'
+        return f'<h{level} id="{_escape_attribute(slug)}">{inner}</h{level}>'
 
     return substitute
 

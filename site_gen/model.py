@@ -141,6 +141,8 @@ class Period:
     """Site path of its index page."""
     articles: tuple[int, ...]
     """Indexes into :attr:`Site.articles`, newest first."""
+    latest: int = -1
+    """Of those, the article changed last (see :func:`site_gen.collect.change_key`)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,11 @@ class Site:
     """For each article, its terms by kind (``tag`` → tags)."""
     held_back: dict[str, int] = field(default_factory=dict)
     """Counts of ``drafts`` and ``scheduled`` left out."""
+    languages: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Indexes of the articles in each language (the front page's other-language blocks)."""
+    latest_change: dict[str, int] = field(default_factory=dict)
+    """For ``tag``, ``section`` and ``author``: the article changed last among those
+    that have such a term (see :func:`site_gen.collect.change_key`); the term indexes show when."""
 
 
 def identity(article: Article) -> str:

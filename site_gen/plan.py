@@ -383,21 +383,8 @@ class Planner:
             for p in self.site.pages
         ]
         pages += self.home_pages()
-        for kind, terms in (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors)):
-            index_path = urls.taxonomy_index_path(kind)
-            title = TAXONOMY_TITLES[kind]
-            everything = {i for t in terms for i in t.articles}
-            page = self.meta(
-                title,
-                index_path,
-                modified=self.newest_moment(list(everything)),
-                jsonld=[self.crumbs((title, index_path))],
-            )
-            pages.append(
-                Page(
-                    index_path, "terms.html", {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]}
-                )
-            )
+        for kind, terms in self.taxonomies():
+            pages.append(self.term_index_page(kind, terms))
             for term in terms:
                 pages += self.term_pages(term)
         pages += self.archive_pages()
@@ -405,8 +392,24 @@ class Planner:
         pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}))
         return pages
 
-    def term_pages(self, term: Term, only: set[int] | None = None) -> list[Page]:
-        """The list of a tag, section or author (see :meth:`list_pages` for ``only``)."""
+    def taxonomies(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+        return (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors))
+
+    def term_index_page(self, kind: str, terms: tuple[Term, ...]) -> Page:
+        """Every tag (section, author) with its count."""
+        index_path = urls.taxonomy_index_path(kind)
+        title = TAXONOMY_TITLES[kind]
+        latest = self.site.latest_change.get(kind)
+        page = self.meta(
+            title,
+            index_path,
+            modified=self._changed[latest] if latest is not None else None,
+            jsonld=[self.crumbs((title, index_path))],
+        )
+        return Page(index_path, "terms.html", {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]})
+
+    def term_pages(self, term: Term, only: set[int] | None = None, upto: int | None = None) -> list[Page]:
+        """The list of a tag, section or author (see :meth:`list_pages` for ``only`` and ``upto``)."""
         kind = term.kind
         index_path = urls.taxonomy_index_path(kind)
         title = TAXONOMY_TITLES[kind]
@@ -416,7 +419,7 @@ class Planner:
         own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
         crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
         return self.list_pages(
-            term.path, "term.html", term.name, term.articles, extra, older_extra, own_feeds, crumbs, only
+            term.path, "term.html", term.name, term.articles, extra, older_extra, own_feeds, crumbs, only, upto
         )
 
     def affected(self, changed: set[int]) -> list[Page]:
@@ -439,12 +442,19 @@ class Planner:
         pages += self.archive_pages(only=changed)
         return pages
 
-    def home_pages(self, only: set[int] | None = None) -> list[Page]:
+    def home_pages(self, only: set[int] | None = None, upto: int | None = None) -> list[Page]:
         """The front page (lead, latest, a block per menu section, other languages) and older pages."""
         empty = {"lead": None, "sections": [], "languages": []}
         everything = range(len(self.site.articles))
         pages = self.list_pages(
-            "", "home.html", self.config.title, everything, empty, jsonld=metadata.home(self.config), only=only
+            "",
+            "home.html",
+            self.config.title,
+            everything,
+            empty,
+            jsonld=metadata.home(self.config),
+            only=only,
+            upto=upto,
         )
         first = pages[0]
         cards = first.context["cards"]
@@ -474,11 +484,11 @@ class Planner:
 
     def home_languages(self, lead: dict) -> list[dict]:
         found: dict[str, list[dict]] = {}
-        for i, a in enumerate(self.site.articles):
-            if a.lang != self.config.language and len(found.get(a.lang, [])) < LANGUAGE_CARDS:
-                card = self.card(i)
-                if card is not lead:
-                    found.setdefault(a.lang, []).append(card)
+        for lang, indexes in self.site.languages.items():
+            if lang != self.config.language:
+                cards = [card for card in map(self.card, indexes[: LANGUAGE_CARDS + 1]) if card is not lead]
+                if cards:
+                    found[lang] = cards[:LANGUAGE_CARDS]
         return [
             {
                 "lang": lang,
@@ -560,13 +570,16 @@ class Planner:
         feeds: list[dict] | None = None,
         jsonld: list[dict] | None = None,
         only: set[int] | None = None,
+        upto: int | None = None,
     ) -> list[Page]:
         """Pages of one list with stable pagination (see the module docstring).
 
         ``extra`` is added to the context of the first page, ``older_extra``
         (default: ``extra``) to that of the numbered older pages. ``feeds`` are
         linked from every page of the list, ``jsonld`` is on its first page.
-        With ``only``, the older pages are those that show one of these articles.
+        With ``only``, the older pages are those that show one of these articles;
+        with ``upto``, those that show an article at an index up to it, and the
+        two newest (a page added on top changes the links of the one below).
         """
         items = list(indexes)
         per = self.config.per_page
@@ -604,24 +617,33 @@ class Planner:
         total = len(items)
         for number in range(1, archive_count + 1):
             chunk = items[total - number * per : total - (number - 1) * per]
-            if only is None or not only.isdisjoint(chunk):
-                pages.append(page(number, chunk))
+            if only is not None and only.isdisjoint(chunk):
+                continue
+            if upto is not None and chunk[0] > upto and number < archive_count - 1:
+                continue
+            pages.append(page(number, chunk))
         return pages
 
     def list_context(self, path, label, chunk, own, feeds, jsonld, navigation) -> dict:
         page_meta = self.meta(label, path, modified=self.newest_moment(chunk), feeds=feeds, jsonld=jsonld)
         return dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=navigation)
 
-    def archive_pages(self, only: set[int] | None = None) -> list[Page]:
-        """Year, month and day pages (with ``only``: those that hold one of these articles)."""
+    def archive_pages(self, only: set[int] | None = None, near: set[int] | None = None) -> list[Page]:
+        """Year, month and day pages (with ``only``: those that hold one of these articles;
+        with ``near``: those and the periods next to them, whose links a new period changes)."""
         pages = []
         for periods, template in (
             (self.site.years, "year.html"),
             (self.site.months, "month.html"),
             (self.site.days, "day.html"),
         ):
+            if near is not None:
+                holding = [n for n, p in enumerate(periods) if not near.isdisjoint(p.articles)]
+                wanted = {k for n in holding for k in (n - 1, n, n + 1)}
             for i, period in enumerate(periods):
                 if only is not None and only.isdisjoint(period.articles):
+                    continue
+                if near is not None and i not in wanted:
                     continue
                 newer = periods[i - 1] if i > 0 else None
                 older = periods[i + 1] if i + 1 < len(periods) else None
@@ -634,7 +656,7 @@ class Planner:
                     "calendar": self.calendar(period),
                 }
                 shown = period.articles if period.month else ()
-                lastmod = self.newest(period.articles)  # a year page shows no cards, but its lastmod
+                lastmod = self.changed_iso(period.latest)  # a year page shows no cards, but its lastmod
                 deps = (template, frame, tuple(self.card_key(j) for j in shown), lastmod)
                 make = partial(self.archive_context, period, frame)
                 pages.append(Page(period.path, template, make=make, deps=deps, lastmod=lastmod))
@@ -644,7 +666,7 @@ class Planner:
         page = self.meta(
             period_label(period),
             period.path,
-            modified=self.newest_moment(period.articles),
+            modified=self._changed[period.latest],
             jsonld=[self.crumbs(*self.period_trail(period))],
         )
         cards = [self.card(j) for j in period.articles] if period.month else []
@@ -812,20 +834,70 @@ def plan_pages(
     pages = Planner(site, config, images, now).pages(unchanged)
     pages += alias_pages(site, config)
     pages += feed_pages(site, config)
-    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sitemap_entries(pages), config)]
+    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sorted(sitemap_entries(pages), key=by_path), config)]
     pages += [Page(*sitemaps.news_output(site, config, now)), Page(*sitemaps.robots_output(config))]
     return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
 
+def inserted_pages(
+    site: Site,
+    config: Config,
+    now: datetime | None,
+    images: dict[str, dict],
+    count: int,
+    sitemap: dict[str, str | None],
+) -> tuple[list[Page], dict[str, str | None]]:
+    """The pages that can change when the first ``count`` articles of ``site`` are new
+    and newer than all others (:func:`site_gen.collect.insert_newest`), and the sitemap
+    entries of the site (``sitemap``: the last build's, by path).
+
+    Their pages and the page of the story before them (its "newer" link); the front
+    page, the term indexes and the lists and archives that gain them (the older pages
+    of a list stay as they were, but for the two newest); the feeds that show them and
+    their redirects; the sitemaps and the news sitemap. Older stories keep their
+    related stories (only earlier stories are related), so no other article page changes.
+    """
+    planner = Planner(site, config, images, now)
+    newest = count - 1
+    added = set(range(count))
+    pages = [planner.article_page(i) for i in range(min(count + 1, len(site.articles)))]
+    pages += planner.home_pages(upto=newest)
+    for kind, terms in planner.taxonomies():
+        pages.append(planner.term_index_page(kind, terms))
+        for term in terms:
+            if term.articles and term.articles[0] <= newest:
+                pages += planner.term_pages(term, upto=newest)
+    pages += planner.archive_pages(near=added)
+    pages += alias_pages_of([site.articles[i] for i in range(count)], config)
+    pages += feed_pages(site, config, only=added)
+    entries = dict(sitemap)
+    entries.update(sitemap_entries(pages))
+    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sorted(entries.items(), key=by_path), config)]
+    pages.append(Page(*sitemaps.news_output(site, config, now)))
+    return pages, entries
+
+
+def by_path(entry: tuple[str, str | None]) -> str:
+    return entry[0]
+
+
 def sitemap_entries(pages: list[Page]) -> list[tuple[str, str | None]]:
-    """``(path, lastmod)`` of every HTML page to index: not redirects, nor ``noindex`` pages (404)."""
+    """``(path, lastmod)`` of every HTML page to index: not redirects, nor ``noindex`` pages (404).
+
+    The sitemap lists them by path: a rebuild that plans only the pages a new story
+    changes updates the last build's list (see :func:`inserted_pages`)."""
     return [entry for entry in map(Page.sitemap_entry, pages) if entry is not None]
 
 
 def alias_pages(site: Site, config: Config) -> list[Page]:
     """Small redirect pages at each article's old URLs."""
+    return alias_pages_of((*site.articles, *site.pages), config)
+
+
+def alias_pages_of(articles, config: Config) -> list[Page]:
+    """The redirect pages of some articles."""
     pages = []
-    for a in (*site.articles, *site.pages):
+    for a in articles:
         target = urls.absolute(config.base_url, a.path)
         for alias in a.aliases:
             context = {

@@ -50,6 +50,11 @@ def entry_bytes(loc: str, lastmod: str | None) -> int:
 
 def split_entries(entries: Sequence[dict], max_urls: int, max_bytes: int) -> list[list[dict]]:
     """Cut the URL list into parts within both limits, keeping its order."""
+    if len(entries) <= max_urls:
+        # A bound without measuring each entry: 4 bytes a character, escapes of 6.
+        bound = _FRAME_BYTES + sum(9 * len(e["loc"]) + len(e["lastmod"] or "") + _ENTRY_BYTES for e in entries)
+        if bound <= max_bytes:
+            return [list(entries)]
     parts: list[list[dict]] = [[]]
     size = _FRAME_BYTES
     for entry in entries:
@@ -109,8 +114,10 @@ def news_output(site: Site, config: Config, now: datetime | None) -> Output:
     entries = []
     if now is not None:
         start = now - NEWS_WINDOW
-        for a in site.articles:
-            if start < a.date.at <= now:
+        for a in site.articles:  # newest first: stop at the first one before the window
+            if a.date.at <= start:
+                break
+            if a.date.at <= now:
                 entries.append(
                     {
                         "loc": urls.absolute(config.base_url, a.path),

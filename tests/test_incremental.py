@@ -70,6 +70,23 @@ EDITS = [
         ),
     ),
     ("retag", lambda root, t, s: edit(root / "content/articles/s5.md", "- Cricket", "- Brand new tag")),
+    (
+        "publish the newest story, with a new tag",
+        lambda root, t, s: (root / "content/articles/newest.md").write_text(
+            article_text(**story(60, date="2025-07-30 10:00", tags=["Floods", "Locust swarm"])), "utf-8"
+        ),
+    ),
+    (
+        "publish two stories on a new day, one with an alias",
+        lambda root, t, s: (
+            (root / "content/articles/n1.md").write_text(
+                article_text(**story(61, date="2025-07-31 08:00", aliases=["/old/locusts/"])), "utf-8"
+            ),
+            (root / "content/articles/n2.md").write_text(
+                article_text(**story(62, date="2025-07-31 09:30", section="Weather")), "utf-8"
+            ),
+        ),
+    ),
     ("add", lambda root, t, s: (root / "content/articles/new.md").write_text(article_text(**story(99)), "utf-8")),
     ("delete", lambda root, t, s: (root / "content/articles/s7.md").unlink()),
     ("change a template", lambda root, t, s: edit(t / "partials/card.html", "<h3", "<h3 data-edited")),
@@ -102,7 +119,13 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
             assert report.kept > 30, report.kept
     # Edits that move no article plan only the pages that show the edited ones (a new
     # title without a `slug:` moves the article to a new URL).
-    assert partial == {"edit a body", "edit a paragraph after the lead", "edit two bodies and a summary"}
+    assert partial == {
+        "edit a body",
+        "edit a paragraph after the lead",
+        "edit two bodies and a summary",
+        "publish the newest story, with a new tag",
+        "publish two stories on a new day, one with an alias",
+    }
 
 
 def test_nothing_changed_is_answered_without_reading_any_article(tmp_path, monkeypatch):
@@ -275,3 +298,47 @@ def test_a_body_edit_reads_only_the_edited_file(tmp_path, monkeypatch):
     clean = tmp_path / "clean"
     build_site(site_options(root, output=clean, cache_dir=None))
     assert tree(root / "build") == tree(clean)
+
+
+def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, monkeypatch):
+    """The everyday rebuild: one new story, newer than all. The other articles come from
+    the cache when a planned page shows them; the result is a clean build's."""
+    import site_gen.load
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)}, config={"per_page": 3})
+    build_site(site_options(root))
+    newest = story(70, date="2025-07-30 10:00", tags=["Floods", "Locust swarm"], aliases=["/old/locusts/"])
+    (root / "content/articles/newest.md").write_text(article_text(**newest), "utf-8")
+    monkeypatch.setattr(site_gen.load, "load_content", lambda *a, **k: pytest.fail("every article was read"))
+    report = build_site(site_options(root))
+    monkeypatch.undo()
+    assert not report.planned_all
+    assert report.pages < 40 and report.written < 25, report
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
+    assert (clean / "old/locusts/index.html").is_file() and (clean / "tags/locust-swarm/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"aliases": ["/tags/floods/"]},  # a page the site makes
+        {"aliases": ["/2025/06/02/story-number-1/"]},  # another story
+        {"slug": "story-number-1", "date": "2025-06-02 08:00"},  # not the newest: the whole site is read
+    ],
+)
+def test_a_new_story_on_a_taken_url_fails_like_a_full_build(tmp_path, fields):
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(12)})
+    build_site(site_options(root))
+    before = tree(root / "build")
+    (root / "content/articles/taken.md").write_text(
+        article_text(**story(80, **{"date": "2025-07-30 10:00", **fields})), "utf-8"
+    )
+    with pytest.raises(BuildFailed) as incremental:
+        build_site(site_options(root))
+    with pytest.raises(BuildFailed) as clean:
+        build_site(site_options(root, output=tmp_path / "clean", cache_dir=None))
+    assert incremental.value.errors == clean.value.errors
+    assert "same URL" in incremental.value.errors[0].message
+    assert tree(root / "build") == before

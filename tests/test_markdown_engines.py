@@ -73,3 +73,17 @@ def test_the_summary_comes_from_the_html_so_both_engines_agree():
 def test_bodies_that_crash_the_fast_engine_render_with_the_reference_one(body):
     """markdown-it-pyrs panics on "[" followed by an unclosed backtick run: such bodies never reach it."""
     assert to_html(body) == to_html(body, engine="reference")
+
+
+@pytest.mark.parametrize(
+    "title", ["Floods in Sindh", "  Two  spaces ", "Über-Größe & <tags>", "سیلاب اور بارش", "中文 标题", "a_b-c.d!"]
+)
+def test_heading_ids_are_the_anchors_plugins(title):
+    """The fast engine's copy of the anchors plugin's slug rules gives the same ids."""
+    from mdit_py_plugins.anchors.index import slugify, unique_slug
+
+    from site_gen import markdown
+
+    assert markdown.heading_slug(title) == slugify(title)
+    mine, theirs = set(), set()
+    assert [markdown.unique_slug("x", mine) for _ in range(3)] == [unique_slug("x", theirs) for _ in range(3)]
