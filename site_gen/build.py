@@ -28,8 +28,8 @@ from .config import Config, load_config, markdown_engine, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
 from .parallel import default_jobs, worker_pool
-from .sources import find_sources, stat_signature
-from .write import MANIFEST, OutputWriter, check_rel, digest, stage
+from .sources import Scan, find_sources, scan_sources, stat_signature
+from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, digest, stage
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
     from .images import ProcessedImages
@@ -153,7 +153,7 @@ def _load(
     lap,
     writer: OutputWriter | None = None,
     found: list | None = None,
-    signatures: dict[str, str] | None = None,
+    scan: Scan | None = None,
 ):
     """:func:`load_site`, and the sources whose edit changed no article's place in the site.
 
@@ -169,11 +169,12 @@ def _load(
 
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
-    if writer is not None and cache is not None and found is not None:
+    if writer is not None and cache is not None and found is not None and scan is not None:
         for fast_path in (_load_body_edits, _load_new_stories):
-            quick = fast_path(options, cache, config, writer, found, signatures or {}, now, lap)
+            quick = fast_path(options, cache, config, writer, found, scan, now, lap)
             if quick is not None:
                 return quick
+    signatures = scan.signatures if scan is not None else None
     loaded = load_content(options.path("content"), config, options.root, cache, jobs, found, signatures)
     if loaded.errors:
         raise BuildFailed(loaded.errors)
@@ -256,7 +257,7 @@ def _load_body_edits(
     config: Config,
     writer: OutputWriter,
     found: list,
-    signatures: dict[str, str],
+    scan: Scan,
     now: datetime,
     lap,
 ):
@@ -276,8 +277,8 @@ def _load_body_edits(
 
     if not only_content_changed(options, cache, now):
         return None
-    loaded = load_changed(found, config, cache, signatures, AFFECTED_MAX)
-    if loaded is None or loaded.pages or not all(rel in writer.old for rel in cache.pages):
+    loaded = load_changed(scan, config, cache, AFFECTED_MAX)
+    if loaded is None or loaded.pages:
         return None
     edited = {a.source: a for a in loaded.articles}
     old = cache.sources
@@ -355,7 +356,7 @@ def _load_new_stories(
     config: Config,
     writer: OutputWriter,
     found: list,
-    signatures: dict[str, str],
+    scan: Scan,
     now: datetime,
     lap,
 ):
@@ -381,8 +382,8 @@ def _load_new_stories(
 
     if not only_content_changed(options, cache, now):
         return None
-    loaded = load_changed(found, config, cache, signatures, NEW_STORIES_MAX, new_files=True)
-    if loaded is None or loaded.pages or not loaded.articles or not all(rel in writer.old for rel in cache.pages):
+    loaded = load_changed(scan, config, cache, NEW_STORIES_MAX, new_files=True)
+    if loaded is None or loaded.pages or not loaded.articles:
         return None
     new = loaded.articles
     if any(a.source in cache.sources or publishable(a, now, options.drafts, options.future) for a in new):
@@ -415,10 +416,9 @@ def _load_new_stories(
             return None
         images = ProcessedImages(views={**views, **fresh.views}, outputs=fresh.outputs, errors=[])
         pages, entries = inserted_pages(site, config, now, images.views, len(new), sitemap)
-        known = cache.pages
-        added = {page.rel for page in pages if page.rel not in known}
-        if added & writer.old.keys():
-            return None  # a new page where the last build wrote another file
+        added = {page.rel for page in pages} - writer.old.keys()
+        if not {page.rel for page in pages}.isdisjoint(static_files(options)[0]):
+            return None  # a page where a static file is: the full check says which
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
         published = {*bare.articles, *bare.pages}
@@ -480,7 +480,7 @@ def same_structure(
         return None
     added = new.keys() - old.keys()
     changed = {where for where, (_stat, hashed) in new.items() if where in old and old[where][1] != hashed}
-    if len(changed) + len(added) > AFFECTED_MAX or not all(rel in writer.old for rel in cache.pages):
+    if len(changed) + len(added) > AFFECTED_MAX or not cache.pages.keys() <= writer.old.keys():
         return None
     articles = {a.source for a in loaded.articles}
     if not added <= articles:
@@ -804,13 +804,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
-    signatures: dict[str, str] = {}
-    key = (
-        quick_key(options, cache, now, found=found, signatures=signatures)
-        if not (options.fresh or options.clean)
-        else None
-    )
-    if key is not None and key == cache.build_key:
+    scan = scan_sources(found, cache.sources) if found is not None else None
+    if not (options.fresh or options.clean) and nothing_changed(options, cache, now, scan):
         cache.close()
         articles, drafts, scheduled, files = cache.counts
         return BuildReport(
@@ -826,9 +821,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     try:
         writer = OutputWriter(options.path("output"), fresh=options.fresh)
         incremental = None if options.fresh or options.clean else writer
-        config, site, pages, loaded, images, changed = _load(
-            options, cache, config, lap, incremental, found, signatures
-        )
+        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental, found, scan)
         if changed is None:
             refuse_errors(options, config, site, pages, loaded)
         else:
@@ -843,7 +836,9 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         kept = 0
         fingerprints: dict[str, str] = {}
         todo: list[int] = []
-        previous = cache.pages
+        # A rebuild that keeps every file it does not plan needs the fingerprints of those it plans.
+        lean = changed is not None and changed.keep_rest
+        previous = cache.fingerprints_of([page.rel for page in pages]) if lean else cache.pages
         for i, page in enumerate(pages):
             rel = page.rel
             if page.keep and trusted and rel in previous and writer.is_current(rel):
@@ -856,11 +851,9 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
                 writer.keep(rel)
             else:
                 todo.append(i)
-        if changed is not None:  # the pages not planned are as the last build left them
-            for rel, fp in previous.items():
-                if rel not in fingerprints:
-                    fingerprints[rel] = fp
-                    writer.keep(rel)
+        if changed is not None and not lean:  # the pages not planned are as the last build left them
+            writer.keep_all(previous.keys() - fingerprints.keys())
+            fingerprints = {**previous, **fingerprints}
         lap("fingerprints")
         compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
@@ -876,8 +869,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         errors += copy_static(options, writer)
         errors += add_images(images, writer)
         if changed is not None and changed.keep_rest:
-            for rel in writer.old.keys() - writer.new.keys():
-                writer.keep(rel)
+            writer.keep_the_rest()
         if errors:
             writer.abort()
             raise BuildFailed(errors)
@@ -889,12 +881,11 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     removed = writer.commit(clean=options.clean)
     lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
-    key = quick_key(options, cache, now, loaded.sources, found)
     frame = frame_key(options, cache) or ""
     # An edit that moved no article moved no date either: the interval of the last build holds.
     valid = valid_interval(loaded.articles, now) if changed is None else changed.valid or cache.valid
     blobs = saved_state(site, pages, images, changed)
-    _save_cache(cache, loaded, fingerprints, key, valid, counts, frame, salt_key, blobs)
+    _save_cache(cache, loaded, fingerprints, valid, counts, frame, salt_key, blobs, lean)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -954,17 +945,17 @@ def _save_cache(
     cache: Cache,
     loaded: Loaded,
     fingerprints: dict[str, str],
-    key: str | None,
     valid,
     counts,
     frame,
     site_key,
     blobs,
+    some_pages: bool = False,
 ) -> None:
     from .load import article_key
 
     now, before = loaded.sources, cache.sources
-    changed = [where for where in before.keys() | now.keys() if before.get(where) != now.get(where)]
+    changed = {where for where, _state in before.items() ^ now.items()}
     if before and len(changed) <= AFFECTED_MAX:
         # A rebuild after a few edits: only the rows of the files that changed are touched.
         gone = {
@@ -979,64 +970,30 @@ def _save_cache(
         loaded.parsed,
         live,
         fingerprints,
-        build_key=key or "",
+        build_key=frame,  # the sources table saved with it is the rest of what this build read
         valid=valid,
         counts=counts,
         frame_key=frame,
         site_key=site_key,
         blobs=blobs,
         moved=moved,
+        some_pages=some_pages,
     )
 
 
-def quick_key(
-    options: BuildOptions,
-    cache: Cache,
-    now: datetime,
-    sources: dict | None = None,
-    found: list | None = None,
-    signatures: dict[str, str] | None = None,
-) -> str | None:
-    """A key of everything a build reads, from stat signatures alone (no file is parsed).
-
-    When it equals the last successful build's key, and ``now`` lies in the
-    interval in which that build's output stays right (no scheduled story due,
-    no story entering or leaving the news sitemap's window), there is nothing to
-    do. Returns None when a content file is new or changed since the cache
-    (``sources``: this build's own table, when it has just read every file).
-    An output file deleted by hand is not noticed here: ``--fresh`` rebuilds everything.
-    ``signatures`` (path → stat signature) is filled with every file's, for
-    :func:`~site_gen.load.load_content`, which then does not stat them again.
+def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Scan | None) -> bool:
+    """Whether a build would find everything as the last successful one left it, from
+    stat signatures alone (no file is parsed): every content file as the cache's table
+    has it (``scan``), none gone, the same templates, static files, settings and output
+    (:func:`frame_key`, saved as the cache's build key by each successful build), and
+    ``now`` in the interval in which that build's output stays right (no scheduled
+    story due, none entering or leaving the news sitemap's window). An output file
+    deleted by hand is not noticed here: ``--fresh`` rebuilds everything.
     """
-    low, high = cache.valid if sources is None else (-1.0, float("inf"))
-    if sources is None and not (low < now.timestamp() < high):
-        return None
-    known = sources if sources is not None else cache.sources
-    content = options.path("content")
-    frame = frame_key(options, cache)
-    if not content.is_dir() or frame is None:
-        return None
-    parts = [frame]
-    stale = False
-    for _kind, path, where in find_sources(content, options.root) if found is None else found:
-        entry = known.get(where)
-        if sources is None:
-            try:
-                signature = stat_signature(path)
-            except OSError:
-                return None
-            if signatures is not None:
-                signatures[path] = signature
-            stale = stale or entry is None or entry[0] != signature
-        if entry is None or stale:
-            if signatures is None:
-                return None
-            stale = True  # go on: the reading of the content takes the other signatures from here
-            continue
-        parts.append(f"{where}={entry[1]}")
-    if stale or len(parts) != len(known) + 1:  # + the frame
-        return None
-    return digest("\n".join(parts).encode())
+    low, high = cache.valid
+    if scan is None or not cache.build_key or not (low < now.timestamp() < high):
+        return False
+    return scan.unchanged(cache.sources) and frame_key(options, cache) == cache.build_key
 
 
 def frame_key(options: BuildOptions, cache: Cache) -> str | None:
@@ -1045,6 +1002,8 @@ def frame_key(options: BuildOptions, cache: Cache) -> str | None:
     files, settings and options. None when the output has no manifest."""
     try:
         parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
+        if (options.path("output") / JOURNAL).exists():
+            return None  # a killed commit: the output is not what the manifest says
     except OSError:
         return None
     parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]

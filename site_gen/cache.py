@@ -151,7 +151,8 @@ class Cache:
         self.site_key = stored.get("site_key", "")
         self.valid = tuple(float(x) for x in stored.get("valid", "0 0").split())
         self.counts = tuple(int(x) for x in stored.get("counts", "0 0 0 0").split())
-        self.sources = {p: (s, h) for p, s, h in self.db.execute("SELECT path, stat, hash FROM sources")}
+        rows = self.db.execute("SELECT path, stat, hash FROM sources").fetchall()
+        self.sources = dict(zip([r[0] for r in rows], [r[1:] for r in rows], strict=True))
 
     def _clear(self) -> None:
         self.db.executescript(
@@ -186,6 +187,20 @@ class Cache:
                 self._reset()
                 self._pages = {}
         return self._pages
+
+    def fingerprints_of(self, paths: list[str]) -> dict[str, str]:
+        """The last build's fingerprints of some pages (those it had)."""
+        if self._pages is not None:
+            return {p: self._pages[p] for p in paths if p in self._pages}
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self.db.execute(f"SELECT path, fingerprint FROM pages WHERE path IN ({marks})", chunk))
+        except (sqlite3.DatabaseError, AttributeError):
+            return {}
+        return found
 
     # -- articles ------------------------------------------------------------
     def articles(self, keys: list[str]) -> dict[str, object]:
@@ -288,23 +303,25 @@ class Cache:
         site_key: str = "",
         blobs: dict[str, bytes] | None = None,
         moved: tuple[set[str], set[str]] | None = None,
+        some_pages: bool = False,
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped.
 
         ``blobs`` replace the stored ones of their names (a build that kept the site's
         structure leaves its skeleton as it is). ``moved``, the article keys that left and those
         that came since the last build, stands for ``live_keys`` when a rebuild knows
-        them: only their rows are touched then."""
+        them: only their rows are touched then. With ``some_pages``, ``pages`` holds only
+        the fingerprints of the pages this build planned (the others are as they were)."""
         if self.db is None:
             return
         db = self.db
         try:
             db.execute("BEGIN")
             # Only the rows that changed since the last build (most rebuilds change a handful).
-            db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources if p not in sources])
+            db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources.keys() - sources.keys()])
             db.executemany(
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
-                [(p, s, h) for p, (s, h) in sources.items() if self.sources.get(p) != (s, h)],
+                sorted((p, s, h) for p, (s, h) in sources.items() - self.sources.items()),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
@@ -318,12 +335,12 @@ class Cache:
             else:
                 db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in moved[0]])
                 self._update_buckets(db, parses, *moved)
-            before = self.pages
-            db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in before if p not in pages])
-            db.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?)",
-                [(p, f) for p, f in pages.items() if before.get(p) != f],
-            )
+            if some_pages:
+                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items()))
+            else:
+                before = self.pages
+                db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in before.keys() - pages.keys()])
+                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items() - before.items()))
             db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", sorted((blobs or {}).items()))
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",

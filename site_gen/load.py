@@ -25,7 +25,7 @@ from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, Correction, Image
 from .parallel import worker_pool
-from .sources import decode_utf8, find_sources, stat_signature
+from .sources import Scan, decode_utf8, find_sources, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
@@ -156,30 +156,28 @@ def source_state(
 
 
 def load_changed(
-    found: list[tuple[str, str, str]],
+    scan: Scan,
     config: Config,
     cache: Cache,
-    signatures: dict[str, str],
     limit: int,
     new_files: bool = False,
 ) -> Loaded | None:
     """Only the content files changed since the cache's build (or new, with ``new_files``),
-    parsed, and every file's :func:`source_state`: what a rebuild after a few edits reads.
-    None when a file is gone or unreadable (or new), when more than ``limit`` changed,
-    or when one has errors: :func:`load_content` then reads everything and reports them."""
+    parsed, and every file's :func:`source_state`: what a rebuild after a few edits reads
+    (``scan`` says which files to look at). None when a file is gone or unreadable (or new),
+    when more than ``limit`` changed, or when one has errors: :func:`load_content` then
+    reads everything and reports them."""
     result = Loaded()
     known = cache.sources
-    if len(found) < len(known) or (len(found) != len(known) and not new_files):
+    if scan.deleted(known):
         return None
+    result.sources = dict(known)
     items = []
-    present = 0
-    for kind, path, where in found:
-        if where in known:
-            present += 1
-        elif not new_files:
+    for kind, path, where in scan.stale:
+        if where not in known and not new_files:
             return None
         try:
-            state = result.sources[where] = source_state(path, where, known, signatures)
+            state = result.sources[where] = source_state(path, where, known, scan.signatures)
         except OSError:
             return None
         if state[1] != known.get(where, ("", ""))[1]:
@@ -187,8 +185,6 @@ def load_changed(
             items.append((kind, path, where, stem, article_key(where, state[1])))
             if len(items) > limit:
                 return None
-    if present != len(known):
-        return None  # a file was deleted
     for item, outcome in zip(items, _parse_many(items, config, 1), strict=True):
         if isinstance(outcome, list):
             return None

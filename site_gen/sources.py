@@ -7,6 +7,7 @@ not the parsers.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
@@ -33,6 +34,47 @@ def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, str
         top_name = os.fspath(top)
         found += [(kind, f"{top_name}/{name}", f"{prefix}/{name}") for name in sorted(names)]
     return found
+
+
+@dataclass
+class Scan:
+    """Every content file's stat signature, held against a table of known ones
+    (the cache's, from the last build): what a rebuild learns without reading a file."""
+
+    signatures: dict[str, str]
+    """Path → stat signature (a file that cannot be stat-ed has none)."""
+    stale: list[tuple[str, str, str]]
+    """``(kind, path, shown name)`` of the files whose signature is not the known one (new ones too)."""
+    known: int
+    """How many of the files found the table knows."""
+
+    def unchanged(self, table: dict[str, tuple[str, str]]) -> bool:
+        """Every file as the table has it, and no file gone."""
+        return not self.stale and self.known == len(table)
+
+    def deleted(self, table: dict[str, tuple[str, str]]) -> bool:
+        return self.known != len(table)
+
+
+def scan_sources(found: list[tuple[str, str, str]], table: dict[str, tuple[str, str]]) -> Scan:
+    """Stat every file of ``found``; ``table`` maps shown names to ``(signature, hash)``."""
+    signatures: dict[str, str] = {}
+    stale = []
+    known = 0
+    stat, get = os.stat, table.get
+    for item in found:
+        _kind, path, where = item
+        entry = get(where)
+        if entry is not None:
+            known += 1
+        try:
+            st = stat(path)  # stat_signature, inline: this runs for every file of the archive
+            signature = signatures[path] = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
+        except OSError:
+            signature = None
+        if entry is None or entry[0] != signature:
+            stale.append(item)
+    return Scan(signatures, stale, known)
 
 
 def stat_signature(path: str | Path) -> str:

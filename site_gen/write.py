@@ -2,8 +2,9 @@
 
 * Every path is checked to stay inside the output folder.
 * A file whose bytes did not change is not written again: the manifest
-  (``.site-gen-manifest.json`` in the output folder) holds the hash of every
-  file the previous build wrote.
+  (``.site-gen-manifest`` in the output folder: its paths, then their hashes,
+  a line each; the ``.site-gen-manifest.json`` of earlier builds is still read)
+  holds the hash of every file the previous build wrote.
 * New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
   flat, a fresh one per build so that a worker of a killed build that is
   still writing cannot mix its files into the next build's); only
@@ -16,7 +17,10 @@
 * Before the first file is moved, the manifest already names every file the
   commit may touch (new ones with an empty hash), so a build killed during
   the commit is finished or undone by the next one: it gives the same tree
-  as a clean build.
+  as a clean build. A commit of a few files over a previous build names them
+  in a small journal (``.site-gen-manifest.pending``) instead of writing
+  the whole manifest twice; the manifest is read with the journal's files
+  marked as not current, and the journal removed once the manifest is new.
 * No file is written or removed through a link that leads out of the
   output folder.
 """
@@ -29,12 +33,17 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import urls
 from .errors import BuildFailed, ContentError
 
-MANIFEST = ".site-gen-manifest.json"
+MANIFEST = ".site-gen-manifest"
+LEGACY_MANIFEST = ".site-gen-manifest.json"
+JOURNAL = MANIFEST + ".pending"
+#: A commit touching more files than this claims them in the manifest itself.
+JOURNAL_MAX = 2000
 STAGING = ".site-gen-staging"
 
 
@@ -72,7 +81,8 @@ class OutputWriter:
         self.unchanged = 0
         self.existed = out.is_dir()
         shutil.rmtree(out / STAGING, ignore_errors=True)
-        (out / (MANIFEST + ".tmp")).unlink(missing_ok=True)
+        for name in (MANIFEST, JOURNAL):
+            (out / (name + ".tmp")).unlink(missing_ok=True)
         self.staging.mkdir(parents=True)
 
     def is_current(self, rel: str) -> bool:
@@ -87,6 +97,19 @@ class OutputWriter:
         """Keep the file the previous build wrote, as it is."""
         self.new[rel] = self.old[rel]
         self.unchanged += 1
+
+    def keep_all(self, rels: Iterable[str]) -> None:
+        """:meth:`keep` for many files at once (a rebuild keeps a hundred thousand)."""
+        old = self.old
+        kept = {rel: old[rel] for rel in rels}
+        self.new.update(kept)
+        self.unchanged += len(kept)
+
+    def keep_the_rest(self) -> None:
+        """:meth:`keep` every file of the previous build not recorded or added (yet)."""
+        recorded = len(self.new)
+        self.new = {**self.old, **self.new}
+        self.unchanged += len(self.new) - recorded
 
     def record(self, rel: str, hashed: str, staged: str | None) -> None:
         """Note a file rendered elsewhere (a worker): staged when its bytes are new."""
@@ -113,7 +136,7 @@ class OutputWriter:
     def commit(self, clean: bool = False) -> int:
         """Move staged files into place and remove stale ones; returns files removed."""
         removed = 0
-        stale = [rel for rel in self.previous if rel not in self.new]
+        stale = list(self.previous.keys() - self.new.keys())
         if clean:
             stale += [
                 p.relative_to(self.out).as_posix()
@@ -121,16 +144,22 @@ class OutputWriter:
                 if (p.is_file() or p.is_symlink())
                 and STAGING not in p.parts
                 and ".git" not in p.relative_to(self.out).parts
-                and p.name != MANIFEST
+                and p.name not in (MANIFEST, JOURNAL, LEGACY_MANIFEST)
                 and p.relative_to(self.out).as_posix() not in self.new
             ]
         stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
-        self._refuse_links_out([*(rel for _, rel in self.pending), *stale])
-        if not self.pending and not stale and self.new == self.previous and (self.out / MANIFEST).is_file():
+        touched = [rel for _, rel in self.pending]
+        self._refuse_links_out([*touched, *stale])
+        journal = self.out / JOURNAL
+        manifest = (self.out / MANIFEST).is_file()
+        if not self.pending and not stale and self.new == self.previous and manifest and not journal.exists():
             _remove_staging(self.staging)
             return 0  # nothing to move, remove or note: the manifest on disk already says it all
         # Claim every file this commit may touch before touching one (see the module docstring).
-        write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for _, rel in self.pending}})
+        if manifest and self.previous and len(touched) + len(stale) <= JOURNAL_MAX:
+            _write_atomic(journal, json.dumps([*touched, *stale]))
+        else:
+            write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for rel in touched}})
         for rel in stale:
             path = self.out / rel
             if path.is_file() or path.is_symlink():
@@ -145,6 +174,7 @@ class OutputWriter:
                 made.add(target.parent)
             os.replace(self.staging / name, target)
         write_manifest(self.out, self.new)
+        journal.unlink(missing_ok=True)
         _remove_staging(self.staging)
         return removed
 
@@ -180,22 +210,59 @@ class OutputWriter:
 def read_manifest(out: Path) -> dict[str, str]:
     """Hashes of the files the previous build wrote; empty when unknown or corrupt."""
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
+        known = _parse_manifest((out / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
+        try:
+            known = _parse_manifest((out / LEGACY_MANIFEST).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
     # Paths are checked where they are acted on (removing stale files), not all of them here.
-    return {k: v for k, v in files.items() if isinstance(v, str) and isinstance(k, str)}
+    try:
+        pending = json.loads((out / JOURNAL).read_text("utf-8"))
+    except (OSError, ValueError):
+        return known
+    if isinstance(pending, list):  # a commit was killed: the files it named may be half done (or gone)
+        known.update((rel, "") for rel in pending if isinstance(rel, str))
+    return known
+
+
+#: First line of the manifest: its paths, one a line, then their hashes in the same order
+#: (a hundred thousand entries read and written in a few hundredths of a second).
+_MANIFEST_HEAD = "site-gen manifest 2"
+
+
+def _parse_manifest(text: str) -> dict[str, str]:
+    if text.startswith("{"):  # earlier builds' JSON, and paths holding a line break
+        data = json.loads(text)
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, dict) or not set(map(type, files.values())) <= {str}:
+            return {}
+        return files
+    head, count, *lines = text.split("\n")
+    if head != _MANIFEST_HEAD or not count.isdigit() or len(lines) != 2 * int(count) + 1 or lines[-1]:
+        return {}
+    half = int(count)
+    return dict(zip(lines[:half], lines[half : 2 * half], strict=True))
 
 
 def write_manifest(out: Path, files: dict[str, str]) -> None:
-    """Write the manifest atomically."""
+    """Write the manifest atomically (sorted: the same files give the same bytes)."""
     out.mkdir(parents=True, exist_ok=True)
-    temp = out / (MANIFEST + ".tmp")
-    temp.write_text(json.dumps({"files": dict(sorted(files.items()))}, separators=(",", ":")), "utf-8")
-    os.replace(temp, out / MANIFEST)
+    paths = sorted(files)
+    if any("\n" in path for path in paths):
+        text = json.dumps({"files": {path: files[path] for path in paths}}, separators=(",", ":"))
+    else:
+        text = "\n".join([_MANIFEST_HEAD, str(len(paths)), *paths, *map(files.__getitem__, paths), ""])
+    _write_atomic(out / MANIFEST, text)
+    (out / LEGACY_MANIFEST).unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text, "utf-8")
+    os.replace(temp, path)
 
 
 def _remove_staging(staging: Path) -> None:

@@ -26,3 +26,12 @@ def test_bodies_go_to_the_cache_while_parsing_or_stay_with_the_build_when_it_can
     monkeypatch.setattr(Cache, "put_bodies", lambda self, pairs: False)
     build_site(site_options(root, jobs=1, fresh=True, output=tmp_path / "again"))
     assert _site(tmp_path / "again") == _site(reference)
+
+
+def test_the_scan_signature_is_stat_signature(tmp_path):
+    from site_gen.sources import scan_sources, stat_signature
+
+    path = tmp_path / "a.md"
+    path.write_text("x", "utf-8")
+    scan = scan_sources([("article", str(path), "a.md")], {"a.md": (stat_signature(path), "h")})
+    assert scan.signatures == {str(path): stat_signature(path)} and not scan.stale and scan.known == 1

@@ -19,7 +19,7 @@ import pytest
 from site_gen import build as build_module
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
-from site_gen.write import MANIFEST
+from site_gen.write import JOURNAL, LEGACY_MANIFEST, MANIFEST, read_manifest, write_manifest
 
 from .conftest import NOW, REPO, article_text, make_site, site_options, snapshot
 
@@ -187,12 +187,38 @@ def test_a_rewritten_manifest_means_a_real_build(tmp_path):
     build_site(site_options(root))
     expected = tree(root / "build")
     (root / "build" / "index.html").write_text("half a page", "utf-8")
-    manifest = root / "build" / MANIFEST
-    files = json.loads(manifest.read_text("utf-8"))
-    files["files"]["index.html"] = ""  # what the writer's early manifest says of a file being moved
-    manifest.write_text(json.dumps(files), "utf-8")
+    files = read_manifest(root / "build")
+    files["index.html"] = ""  # what the writer's early manifest says of a file being moved
+    write_manifest(root / "build", files)
     build_site(site_options(root))
     assert tree(root / "build") == expected
+
+
+def test_a_commit_journal_left_behind_means_a_real_build(tmp_path):
+    """A rebuild of a few files names them in a journal before moving them; killed, it leaves
+    the journal, and the next build takes those files as not done (and removes the journal)."""
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(4)})
+    build_site(site_options(root))
+    expected = tree(root / "build")
+    (root / "build" / "index.html").write_text("half a page", "utf-8")
+    (root / "build" / JOURNAL).write_text(json.dumps(["index.html"]), "utf-8")
+    assert read_manifest(root / "build")["index.html"] == ""
+    build_site(site_options(root))
+    assert tree(root / "build") == expected
+    assert not (root / "build" / JOURNAL).exists()
+    assert (root / "build" / MANIFEST).read_text("utf-8").startswith("site-gen manifest 2\n")
+
+
+def test_the_manifest_of_an_earlier_version_is_read(tmp_path):
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(4)})
+    build_site(site_options(root))
+    files = read_manifest(root / "build")
+    (root / "build" / MANIFEST).unlink()
+    (root / "build" / LEGACY_MANIFEST).write_text(json.dumps({"files": files}), "utf-8")
+    assert read_manifest(root / "build") == files
+    (root / "build" / "2025").rename(root / "build" / "moved")  # stale files are still known
+    build_site(site_options(root, clean=False))
+    assert read_manifest(root / "build") == files and not (root / "build" / LEGACY_MANIFEST).exists()
 
 
 def test_a_corrupt_or_partly_corrupt_cache_means_a_full_build(tmp_path):
