@@ -346,6 +346,27 @@ def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> 
     return bool(cache.frame_key) and low < now.timestamp() < high and cache.frame_key == frame_key(options, cache)
 
 
+def files_clash(planned: list[str], added: set[str], old: Set[str]) -> bool:
+    """Whether the output files of planned pages take one path twice, or whether one of
+    those new in this build (``added``) is another in all but capitals, needs a folder
+    where another file is, or is a file where others need a folder (``old``: every
+    other file of the output)."""
+    from .check import fold_path
+
+    if len(set(planned)) != len(planned):
+        return True
+    every = old | added
+    others = {fold_path(rel) for rel in every - added}
+    folds = [fold_path(rel) for rel in added]
+    if len(set(folds)) != len(folds) or not others.isdisjoint(folds):
+        return True  # one file on disks that ignore case
+    for rel in added:
+        if any(rel[:n] in every for n, char in enumerate(rel) if char == "/"):
+            return True
+    below = tuple(rel + "/" for rel in added)
+    return bool(below) and any(rel.startswith(below) for rel in every)
+
+
 #: The new stories one rebuild publishes without planning every page.
 NEW_STORIES_MAX = 5
 
@@ -416,9 +437,10 @@ def _load_new_stories(
             return None
         images = ProcessedImages(views={**views, **fresh.views}, outputs=fresh.outputs, errors=[])
         pages, entries = inserted_pages(site, config, now, images.views, len(new), sitemap)
-        added = {page.rel for page in pages} - writer.old.keys()
-        if not {page.rel for page in pages}.isdisjoint(static_files(options)[0]):
-            return None  # a page where a static file is: the full check says which
+        planned = [page.rel for page in pages]
+        added = set(planned) - writer.old.keys()
+        if files_clash(planned, added, writer.old.keys() | static_files(options)[0].keys()):
+            return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
         published = {*bare.articles, *bare.pages}

@@ -326,7 +326,7 @@ def check_slugs(articles: Sequence[Article]) -> list[ContentError]:
     return found
 
 
-def _fold(path: str) -> str:
+def fold_path(path: str) -> str:
     """Paths that are one file on Windows and macOS (case and Unicode form ignored)."""
     return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).casefold()
 
@@ -355,7 +355,7 @@ def check_urls(
         if not page.source:
             out = urls.output_file(page.path)
             owners.setdefault(out, "a page the site makes")
-            folded.setdefault(_fold(out), out)
+            folded.setdefault(fold_path(out), out)
     for rel, shown in sorted(static_files.items()):
         if _unsafe(rel):
             found.append(
@@ -370,7 +370,7 @@ def check_urls(
             )
             continue
         owners[rel] = f"the static file {shown}"
-        folded.setdefault(_fold(rel), rel)
+        folded.setdefault(fold_path(rel), rel)
     for out, a, keys, what in claims:
         hint = "remove or change the alias" if keys == ("aliases",) else "give one of them a different `slug:`"
         if not urls.is_safe_path(out):
@@ -393,7 +393,7 @@ def check_urls(
         if out in owners:
             found.append(_problem(a, keys, f"{what} is on the same URL as {owners[out]}: /{urls_path(out)}", hint))
             continue
-        twin = folded.get(_fold(out))
+        twin = folded.get(fold_path(out))
         if twin is not None:
             found.append(
                 _problem(
@@ -406,7 +406,7 @@ def check_urls(
             )
             continue
         owners[out] = a.source
-        folded[_fold(out)] = out
+        folded[fold_path(out)] = out
     # A file where another output needs a folder (feed.xml and feed.xml/index.html).
     claimed = {out: (a, keys, what) for out, a, keys, what in claims}
     for out in sorted(owners):
@@ -433,10 +433,10 @@ def may_clash(articles: Sequence[Article], outputs: Set[str]) -> bool:
         return True
     claims = [urls.output_file(a.path) for a in articles]
     claims += [urls.output_file(alias) for a in articles for alias in a.aliases]
-    folded = {_fold(out) for out in outputs}
+    folded = {fold_path(out) for out in outputs}
     for out in claims:
         folders = [out[:n] for n, char in enumerate(out) if char == "/"]
-        if _fold(out) in folded or any(folder in outputs for folder in folders):
+        if fold_path(out) in folded or any(folder in outputs for folder in folders):
             return True
     below = tuple(out + "/" for out in claims)
     return any(out.startswith(below) for out in outputs)
