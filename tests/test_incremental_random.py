@@ -17,6 +17,16 @@ schedules, the clock moving on).
 On a failure the message names the seed, every step taken so far and the
 files that differ; :func:`replay` runs a recorded list of steps again (what
 one uses to cut a failing run down to its few necessary steps).
+
+Known failure when written (branch ``fuzz``, on main at 74fa4c0): seed 1 (jobs 2)
+and every case of the test at the end. A new story newer than all, with an alias
+on a page that only it makes (its new tag's page, that page in other capitals, a
+folder where its new tag's feed is a file, its new day's page), is taken by the
+new-stories rebuild (``_load_new_stories``), which checks the new URLs only
+against the last build's files (``may_clash(new, writer.old.keys())``): the
+build then crashes (``ContentError: two files on one path``, or an
+``IsADirectoryError`` halfway through moving files into the output) or, for
+capitals only, succeeds where a clean build fails.
 """
 
 from __future__ import annotations
@@ -55,7 +65,7 @@ AUTHORS = ["Sana Mir", "Ali Khan", "Zainab Qureshi"]
 NEW_AUTHORS = ["Omar Farooq", "عائشہ ملک"]
 CONFIG = {"per_page": 3, "menu": SECTIONS, "description": "Random edits, clean bytes."}
 STORIES = 25
-STEPS = 12
+STEPS = 10
 FIRST_DAY = datetime(2025, 5, 20, tzinfo=KARACHI)
 LAST_DAY = datetime(2025, 7, 30, 20, 0, tzinfo=KARACHI)
 STAMP = "%Y-%m-%d %H:%M"
@@ -102,6 +112,8 @@ class Step:
 
 @dataclass
 class Fuzz:
+    """A site on disk, its model (the stories and static pages), the build clock and the steps taken."""
+
     root: Path
     clean: Path
     seed: int
@@ -559,6 +571,7 @@ def replay(tmp_path: Path, steps: list[Step], jobs: int = 1) -> None:
             fuzz.check()
 
 
+# Seed 1 (jobs 2) fails on 74fa4c0 at its 10th edit: see the module docstring.
 @pytest.mark.parametrize(("seed", "jobs"), [(seed, 1 + seed % 2) for seed in range(6)])
 def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, seed, jobs, monkeypatch):
     if jobs > 1:
@@ -572,7 +585,6 @@ def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, seed, jobs
         "/tags/locust-swarm/",  # the page of its new tag
         "/Tags/Locust-Swarm/",  # the same but for capitals
         "/tags/locust-swarm/feed.xml/",  # a folder where its new tag's feed is a file
-        "/authors/omar-farooq/",  # its new author's page
         "/2025/07/31/",  # its new day's page
     ],
 )
