@@ -251,6 +251,24 @@ class LazyArticles(Sequence):
         return joined
 
 
+def cached_articles(cache: Cache, loaded: Loaded, fresh: dict[str, Article]) -> Callable[[str], Article]:
+    """Source → article: ``fresh`` ones as parsed in this build, the others from the cache
+    by their current content hash (:class:`StaleCache` when it lacks one)."""
+    from .load import article_key
+
+    def resolve(source: str) -> Article:
+        article = fresh.get(source)
+        if article is None:
+            state = loaded.sources.get(source)
+            hit = cache.parse_of(article_key(source, state[1])) if state else None
+            if hit is None:
+                raise StaleCache(source)
+            article = hit[0]
+        return article
+
+    return resolve
+
+
 def _load_body_edits(
     options: BuildOptions,
     cache: Cache,
@@ -302,15 +320,7 @@ def _load_body_edits(
     if not edited.keys() <= index.keys():
         return None  # an edited draft or scheduled story: the full read handles it
 
-    def resolve(source: str) -> Article:
-        article = edited.get(source)
-        if article is None:
-            state = loaded.sources.get(source)
-            hit = cache.parse_of(article_key(source, state[1])) if state else None
-            if hit is None:
-                raise StaleCache(source)
-            article = hit[0]
-        return article
+    resolve = cached_articles(cache, loaded, edited)
 
     site = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
     changed = {index[source] for source in edited}
@@ -397,7 +407,7 @@ def _load_new_stories(
     from .check import may_clash
     from .collect import insert_newest, publishable
     from .images import ProcessedImages, process_images
-    from .load import article_key, load_changed
+    from .load import load_changed
     from .plan import inserted_pages
     from .render import site_view
 
@@ -418,13 +428,7 @@ def _load_new_stories(
     except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
         return None
 
-    def resolve(source: str) -> Article:
-        state = loaded.sources.get(source)
-        hit = cache.parse_of(article_key(source, state[1])) if state else None
-        if hit is None:
-            raise StaleCache(source)
-        return hit[0]
-
+    resolve = cached_articles(cache, loaded, {})
     old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
     try:
         site = insert_newest(old, new)

@@ -426,20 +426,15 @@ def check_urls(
 
 
 def may_clash(articles: Sequence[Article], outputs: Set[str]) -> bool:
-    """Whether new articles' URLs and aliases have a problem :func:`check_urls` reports,
-    among themselves or with the files of the last build (``outputs``): a rebuild that
-    checks only its new stories then checks the whole site, which says what and where."""
+    """Whether new articles' URLs and aliases have a problem :func:`check_urls` reports
+    among themselves, or take a file of the last build (``outputs``): a rebuild that
+    checks only its new stories then checks the whole site, which says what and where.
+    Clashes in capitals or of files and folders are :func:`site_gen.build.files_clash`'s."""
     if check_urls(articles, (), {}):
         return True
     claims = [urls.output_file(a.path) for a in articles]
     claims += [urls.output_file(alias) for a in articles for alias in a.aliases]
-    folded = {fold_path(out) for out in outputs}
-    for out in claims:
-        folders = [out[:n] for n, char in enumerate(out) if char == "/"]
-        if fold_path(out) in folded or any(folder in outputs for folder in folders):
-            return True
-    below = tuple(out + "/" for out in claims)
-    return any(out.startswith(below) for out in outputs)
+    return not outputs.isdisjoint(claims)
 
 
 def urls_path(out: str) -> str:
