@@ -99,8 +99,16 @@ def load_content(
     keys: dict[str, tuple[str, str]] = {}
     known = cache.sources if cache else {}
     signatures = signatures or {}
+    # A cache that knows no file (a first or --fresh build) can find none by its hash: the
+    # workers hash each file as they parse it, and the files are read once, not twice.
+    unknown: dict[str, str] = {}
     for kind, path, where in sources:
+        stem = os.path.splitext(os.path.basename(path))[0]
         try:
+            if not known:
+                unknown[where] = signatures.get(path) or stat_signature(path)
+                todo.append((kind, path, where, stem, ""))
+                continue
             signature, digest_hex = result.sources[where] = source_state(path, where, known, signatures)
         except OSError as exc:
             result.errors.append(
@@ -109,7 +117,7 @@ def load_content(
             continue
         key = article_key(where, digest_hex)
         keys[key] = (kind, where)
-        todo.append((kind, path, where, os.path.splitext(os.path.basename(path))[0], key))
+        todo.append((kind, path, where, stem, key))
     found = cache.articles(list(keys)) if cache else {}
     missing = [item for item in todo if item[4] not in found]
     # With a cache, body HTML goes there as it comes (it is keyed by content, so a failed
@@ -122,19 +130,24 @@ def load_content(
             result.errors.extend(outcome)
             continue
         article, html, warnings = outcome
+        key = article.key
+        if item[2] in unknown:
+            result.sources[item[2]] = (unknown[item[2]], article.source_hash)
         if store:
-            result.parsed[item[4]] = ((article, warnings), None)
-            waiting.append((item[4], html))
+            result.parsed[key] = ((article, warnings), None)
+            waiting.append((key, html))
             if len(waiting) >= 500:
                 store = _stored(cache, waiting, result)
                 waiting = []
         else:
-            result.bodies[item[4]] = html
-            result.parsed[item[4]] = ((article, warnings), html)
-        found[item[4]] = (article, warnings)
+            result.bodies[key] = html
+            result.parsed[key] = ((article, warnings), html)
+        found[key] = (article, warnings)
     if waiting:
         _stored(cache, waiting, result)
-    for kind, _path, _where, _stem, key in todo:
+    for kind, _path, where, _stem, key in todo:
+        if not key and where in result.sources:
+            key = article_key(where, result.sources[where][1])
         if key not in found:
             continue
         article, warnings = found[key]
