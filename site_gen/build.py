@@ -752,9 +752,8 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
     """Render pages; stage new bytes. Returns (index, rel, hash, staged name) or (index, error)."""
     renderer: Renderer = _JOB["renderer"]
     pages: list[Page] = _JOB["pages"]
-    old: dict[str, str] = _JOB["old"]
-    out: Path = _JOB["out"]
-    staging: Path = _JOB["staging"]
+    writer: OutputWriter = _JOB["writer"]
+    staging: Path = writer.staging
     results = []
     for i in indexes:
         page = pages[i]
@@ -768,7 +767,7 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         finally:
             page.forget()
         hashed = digest(data)
-        if old.get(rel) == hashed and os.path.isfile(out / rel):
+        if writer.unchanged_on_disk(rel, hashed, data):
             results.append((i, rel, hashed, None))
             continue
         name = f"p{i}"
@@ -886,7 +885,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         gc.freeze()
         gc.enable()
         try:
-            _JOB.update(renderer=renderer, pages=pages, old=writer.old, out=writer.out, staging=writer.staging)
+            _JOB.update(renderer=renderer, pages=pages, writer=writer)
             results = _render_pages(todo, jobs, progress)
         finally:
             _JOB.clear()

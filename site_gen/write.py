@@ -5,6 +5,10 @@
   (``.site-gen-manifest`` in the output folder: its paths, then their hashes,
   a line each; the ``.site-gen-manifest.json`` of earlier builds is still read)
   holds the hash of every file the previous build wrote.
+* A build that trusts no manifest (``--fresh``) reads the file on disk instead:
+  the same bytes are not written again either (a deploy that compares times
+  then uploads only what changed; a disk that frees blocks slowly is spared
+  tens of thousands of replaced files).
 * New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
   flat, a fresh one per build so that a worker of a killed build that is
   still writing cannot mix its files into the next build's); only
@@ -33,6 +37,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,6 +63,18 @@ def check_rel(rel: str) -> None:
         raise ContentError("(site)", 0, f"refusing to write outside the output folder: {rel!r}")
 
 
+def same_on_disk(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
 def stage(staging: Path, name: str, data: bytes) -> None:
     """Write bytes into the staging folder (also used by worker processes)."""
     with open(staging / name, "wb") as handle:
@@ -75,6 +92,8 @@ class OutputWriter:
         """What the previous build wrote (stale files are found here, even when fresh)."""
         self.old = {} if fresh else self.previous
         """Hashes trusted to describe what is on disk."""
+        self.verify = fresh
+        """Trust no hash: compare new bytes with the file on disk (:func:`same_on_disk`)."""
         self.new: dict[str, str] = {}
         self.pending: list[tuple[str, str]] = []
         """(staged name, output path) of every file to move into place."""
@@ -92,6 +111,12 @@ class OutputWriter:
         finished moving into place: never current.
         """
         return bool(self.old.get(rel)) and os.path.isfile(self._out_prefix + rel)
+
+    def unchanged_on_disk(self, rel: str, hashed: str, data: bytes) -> bool:
+        """Whether the output already holds these bytes at ``rel`` (also in a worker)."""
+        if self.verify:
+            return same_on_disk(self._out_prefix + rel, data)
+        return self.old.get(rel) == hashed and os.path.isfile(self._out_prefix + rel)
 
     def keep(self, rel: str) -> None:
         """Keep the file the previous build wrote, as it is."""
@@ -125,7 +150,7 @@ class OutputWriter:
         """Queue one file; returns True when its bytes are new."""
         check_rel(rel)
         hashed = digest(data)
-        if self.old.get(rel) == hashed and os.path.isfile(self.out / rel):
+        if self.unchanged_on_disk(rel, hashed, data):
             self.record(rel, hashed, None)
             return False
         name = f"s{len(self.pending)}"

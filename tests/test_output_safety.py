@@ -237,7 +237,7 @@ def test_stale_files_removed_foreign_files_kept_unless_clean(tmp_path):
     (out / ".git").mkdir()
     (out / ".git/config").write_text("[core]", "utf-8")
     (root / "content/articles/2025/07/b.md").unlink()
-    assert build(root, "--fresh")[0] == 0  # --fresh rewrites every file, and still removes stale ones
+    assert build(root, "--fresh")[0] == 0  # --fresh trusts no manifest, and still removes stale ones
     assert not (out / "2025/07/20/floods").exists()
     assert not (out / "tags/swat").exists()
     assert (out / "googleabc.html").read_text("utf-8") == "verification"
@@ -249,6 +249,34 @@ def test_stale_files_removed_foreign_files_kept_unless_clean(tmp_path):
     fresh = make_site(tmp_path / "fresh", {"articles/2025/07/a.md": article("Budget")})
     assert build(fresh)[0] == 0
     assert {k: v for k, v in tree(out).items() if not k.startswith(".git/")} == tree(fresh / "build")
+
+
+def test_fresh_build_checks_every_file_and_rewrites_only_those_that_differ(tmp_path):
+    root = make_site(
+        tmp_path / "site",
+        {"articles/2025/07/a.md": article("Budget"), "articles/2025/07/b.md": article("Floods", tags=["Swat"])},
+    )
+    assert build(root)[0] == 0
+    out = root / "build"
+    good = tree(out)
+    spoiled, linked, gone = out / "2025/07/20/budget/index.html", out / "tags/swat/index.html", out / "index.html"
+    spoiled.write_bytes(spoiled.read_bytes().replace(b"Budget", b"Bidget"))  # same size, other bytes
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_bytes(linked.read_bytes())
+    linked.unlink()
+    linked.symlink_to(elsewhere)  # the same bytes, behind a link
+    gone.unlink()
+    pages = [
+        rel for rel in good if not rel.startswith(".site-gen") and not (out / rel).is_symlink() and rel != "index.html"
+    ]
+    before = {rel: os.stat(out / rel).st_ino for rel in pages}
+    code, stdout, _err = run_cli(root, "build", "--now", NOW_ARG, "--fresh")
+    assert code == 0
+    assert "3 files written" in stdout, stdout
+    assert tree(out) == good
+    assert not linked.is_symlink() and elsewhere.read_bytes() == good["tags/swat/index.html"]
+    after = {rel: os.stat(out / rel).st_ino for rel in before}
+    assert {rel for rel in before if after[rel] != before[rel]} == {"2025/07/20/budget/index.html"}
 
 
 def test_failed_build_leaves_the_output_as_it_was(tmp_path):
