@@ -217,6 +217,7 @@ class Bench:
         for k in range(1, self.args.runs + 1):
             prepare(k)
             before = snapshot(self.build_dir)
+            os.sync()  # the last step's (or reset's) writes reach the disk before the clock starts
             load = os.getloadavg()[0]
             result = self.measure(self.build_command(fresh), step.key)
             result["load"] = round(load, 2)
