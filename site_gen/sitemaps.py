@@ -55,10 +55,14 @@ def split_entries(entries: Sequence[dict], max_urls: int, max_bytes: int) -> lis
         bound = _FRAME_BYTES + sum(9 * len(e["loc"]) + len(e["lastmod"] or "") + _ENTRY_BYTES for e in entries)
         if bound <= max_bytes:
             return [list(entries)]
+    locs = "".join([e["loc"] for e in entries])
+    if locs.isascii() and not _XML_SPECIAL.search(locs):  # nothing to escape: entry_bytes, made simple
+        sizes = [len(e["loc"]) + len(e["lastmod"] or "") + _ENTRY_BYTES for e in entries]
+    else:
+        sizes = [entry_bytes(e["loc"], e["lastmod"]) for e in entries]
     parts: list[list[dict]] = [[]]
     size = _FRAME_BYTES
-    for entry in entries:
-        grow = entry_bytes(entry["loc"], entry["lastmod"])
+    for entry, grow in zip(entries, sizes, strict=True):
         if parts[-1] and (len(parts[-1]) >= max_urls or size + grow > max_bytes):
             parts.append([])
             size = _FRAME_BYTES
@@ -75,7 +79,8 @@ def sitemap_outputs(
 ) -> list[Output]:
     """``sitemap.xml`` for ``(site path, lastmod)`` pairs; an index and parts past the limits."""
     limit = min(max_urls or config.sitemap_limit, MAX_URLS)
-    entries = [{"loc": urls.absolute(config.base_url, path), "lastmod": lastmod} for path, lastmod in pages]
+    locs = urls.absolute_all(config.base_url, [path for path, _lastmod in pages])
+    entries = [{"loc": loc, "lastmod": lastmod} for loc, (_path, lastmod) in zip(locs, pages, strict=True)]
     parts = split_entries(entries, limit, max_bytes)
     if len(parts) == 1:
         return [Output(urls.SITEMAP, "sitemaps/urlset.xml", {"entries": entries})]
@@ -94,6 +99,15 @@ def _latest(dates: list[str]) -> str | None:
     """The latest of W3C datetimes that may have different offsets (or be bare dates)."""
     if not dates:
         return None
+    first = dates[0]
+    width, offset = len(first), first[-6:]
+    if (
+        width == 25
+        and first[10] == "T"
+        and offset[0] in "+-"
+        and all(len(d) == width and d[-6:] == offset for d in dates)
+    ):
+        return max(dates)  # one form, one offset (a site's own dates): text order is time order
     return max(dates, key=lambda text: datetime.fromisoformat(text).timestamp() if "T" in text else _day(text))
 
 

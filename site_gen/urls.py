@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote, quote_plus, urlsplit
@@ -231,6 +232,12 @@ def href(base_path: str, path: str) -> str:
 def absolute(base_url: str, path: str) -> str:
     """Full URL of a site path, for feeds, sitemaps and canonical links."""
     return base_url + _quote_path(path)
+
+
+def absolute_all(base_url: str, paths: Iterable[str]) -> list[str]:
+    """:func:`absolute` of many paths, each once (a sitemap's: past the memo's size, it only slows them)."""
+    quote_path = _quote_path.__wrapped__
+    return [base_url + quote_path(path) for path in paths]
 
 
 def term_feed_path(kind: str, slug: str) -> str:

@@ -283,3 +283,58 @@ def test_an_alias_on_a_feed_file_is_an_error_not_a_crash(tmp_path):
         "content/articles/2025/clash.md:4: /rss.xml/ needs a folder where a page of the site writes the file"
         " /rss.xml — remove or change the alias"
     ]
+
+
+# -- the sitemap's shortcuts, against the plain rules they stand for -------------------------------
+from datetime import datetime as _datetime  # noqa: E402
+from datetime import timezone as _timezone  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_moments = st.datetimes(min_value=_datetime(2000, 1, 1), max_value=_datetime(2040, 1, 1))
+_offsets = st.sampled_from([timedelta(hours=5), timedelta(hours=-3, minutes=-30), timedelta(0)])
+
+
+def _w3c(moment: _datetime, offset: timedelta, form: str) -> str:
+    aware = moment.replace(microsecond=0, tzinfo=_timezone(offset))
+    return aware.date().isoformat() if form == "day" else aware.isoformat()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_moments, _offsets, st.sampled_from(["time", "time", "day"])), min_size=1, max_size=12))
+def test_latest_date_is_the_latest_moment(dates):
+    texts = [_w3c(*d) for d in dates]
+
+    def moment(text: str) -> float:
+        return _datetime.fromisoformat(text if "T" in text else text + "T00:00:00+00:00").timestamp()
+
+    assert moment(sitemaps._latest(texts)) == max(map(moment, texts))
+    same_zone = [_w3c(m, timedelta(hours=5), "time") for m, _o, _f in dates]
+    assert sitemaps._latest(same_zone) == max(same_zone, key=moment)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a/", "2025/07/20/budget/", "tags/x%C3%A9/", "q?a=1&b='2'", "é/"]), st.booleans()),
+        max_size=40,
+    ),
+    st.integers(1, 7),
+    st.integers(300, 900),
+)
+def test_sitemap_parts_keep_within_both_limits(items, max_urls, max_bytes):
+    entries = [
+        {"loc": BASE_URL + loc, "lastmod": "2025-07-20T10:00:00+05:00" if dated else None} for loc, dated in items
+    ]
+    parts = sitemaps.split_entries(entries, max_urls, max_bytes)
+    expected: list[list[dict]] = [[]]  # the rule, entry by entry with entry_bytes
+    size = sitemaps._FRAME_BYTES
+    for entry in entries:
+        grow = sitemaps.entry_bytes(entry["loc"], entry["lastmod"])
+        if expected[-1] and (len(expected[-1]) >= max_urls or size + grow > max_bytes):
+            expected.append([])
+            size = sitemaps._FRAME_BYTES
+        expected[-1].append(entry)
+        size += grow
+    assert parts == expected
