@@ -630,7 +630,8 @@ class Planner:
 
     def archive_pages(self, only: set[int] | None = None, near: set[int] | None = None) -> list[Page]:
         """Year, month and day pages (with ``only``: those that hold one of these articles;
-        with ``near``: those and the periods next to them, whose links a new period changes)."""
+        with ``near``: those, and the periods next to a period of only these articles, a new
+        one, whose "newer"/"older" link it changes; links carry no count)."""
         pages = []
         for periods, template in (
             (self.site.years, "year.html"),
@@ -639,7 +640,10 @@ class Planner:
         ):
             if near is not None:
                 holding = [n for n, p in enumerate(periods) if not near.isdisjoint(p.articles)]
-                wanted = {k for n in holding for k in (n - 1, n, n + 1)}
+                wanted = {
+                    *holding,
+                    *(k for n in holding if near.issuperset(periods[n].articles) for k in (n - 1, n + 1)),
+                }
             for i, period in enumerate(periods):
                 if only is not None and only.isdisjoint(period.articles):
                     continue
