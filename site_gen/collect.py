@@ -151,10 +151,16 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         for a in ordered_new
     ]
     now_named = {(t.kind, t.slug): t for t in (*tags, *sections, *authors)}
+    renamed: dict[int, tuple[Term, ...]] = {}  # by the old tuple: articles of the same names share one
+
+    def now_terms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+        found = renamed.get(id(terms))
+        if found is None:
+            found = renamed[id(terms)] = tuple([now_named[(t.kind, t.slug)] for t in terms])
+        return found
+
     for terms_of_article in site.article_terms:
-        article_terms.append(
-            {kind: tuple([now_named[(kind, t.slug)] for t in terms]) for kind, terms in terms_of_article.items()}
-        )
+        article_terms.append({kind: now_terms(terms) for kind, terms in terms_of_article.items()})
     groups: dict[tuple, list[int]] = {}
     latest: dict[tuple, int] = {}
     for periods in (site.years, site.months, site.days):
