@@ -191,13 +191,15 @@ class OutputWriter:
                 path.unlink()
                 removed += 1
                 _prune_empty(path.parent, self.out)
-        made: set[Path] = set()
+        # Plain strings, not Paths: a cold build moves tens of thousands of files.
+        made: set[str] = set()
+        out, staged = self._out_prefix, os.path.join(self.staging, "")
         for name, rel in self.pending:
-            target = self.out / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            os.replace(self.staging / name, target)
+            folder = os.path.dirname(rel)
+            if folder not in made:
+                os.makedirs(out + folder, exist_ok=True)
+                made.add(folder)
+            os.replace(staged + name, out + rel)
         write_manifest(self.out, self.new)
         journal.unlink(missing_ok=True)
         _remove_staging(self.staging)
@@ -208,9 +210,9 @@ class OutputWriter:
         root = self.out.resolve()
         folders = {rel.rsplit("/", depth)[0] for rel in rels for depth in range(1, rel.count("/") + 1)}
         for folder in sorted(folders):
-            path = self.out / folder
-            if not path.is_symlink():
+            if not os.path.islink(self._out_prefix + folder):
                 continue
+            path = self.out / folder
             real = path.resolve()
             if real != root and root not in real.parents:
                 self.abort()
