@@ -770,7 +770,7 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         if writer.unchanged_on_disk(rel, hashed, data):
             results.append((i, rel, hashed, None))
             continue
-        name = f"p{i}"
+        name = writer.staged_name(rel, f"p{i}")
         stage(staging, name, data)
         results.append((i, rel, hashed, name))
     return results

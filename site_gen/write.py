@@ -9,6 +9,9 @@
   the same bytes are not written again either (a deploy that compares times
   then uploads only what changed; a disk that frees blocks slowly is spared
   tens of thousands of replaced files).
+* Into an empty output folder (a first build, a fresh clone's CI) files are
+  staged at their own paths, and the commit moves the few top-level folders
+  instead of tens of thousands of files.
 * New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
   flat, a fresh one per build so that a worker of a killed build that is
   still writing cannot mix its files into the next build's); only
@@ -76,8 +79,15 @@ def same_on_disk(path: str, data: bytes) -> bool:
 
 
 def stage(staging: Path, name: str, data: bytes) -> None:
-    """Write bytes into the staging folder (also used by worker processes)."""
-    with open(staging / name, "wb") as handle:
+    """Write bytes into the staging folder (also used by worker processes); ``name`` may
+    hold folders (see :attr:`OutputWriter.tree`), made as needed."""
+    path = os.path.join(staging, name)
+    try:
+        handle = open(path, "wb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(path, "wb")  # noqa: SIM115
+    with handle:
         handle.write(data)
 
 
@@ -102,7 +112,14 @@ class OutputWriter:
         shutil.rmtree(out / STAGING, ignore_errors=True)
         for name in (MANIFEST, JOURNAL):
             (out / (name + ".tmp")).unlink(missing_ok=True)
+        self.tree = not self.previous and (not self.existed or not any(os.scandir(out)))
+        """An empty output folder (a first build, a fresh clone's CI): files are staged at their
+        own paths and :meth:`commit` moves the few top-level folders, not every file."""
         self.staging.mkdir(parents=True)
+
+    def staged_name(self, rel: str, number: str) -> str:
+        """Where the bytes of ``rel`` are staged: its own path in a :attr:`tree`, else ``number``."""
+        return rel if self.tree else number
 
     def is_current(self, rel: str) -> bool:
         """Whether the previous build wrote ``rel`` and it is still there.
@@ -153,7 +170,7 @@ class OutputWriter:
         if self.unchanged_on_disk(rel, hashed, data):
             self.record(rel, hashed, None)
             return False
-        name = f"s{len(self.pending)}"
+        name = self.staged_name(rel, f"s{len(self.pending)}")
         stage(self.staging, name, data)
         self.record(rel, hashed, name)
         return True
@@ -194,7 +211,12 @@ class OutputWriter:
         # Plain strings, not Paths: a cold build moves tens of thousands of files.
         made: set[str] = set()
         out, staged = self._out_prefix, os.path.join(self.staging, "")
-        for name, rel in self.pending:
+        tops = [entry.name for entry in os.scandir(self.staging)] if self.tree else []
+        if tops and not any(os.path.lexists(out + top) for top in tops):
+            for top in tops:  # still empty: the staged tree's top-level files and folders go in whole
+                os.rename(staged + top, out + top)
+        pending = [] if tops and not os.listdir(self.staging) else self.pending
+        for name, rel in pending:
             folder = os.path.dirname(rel)
             if folder not in made:
                 os.makedirs(out + folder, exist_ok=True)

@@ -279,6 +279,27 @@ def test_fresh_build_checks_every_file_and_rewrites_only_those_that_differ(tmp_p
     assert {rel for rel in before if after[rel] != before[rel]} == {"2025/07/20/budget/index.html"}
 
 
+def test_first_build_into_an_empty_folder_moves_whole_folders_with_the_same_result(tmp_path, monkeypatch):
+    files = {"articles/2025/07/a.md": article("Budget"), "articles/2025/07/b.md": article("Floods", tags=["Swat"])}
+    first, other = make_site(tmp_path / "first", files), make_site(tmp_path / "other", files)
+    (other / "build").mkdir()
+    (other / "build/CNAME").write_text("news.example.org", "utf-8")  # not empty: file by file
+    trees: list[bool] = []
+    real_init = write.OutputWriter.__init__
+
+    def spy(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        trees.append(self.tree)
+
+    monkeypatch.setattr(write.OutputWriter, "__init__", spy)
+    for root in (first, other):
+        assert build_site(BuildOptions(root=root, now=NOW, jobs=1)).written > 0
+    assert trees == [True, False]
+    assert not (first / "build" / write.STAGING).exists()
+    expected = tree(first / "build")
+    assert {k: v for k, v in tree(other / "build").items() if k != "CNAME"} == expected
+
+
 def test_failed_build_leaves_the_output_as_it_was(tmp_path):
     root = make_site(tmp_path / "site", {"articles/2025/07/a.md": article("Budget")})
     assert build(root)[0] == 0
