@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
 from .images import body_image_refs
 from .markdown import render_markdown
-from .model import BODY_START, Article, Correction, Image
+from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import worker_pool
 from .sources import Scan, decode_utf8, find_sources, stat_signature
 from .yamlload import Field, YamlError, load_mapping
@@ -275,7 +275,6 @@ def parse_article(
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
     rendered = render_markdown(parts.body, config.raw_html)
     article = checker.article(parts, config, kind, stem, source_hash, rendered, key or article_key(where, source_hash))
-    article = replace(article, body_images=body_image_refs(rendered.html, parts.body, parts.body_line))
     if checker.errors:
         raise _Problems(checker.errors)
     return article, rendered.html, checker.warnings
@@ -426,7 +425,8 @@ class _FieldReader:
             kind=kind,
             extra={k: v.value for k, v in f.items() if k not in KNOWN_KEYS},
             lines={k: self.line(k) for k in f},
-            links=tuple(replace(link, line=parts.body_line + link.line) for link in rendered.links),
+            links=tuple([BodyLink(k.kind, k.url, parts.body_line + k.line, k.alt) for k in rendered.links]),
+            body_images=body_image_refs(rendered.html, parts.body, parts.body_line),
         )
 
     def image(self) -> Image | None:
