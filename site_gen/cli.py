@@ -208,6 +208,10 @@ def run_build(args) -> int:
 
     try:
         report = build_site(options_from(args), progress)
+    except KeyboardInterrupt:
+        if bar:
+            bar.close()
+        raise
     except OSError as exc:
         if bar:
             bar.close()
@@ -382,8 +386,11 @@ def entry() -> None:  # pragma: no cover - the process's own entry point (tests 
     """``site-gen`` and ``python -m site_gen``: :func:`main`, then exit."""
     code = main()
     if _ran and _ran[-1] in QUICK_EXIT:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe: nothing more to say
+            pass
         os._exit(code)
     sys.exit(code)
 

@@ -35,6 +35,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -62,7 +63,7 @@ def digest(data: bytes) -> str:
 
 def check_rel(rel: str) -> None:
     """Refuse an output path that would leave the output folder or touch site_gen's own files."""
-    if not urls.is_safe_path(rel) or not rel or rel.split("/")[0] in (STAGING, MANIFEST):
+    if not urls.is_safe_path(rel) or not rel or rel.split("/")[0].startswith((STAGING, MANIFEST)):
         raise ContentError("(site)", 0, f"refusing to write outside the output folder: {rel!r}")
 
 
@@ -80,15 +81,31 @@ def same_on_disk(path: str, data: bytes) -> bool:
 
 def stage(staging: Path, name: str, data: bytes) -> None:
     """Write bytes into the staging folder (also used by worker processes); ``name`` may
-    hold folders (see :attr:`OutputWriter.tree`), made as needed."""
+    hold folders (see :attr:`OutputWriter.tree`), made as needed, but only inside a staging
+    folder that still exists: a worker of a killed build, still writing when the next build
+    has removed its staging folder, fails instead of making it again inside the output."""
     path = os.path.join(staging, name)
     try:
         handle = open(path, "wb")  # noqa: SIM115 (closed below)
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _make_folders(staging, os.path.dirname(name))
         handle = open(path, "wb")  # noqa: SIM115
     with handle:
         handle.write(data)
+
+
+def _make_folders(staging: Path, folder: str) -> None:
+    """Make ``folder`` (relative) inside ``staging``; FileNotFoundError when ``staging`` is gone."""
+    if not folder:
+        raise FileNotFoundError(errno.ENOENT, "the staging folder is gone", os.fspath(staging))
+    handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)  # relative to it, not to its path
+    try:
+        parts = folder.split("/")
+        for depth in range(1, len(parts) + 1):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir("/".join(parts[:depth]), dir_fd=handle)
+    finally:
+        os.close(handle)
 
 
 class OutputWriter:
@@ -191,7 +208,9 @@ class OutputWriter:
             ]
         stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
         touched = [rel for _, rel in self.pending]
-        self._refuse_links_out([*touched, *stale])
+        # Files --fresh found already in place were read, so none may lie behind a link either.
+        verified = list(self.new) if self.verify else []
+        self._refuse_links_out([*touched, *stale, *verified])
         journal = self.out / JOURNAL
         manifest = (self.out / MANIFEST).is_file()
         if not self.pending and not stale and self.new == self.previous and manifest and not journal.exists():
@@ -212,10 +231,14 @@ class OutputWriter:
         made: set[str] = set()
         out, staged = self._out_prefix, os.path.join(self.staging, "")
         tops = [entry.name for entry in os.scandir(self.staging)] if self.tree else []
+        pending = self.pending
         if tops and not any(os.path.lexists(out + top) for top in tops):
             for top in tops:  # still empty: the staged tree's top-level files and folders go in whole
                 os.rename(staged + top, out + top)
-        pending = [] if tops and not os.listdir(self.staging) else self.pending
+            for _name, rel in pending:
+                if not os.path.isfile(out + rel):  # as the file-by-file move would: fail, named
+                    raise FileNotFoundError(errno.ENOENT, "a staged file is missing", out + rel)
+            pending = []
         for name, rel in pending:
             folder = os.path.dirname(rel)
             if folder not in made:

@@ -151,6 +151,42 @@ def test_no_write_through_a_link_out_of_the_output_folder(tmp_path):
     assert tree(root / "build") == before
 
 
+def test_fresh_build_refuses_a_linked_out_folder_even_when_its_files_are_the_same(tmp_path):
+    root = make_site(tmp_path / "site", {"articles/2025/07/a.md": article("Budget")})
+    assert build(root)[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(root / "build/2025", elsewhere)  # the same bytes, outside the output
+    shutil.rmtree(root / "build/2025")
+    (root / "build/2025").symlink_to(elsewhere, target_is_directory=True)
+    code, _, err = build(root, "--fresh")
+    assert code == 1
+    assert "build/2025: this folder of the output is a link that leads outside it" in err
+
+
+def test_a_late_worker_of_a_killed_build_cannot_stage_into_the_output(tmp_path):
+    out = tmp_path / "build"
+    writer = write.OutputWriter(out)
+    assert writer.tree
+    write.stage(writer.staging, "2025/07/20/a/index.html", b"staged")
+    assert (writer.staging / "2025/07/20/a/index.html").read_bytes() == b"staged"
+    write.OutputWriter(out)  # the next build removes every staging folder, the killed one's too
+    assert not writer.staging.exists()
+    for name in ("2025/07/20/b/index.html", "p7"):
+        with pytest.raises(FileNotFoundError):
+            write.stage(writer.staging, name, b"late")
+    assert not writer.staging.exists()
+
+
+def test_a_staged_file_gone_before_the_folders_move_fails_the_commit(tmp_path):
+    out = tmp_path / "build"
+    writer = write.OutputWriter(out)
+    assert writer.add("index.html", b"home") and writer.add("2025/index.html", b"year")
+    (writer.staging / "2025/index.html").unlink()
+    with pytest.raises(FileNotFoundError):
+        writer.commit()
+    assert write.read_manifest(out) == {"index.html": "", "2025/index.html": ""}  # the next build redoes both
+
+
 # -- drafts and scheduled articles -------------------------------------------
 HIDDEN = {
     "articles/2025/07/draft.md": article(
