@@ -13,7 +13,7 @@
   staged at their own paths, and the commit moves the few top-level folders
   instead of tens of thousands of files.
 * New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
-  flat, a fresh one per build so that a worker of a killed build that is
+  flat but in a first build, a fresh one per build so that a worker of a killed build that is
   still writing cannot mix its files into the next build's); only
   when every page rendered are they moved into place, each with an atomic
   rename. A failed or killed build never leaves a truncated file, and a failed
@@ -230,16 +230,7 @@ class OutputWriter:
         # Plain strings, not Paths: a cold build moves tens of thousands of files.
         made: set[str] = set()
         out, staged = self._out_prefix, os.path.join(self.staging, "")
-        tops = [entry.name for entry in os.scandir(self.staging)] if self.tree else []
-        pending = self.pending
-        if tops and not any(os.path.lexists(out + top) for top in tops):
-            for top in tops:  # still empty: the staged tree's top-level files and folders go in whole
-                os.rename(staged + top, out + top)
-            for _name, rel in pending:
-                if not os.path.isfile(out + rel):  # as the file-by-file move would: fail, named
-                    raise FileNotFoundError(errno.ENOENT, "a staged file is missing", out + rel)
-            pending = []
-        for name, rel in pending:
+        for name, rel in [] if self._moved_whole(out, staged) else self.pending:
             folder = os.path.dirname(rel)
             if folder not in made:
                 os.makedirs(out + folder, exist_ok=True)
@@ -249,6 +240,19 @@ class OutputWriter:
         journal.unlink(missing_ok=True)
         _remove_staging(self.staging)
         return removed
+
+    def _moved_whole(self, out: str, staged: str) -> bool:
+        """In a :attr:`tree` build into a still empty output, move the staged top-level files and
+        folders in whole; False (nothing moved) otherwise: the caller moves file by file."""
+        tops = [entry.name for entry in os.scandir(self.staging)] if self.tree else []
+        if not tops or any(os.path.lexists(out + top) for top in tops):
+            return False
+        for top in tops:
+            os.rename(staged + top, out + top)
+        for _name, rel in self.pending:
+            if not os.path.isfile(out + rel):  # as the file-by-file move would: fail, named
+                raise FileNotFoundError(errno.ENOENT, "a staged file is missing", out + rel)
+        return True
 
     def _refuse_links_out(self, rels: list[str]) -> None:
         """Raise :class:`BuildFailed` (and write nothing) when a folder on the way is a link leaving the output."""

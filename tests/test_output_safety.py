@@ -14,6 +14,7 @@ from site_gen.errors import BuildFailed
 from tests._site import NOW, NOW_ARG, article, make_site, run_cli, tree
 
 A = "content/articles/2025/07/"
+TWO_STORIES = {"articles/2025/07/a.md": article("Budget"), "articles/2025/07/b.md": article("Floods", tags=["Swat"])}
 
 
 def build(root, *args):
@@ -265,7 +266,7 @@ def test_drafts_and_scheduled_articles_appear_nowhere(tmp_path):
 def test_stale_files_removed_foreign_files_kept_unless_clean(tmp_path):
     root = make_site(
         tmp_path / "site",
-        {"articles/2025/07/a.md": article("Budget"), "articles/2025/07/b.md": article("Floods", tags=["Swat"])},
+        TWO_STORIES,
     )
     assert build(root)[0] == 0
     out = root / "build"
@@ -290,7 +291,7 @@ def test_stale_files_removed_foreign_files_kept_unless_clean(tmp_path):
 def test_fresh_build_checks_every_file_and_rewrites_only_those_that_differ(tmp_path):
     root = make_site(
         tmp_path / "site",
-        {"articles/2025/07/a.md": article("Budget"), "articles/2025/07/b.md": article("Floods", tags=["Swat"])},
+        TWO_STORIES,
     )
     assert build(root)[0] == 0
     out = root / "build"
@@ -316,7 +317,7 @@ def test_fresh_build_checks_every_file_and_rewrites_only_those_that_differ(tmp_p
 
 
 def test_first_build_into_an_empty_folder_moves_whole_folders_with_the_same_result(tmp_path, monkeypatch):
-    files = {"articles/2025/07/a.md": article("Budget"), "articles/2025/07/b.md": article("Floods", tags=["Swat"])}
+    files = TWO_STORIES
     first, other = make_site(tmp_path / "first", files), make_site(tmp_path / "other", files)
     (other / "build").mkdir()
     (other / "build/CNAME").write_text("news.example.org", "utf-8")  # not empty: file by file
