@@ -27,7 +27,7 @@ from .cache import Cache, serialize, settings_key
 from .config import Config, load_config, markdown_engine, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
-from .parallel import default_jobs, worker_pool
+from .parallel import default_jobs, shared_work
 from .sources import Scan, find_sources, scan_sources, stat_signature
 from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, digest, stage
 
@@ -786,14 +786,15 @@ def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], Non
             if progress:
                 progress(min(start + step, len(todo)), len(todo))
         return results
-    size = max(50, len(todo) // (jobs * 16))
+    # Small chunks, taken as each process gets free: the last ones (feeds, of 20 bodies each)
+    # do not leave one process working alone at the end.
+    size = max(20, min(200, len(todo) // (jobs * 32)))
     chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
     results = []
-    with worker_pool(jobs) as pool:
-        for chunk_results in pool.imap_unordered(_render_chunk, chunks):
-            results += chunk_results
-            if progress:
-                progress(len(results), len(todo))
+    for _index, chunk_results in shared_work(_render_chunk, chunks, jobs):
+        results += chunk_results
+        if progress:
+            progress(len(results), len(todo))
     return results
 
 

@@ -24,7 +24,7 @@ from .frontmatter import split_front_matter
 from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
-from .parallel import worker_pool
+from .parallel import in_order, shared_work
 from .sources import Scan, decode_utf8, find_sources, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
@@ -236,15 +236,21 @@ def _parse_one(item) -> tuple | list[ContentError]:
         return [ContentError(where, 0, f"cannot read the file: {exc.strerror}")]
 
 
+def _parse_chunk(items: list) -> list:
+    return [_parse_one(item) for item in items]
+
+
 def _parse_many(items: list, config: Config, jobs: int):
-    """Parse files, in ``jobs`` processes when there are many."""
+    """Parse files, in ``jobs`` processes when there are many; outcomes in the order of ``items``."""
     global _PARSE_CONFIG
     _PARSE_CONFIG = config
     if jobs <= 1 or len(items) < PARALLEL_PARSE_MIN:
         yield from map(_parse_one, items)
         return
-    with worker_pool(jobs) as pool:  # results in order, as they come
-        yield from pool.imap(_parse_one, items, chunksize=max(1, min(64, len(items) // (jobs * 8))))
+    size = max(1, min(64, len(items) // (jobs * 8)))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    for outcomes in in_order(shared_work(_parse_chunk, chunks, jobs)):
+        yield from outcomes
 
 
 class _Problems(Exception):

@@ -1,0 +1,48 @@
+"""How work is shared between the calling process and its forked workers (site_gen.parallel)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from site_gen.parallel import in_order, shared_work
+
+
+def _where(chunk: list[int]) -> tuple[list[int], int]:
+    time.sleep(0.01)  # long enough for the worker to start before the parent has taken every chunk
+    return [n * n for n in chunk], os.getpid()
+
+
+def test_every_chunk_is_done_once_by_the_parent_and_a_worker():
+    chunks = [[n, n + 1] for n in range(0, 200, 2)]
+    done = list(shared_work(_where, chunks, jobs=2))
+    assert sorted(index for index, _ in done) == list(range(len(chunks)))
+    assert {index: squares for index, (squares, _pid) in done} == {
+        index: [n * n for n in chunk] for index, chunk in enumerate(chunks)
+    }
+    pids = {pid for _, (_, pid) in done}
+    assert os.getpid() in pids, "the calling process works too"
+    assert len(pids) == 2, "jobs 2: the parent and one worker"
+
+
+def test_one_job_works_in_the_calling_process_in_order():
+    done = list(shared_work(_where, [[1], [2], [3]], jobs=1))
+    assert [(index, squares) for index, (squares, _) in done] == [(0, [1]), (1, [4]), (2, [9])]
+    assert {pid for _, (_, pid) in done} == {os.getpid()}
+
+
+def test_in_order_holds_early_results_back():
+    assert list(in_order(iter([(2, "c"), (0, "a"), (3, "d"), (1, "b")]))) == ["a", "b", "c", "d"]
+
+
+def _fail_on_seven(chunk: list[int]) -> list[int]:
+    if 7 in chunk:
+        raise ValueError("seven")
+    return chunk
+
+
+def test_a_failure_in_any_process_reaches_the_caller():
+    with pytest.raises(ValueError, match="seven"):
+        list(shared_work(_fail_on_seven, [[n] for n in range(40)], jobs=3))
