@@ -74,54 +74,56 @@ def _check_size(root: yaml.Node) -> None:
     Shared nodes are counted once per use without being expanded again, so a
     bomb is measured in microseconds, before anything is constructed.
     """
-    sizes: dict[int, int] = {}
-    seen: set[int] = set()
-    aliased: list[bool] = []
+    _size(root, 0, {}, set(), [])
 
-    def size(node: yaml.Node, depth: int) -> int:
-        line = node.start_mark.line + 1
-        if depth > MAX_DEPTH:
-            raise YamlError(
-                f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                line,
-                "front matter needs at most a list inside a mapping",
-            )
-        key = id(node)
-        if key in sizes:
-            aliased.append(True)
-            return sizes[key]
-        if key in seen:
-            raise YamlError("an alias `*name` refers to the value that contains it", line, "write the values out")
-        seen.add(key)
-        if isinstance(node, yaml.SequenceNode):
-            children = node.value
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        else:
-            children = []
-        total = 1
-        for child in children:
-            total += size(child, depth + 1)
-            if total > MAX_NODES:
-                if depth == 0 and aliased:
-                    raise YamlError(
-                        f"the YAML expands to more than {MAX_NODES:,} values"
-                        " (anchors `&` and aliases `*` used over and over)",
-                        child.start_mark.line + 1,
-                        "write the values out instead of using `&name` and `*name`",
-                    )
-                if depth == 0:
-                    raise YamlError(
-                        f"the YAML holds more than {MAX_NODES:,} values",
-                        child.start_mark.line + 1,
-                        "keep front matter to a few fields; put long text in the body",
-                    )
-                total = MAX_NODES + 1
-                break
-        sizes[key] = total
-        return total
 
-    size(root, 0)
+def _size(node: yaml.Node, depth: int, sizes: dict[int, int], seen: set[int], aliased: list[bool]) -> int:
+    """Values under ``node`` with aliases expanded (``sizes``: of the nodes counted already).
+
+    A plain function, not a closure: a closure that calls itself is a reference cycle, which
+    only the cyclic collector frees, and builds pause it while they read thousands of files.
+    """
+    line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise YamlError(
+            f"the YAML is nested more than {MAX_DEPTH} levels deep",
+            line,
+            "front matter needs at most a list inside a mapping",
+        )
+    key = id(node)
+    if key in sizes:
+        aliased.append(True)
+        return sizes[key]
+    if key in seen:
+        raise YamlError("an alias `*name` refers to the value that contains it", line, "write the values out")
+    seen.add(key)
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    total = 1
+    for child in children:
+        total += _size(child, depth + 1, sizes, seen, aliased)
+        if total > MAX_NODES:
+            if depth == 0 and aliased:
+                raise YamlError(
+                    f"the YAML expands to more than {MAX_NODES:,} values"
+                    " (anchors `&` and aliases `*` used over and over)",
+                    child.start_mark.line + 1,
+                    "write the values out instead of using `&name` and `*name`",
+                )
+            if depth == 0:
+                raise YamlError(
+                    f"the YAML holds more than {MAX_NODES:,} values",
+                    child.start_mark.line + 1,
+                    "keep front matter to a few fields; put long text in the body",
+                )
+            total = MAX_NODES + 1
+            break
+    sizes[key] = total
+    return total
 
 
 def load_mapping(text: str) -> dict[str, Field]:

@@ -35,3 +35,24 @@ def test_missing_content_folder(site_dir):
     site_dir.mkdir()
     loaded = load_content(site_dir / "content", make_config(), site_dir)
     assert [str(e) for e in loaded.errors] == ["content: content folder not found — pass --content DIR"]
+
+
+def test_reading_leaves_no_garbage_for_the_cyclic_collector(site_dir):
+    """Builds pause the cyclic collector while they read: reading a file must free what it made."""
+    import gc
+
+    make_site(
+        site_dir,
+        articles={f"2025/s{n}.md": {"title": f"Story {n}", "tags": ["Floods", "Kabul"]} for n in range(20)},
+    )
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        loaded = load_content(site_dir / "content", make_config(), site_dir)
+        assert len(loaded.articles) == 20
+        del loaded
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
