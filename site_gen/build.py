@@ -786,12 +786,14 @@ def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], Non
             if progress:
                 progress(min(start + step, len(todo)), len(todo))
         return results
-    # Small chunks, taken as each process gets free: the last ones (feeds, of 20 bodies each)
-    # do not leave one process working alone at the end.
+    # Small chunks, taken as each process gets free: a slow one (feeds, of 20 bodies each) does
+    # not leave one process working alone at the end. Pages come article pages first, in the
+    # site's order, then lists: the parent starts from the lists, the workers from the first
+    # articles, so a worker touches (and copies, see parallel.py) few articles beyond its own.
     size = max(20, min(200, len(todo) // (jobs * 32)))
     chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
     results = []
-    for _index, chunk_results in shared_work(_render_chunk, chunks, jobs):
+    for _index, chunk_results in shared_work(_render_chunk, chunks, jobs, parent_from_end=True):
         results += chunk_results
         if progress:
             progress(len(results), len(todo))

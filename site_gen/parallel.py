@@ -36,13 +36,18 @@ def worker_pool(jobs: int):
 _SHARED: dict = {}
 
 
-def _claim() -> int:
-    """The index of the next chunk no process has taken yet."""
-    counter = _SHARED["counter"]
-    with counter.get_lock():
-        index = counter.value
-        counter.value = index + 1
-    return index
+def _claim(from_end: bool = False) -> int:
+    """The index of a chunk no process has taken yet: the first one, or the last one;
+    past the end of the chunks when none is left."""
+    front, back = _SHARED["front"], _SHARED["back"]
+    with front.get_lock():
+        if front.value > back.value:
+            return len(_SHARED["chunks"])
+        if from_end:
+            back.value -= 1
+            return back.value + 1
+        front.value += 1
+        return front.value - 1
 
 
 def _ticket(_number: int):
@@ -54,26 +59,33 @@ def _ticket(_number: int):
     return index, _SHARED["func"](chunks[index])
 
 
-def shared_work(func: Callable, chunks: Sequence, jobs: int) -> Iterator[tuple[int, object]]:
+def shared_work(
+    func: Callable, chunks: Sequence, jobs: int, parent_from_end: bool = False
+) -> Iterator[tuple[int, object]]:
     """Yield ``(index, func(chunks[index]))`` for every chunk, in the order they finish.
 
     The calling process does chunks itself beside ``jobs - 1`` forked workers;
     each process takes the next chunk when it is free, so a slow chunk holds
     up no one. ``func`` and ``chunks`` reach the workers by fork, not by pipe.
+    With ``parent_from_end`` the parent works from the last chunk back while the
+    workers go forward: a worker then touches (and copies) only the memory of
+    the first chunks' pages, not of every page.
     """
     if jobs <= 1 or len(chunks) <= 1:
         for index, chunk in enumerate(chunks):
             yield index, func(chunk)
         return
     context = multiprocessing.get_context("fork")
-    _SHARED.update(func=func, chunks=chunks, counter=context.Value("q", 0))
+    front = context.Value("q", 0)
+    back = context.Value("q", len(chunks) - 1, lock=False)  # under ``front``'s lock
+    _SHARED.update(func=func, chunks=chunks, front=front, back=back)
     try:
         with worker_pool(jobs - 1) as pool:
             # One ticket per chunk: whichever process claims a chunk first does it, so every
             # chunk is claimed once and the tickets left when the parent has taken the rest
             # come back empty.
             done = pool.imap_unordered(_ticket, range(len(chunks)))
-            while (index := _claim()) < len(chunks):
+            while (index := _claim(parent_from_end)) < len(chunks):
                 yield index, func(chunks[index])
                 while True:  # what the workers finished meanwhile
                     try:

@@ -27,6 +27,17 @@ def test_every_chunk_is_done_once_by_the_parent_and_a_worker():
     assert len(pids) == 2, "jobs 2: the parent and one worker"
 
 
+def test_the_parent_can_work_from_the_end():
+    chunks = [[n] for n in range(100)]
+    done = list(shared_work(_where, chunks, jobs=2, parent_from_end=True))
+    assert sorted(index for index, _ in done) == list(range(len(chunks)))
+    mine = [index for index, (_, pid) in done if pid == os.getpid()]
+    theirs = [index for index, (_, pid) in done if pid != os.getpid()]
+    assert mine and theirs
+    assert max(theirs) < min(mine), "the worker went forward from the first chunk, the parent back from the last"
+    assert mine == sorted(mine, reverse=True)
+
+
 def test_one_job_works_in_the_calling_process_in_order():
     done = list(shared_work(_where, [[1], [2], [3]], jobs=1))
     assert [(index, squares) for index, (squares, _) in done] == [(0, [1]), (1, [4]), (2, [9])]
