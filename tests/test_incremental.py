@@ -368,3 +368,17 @@ def test_a_new_story_on_a_taken_url_fails_like_a_full_build(tmp_path, fields):
     assert incremental.value.errors == clean.value.errors
     assert "same URL" in incremental.value.errors[0].message
     assert tree(root / "build") == before
+
+
+def test_files_clash_names_each_kind_of_clash():
+    from site_gen.build import files_clash
+
+    old = {"index.html", "tags/kabul/index.html", "2025/07/01/story/index.html", "tags/öl/index.html"}
+    assert not files_clash(["tags/herat/index.html"], {"tags/herat/index.html"}, old)
+    assert files_clash(["a.html", "a.html"], set(), old), "one path planned twice"
+    assert files_clash(["tags/Kabul/index.html"], {"tags/Kabul/index.html"}, old), "one file where case is ignored"
+    assert files_clash(["tags/ÖL/index.html"], {"tags/ÖL/index.html"}, old), "the same, beyond ASCII"
+    assert files_clash(["index.html/x"], {"index.html/x"}, old), "a new file needs a folder where a file is"
+    assert files_clash(["tags"], {"tags"}, old), "a new file where others need a folder"
+    assert files_clash(["2025/07/01/story"], {"2025/07/01/story"}, old)
+    assert not files_clash(["2025/07/01/stor"], {"2025/07/01/stor"}, old), "a shorter name is no folder"
