@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
+
+from .errors import BuildFailed, ContentError
+
+#: How often (seconds) the parent, waiting for its workers, checks that none of them died.
+_WATCH = 0.5
 
 
 def default_jobs() -> int:
@@ -27,22 +33,54 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _quiet_worker() -> None:
+    """Ctrl-C reaches the whole process group: the parent stops the workers itself, and
+    a worker does not print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def worker_pool(jobs: int):
     """A pool of ``jobs`` forked workers (use as a context manager)."""
-    return multiprocessing.get_context("fork").Pool(jobs)
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+
+
+def _check_alive(workers: list) -> None:
+    """Raise when a worker stopped by itself (the out-of-memory killer, a crash): its chunk
+    would never come back, and the build would wait for it forever."""
+    for worker in workers:
+        code = worker.exitcode
+        if code is None or code == 0:
+            continue
+        if code < 0:
+            try:
+                how = f"was killed by signal {-code} ({signal.Signals(-code).name})"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"stopped with exit status {code}"
+        raise BuildFailed(
+            [
+                ContentError(
+                    "(build)",
+                    0,
+                    f"a worker process {how}",
+                    "if the machine ran out of memory, build with fewer processes (--jobs 1)",
+                )
+            ]
+        )
 
 
 # What the workers of :func:`shared_work` inherit when they are forked.
 _SHARED: dict = {}
 
 
-def _claim(from_end: bool = False) -> int:
+def _claim(state: dict, from_end: bool = False) -> int:
     """The index of a chunk no process has taken yet: the first one, or the last one;
     past the end of the chunks when none is left."""
-    front, back = _SHARED["front"], _SHARED["back"]
+    front, back = state["front"], state["back"]
     with front.get_lock():
         if front.value > back.value:
-            return len(_SHARED["chunks"])
+            return len(state["chunks"])
         if from_end:
             back.value -= 1
             return back.value + 1
@@ -52,7 +90,7 @@ def _claim(from_end: bool = False) -> int:
 
 def _ticket(_number: int):
     """In a worker: take the next chunk, if any is left, and do it."""
-    index = _claim()
+    index = _claim(_SHARED)
     chunks = _SHARED["chunks"]
     if index >= len(chunks):
         return None
@@ -78,27 +116,39 @@ def shared_work(
     context = multiprocessing.get_context("fork")
     front = context.Value("q", 0)
     back = context.Value("q", len(chunks) - 1, lock=False)  # under ``front``'s lock
-    _SHARED.update(func=func, chunks=chunks, front=front, back=back)
+    state = {"func": func, "chunks": chunks, "front": front, "back": back}
+    _SHARED.clear()  # the parent reads its own ``state``: a run left unfinished cannot disturb this one
+    _SHARED.update(state)
     try:
-        with worker_pool(jobs - 1) as pool:
+        with worker_pool(min(jobs - 1, len(chunks) - 1)) as pool:
+            workers = list(getattr(pool, "_pool", ()))  # the pool replaces a dead worker: keep these
             # One ticket per chunk: whichever process claims a chunk first does it, so every
             # chunk is claimed once and the tickets left when the parent has taken the rest
             # come back empty.
             done = pool.imap_unordered(_ticket, range(len(chunks)))
-            while (index := _claim(parent_from_end)) < len(chunks):
+            while (index := _claim(state, parent_from_end)) < len(chunks):
                 yield index, func(chunks[index])
-                while True:  # what the workers finished meanwhile
-                    try:
-                        finished = done.next(timeout=0)
-                    except (multiprocessing.TimeoutError, StopIteration):
-                        break
-                    if finished is not None:
-                        yield finished
-            for finished in done:
-                if finished is not None:
-                    yield finished
+                yield from _finished(done, workers, wait=False)  # what the workers finished meanwhile
+            yield from _finished(done, workers, wait=True)
     finally:
-        _SHARED.clear()
+        if _SHARED.get("front") is front:
+            _SHARED.clear()
+
+
+def _finished(done, workers: list, wait: bool) -> Iterator[tuple[int, object]]:
+    """The results the workers sent back: those ready now, or (``wait``) all of them."""
+    while True:
+        try:
+            finished = done.next(timeout=_WATCH if wait else 0)
+        except StopIteration:
+            return
+        except multiprocessing.TimeoutError:
+            _check_alive(workers)
+            if not wait:
+                return
+            continue
+        if finished is not None:
+            yield finished
 
 
 def in_order(finished: Iterator[tuple[int, object]]) -> Iterator:

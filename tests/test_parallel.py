@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
 
 import pytest
 
+from site_gen import parallel
+from site_gen.errors import BuildFailed
 from site_gen.parallel import in_order, shared_work
 
 
@@ -57,3 +61,49 @@ def _fail_on_seven(chunk: list[int]) -> list[int]:
 def test_a_failure_in_any_process_reaches_the_caller():
     with pytest.raises(ValueError, match="seven"):
         list(shared_work(_fail_on_seven, [[n] for n in range(40)], jobs=3))
+
+
+def _no_children_left() -> bool:
+    deadline = time.monotonic() + 5
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not multiprocessing.active_children()
+
+
+def test_a_failure_leaves_no_worker_and_no_shared_state():
+    with pytest.raises(ValueError, match="seven"):
+        list(shared_work(_fail_on_seven, [[n] for n in range(40)], jobs=3))
+    assert parallel._SHARED == {}
+    assert _no_children_left()
+
+
+_PARENT = os.getpid()
+
+
+def _killed_in_a_worker(chunk: list[int]) -> list[int]:
+    if os.getpid() != _PARENT and 5 in chunk:
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+    time.sleep(0.01)
+    return chunk
+
+
+def test_a_worker_killed_outright_fails_the_run_instead_of_hanging_it():
+    with pytest.raises(BuildFailed) as failed:
+        # The parent takes chunks from the end: the worker reaches chunk 5 first.
+        list(shared_work(_killed_in_a_worker, [[n] for n in range(60)], jobs=2, parent_from_end=True))
+    (error,) = failed.value.errors
+    assert "a worker process was killed by signal 9 (SIGKILL)" in error.message
+    assert "--jobs 1" in error.hint
+    assert parallel._SHARED == {}
+    assert _no_children_left()
+
+
+def test_a_run_left_unfinished_does_not_disturb_the_next():
+    chunks = [[n] for n in range(30)]
+    first = shared_work(_where, chunks, jobs=2)
+    started = [next(first)]
+    second = list(shared_work(_where, chunks, jobs=2))
+    assert sorted(index for index, _ in second) == list(range(30))
+    rest = started + list(first)
+    assert sorted(index for index, _ in rest) == list(range(30))
+    assert parallel._SHARED == {}
