@@ -77,23 +77,33 @@ def _check_size(root: yaml.Node) -> None:
     _size(root, 0, {}, set(), [])
 
 
-def _size(node: yaml.Node, depth: int, sizes: dict[int, int], seen: set[int], aliased: list[bool]) -> int:
-    """Values under ``node`` with aliases expanded (``sizes``: of the nodes counted already).
+def _too_deep(line: int) -> YamlError:
+    return YamlError(
+        f"the YAML is nested more than {MAX_DEPTH} levels deep",
+        line,
+        "front matter needs at most a list inside a mapping",
+    )
+
+
+def _size(
+    node: yaml.Node, depth: int, sizes: dict[int, tuple[int, int]], seen: set[int], aliased: list[bool]
+) -> tuple[int, int]:
+    """Values under ``node`` with aliases expanded, and the levels below it (``sizes``: of the
+    nodes counted already, so that an alias is measured where it is used, not expanded again).
 
     A plain function, not a closure: a closure that calls itself is a reference cycle, which
     only the cyclic collector frees, and builds pause it while they read thousands of files.
     """
     line = node.start_mark.line + 1
     if depth > MAX_DEPTH:
-        raise YamlError(
-            f"the YAML is nested more than {MAX_DEPTH} levels deep",
-            line,
-            "front matter needs at most a list inside a mapping",
-        )
+        raise _too_deep(line)
     key = id(node)
     if key in sizes:
         aliased.append(True)
-        return sizes[key]
+        total, height = sizes[key]
+        if depth + height > MAX_DEPTH:  # an alias that nests a value inside itself, level after level
+            raise _too_deep(line)
+        return total, height
     if key in seen:
         raise YamlError("an alias `*name` refers to the value that contains it", line, "write the values out")
     seen.add(key)
@@ -104,8 +114,11 @@ def _size(node: yaml.Node, depth: int, sizes: dict[int, int], seen: set[int], al
     else:
         children = []
     total = 1
+    height = 0
     for child in children:
-        total += _size(child, depth + 1, sizes, seen, aliased)
+        size, below = _size(child, depth + 1, sizes, seen, aliased)
+        total += size
+        height = max(height, below + 1)
         if total > MAX_NODES:
             if depth == 0 and aliased:
                 raise YamlError(
@@ -122,8 +135,8 @@ def _size(node: yaml.Node, depth: int, sizes: dict[int, int], seen: set[int], al
                 )
             total = MAX_NODES + 1
             break
-    sizes[key] = total
-    return total
+    sizes[key] = (total, height)
+    return total, height
 
 
 def load_mapping(text: str) -> dict[str, Field]:
@@ -178,5 +191,7 @@ def load_mapping(text: str) -> dict[str, Field]:
         raise YamlError(f"YAML syntax error: {problem}", line, hint) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", 1) from None
+    except RecursionError:  # PyYAML's pure-Python parser (no libyaml) on thousands of nested brackets
+        raise _too_deep(1) from None
     finally:
         loader.dispose()

@@ -90,6 +90,14 @@ def test_deep_nesting(tmp_path, depth, message):
     assert out.splitlines()[0] == f"{A}a.md:4: {message}"
 
 
+def test_aliases_that_nest_deeper_than_the_limit(tmp_path):
+    # Each anchor holds the previous one three levels down: 20 short lines, 60 levels once expanded.
+    lines = ["a0: &a0 [x]"] + [f"a{n}: &a{n} [[[*a{n - 1}]]]" for n in range(1, 21)]
+    with pytest.raises(YamlError, match="nested more than 40 levels deep") as raised:
+        load_mapping("\n".join(lines) + "\n")
+    assert raised.value.line == 13, "a13 uses *a12 (line 13) 3 levels down: 1 + 3 + 37 levels"
+
+
 def test_huge_file(tmp_path):
     code, out = errors_of(tmp_path, article("Huge", body="word " * 600_000))
     assert code == 1
