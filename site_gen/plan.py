@@ -876,7 +876,8 @@ def inserted_pages(
     pages += feed_pages(site, config, only=added)
     entries = dict(sitemap)
     entries.update(sitemap_entries(pages))
-    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sorted(entries.items(), key=by_path), config)]
+    # One entry a path: the plain sort orders them by path, without a key function.
+    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
     pages.append(Page(*sitemaps.news_output(site, config, now)))
     return pages, entries
 

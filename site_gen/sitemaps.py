@@ -50,25 +50,60 @@ def entry_bytes(loc: str, lastmod: str | None) -> int:
 
 def split_entries(entries: Sequence[dict], max_urls: int, max_bytes: int) -> list[list[dict]]:
     """Cut the URL list into parts within both limits, keeping its order."""
-    if len(entries) <= max_urls:
+    locs = [e["loc"] for e in entries]
+    lastmods = [e["lastmod"] for e in entries]
+    return [list(entries[start:end]) for start, end in split_bounds(locs, lastmods, max_urls, max_bytes)]
+
+
+def split_bounds(
+    locs: Sequence[str], lastmods: Sequence[str | None], max_urls: int, max_bytes: int, plain: bool | None = None
+) -> list[tuple[int, int]]:
+    """:func:`split_entries` as ``(start, end)`` of each part: parts as large as the limits allow.
+
+    ``plain``: known to need no escaping (percent-encoded URLs on a ``base_url`` of plain
+    ASCII); None to look.
+    """
+    count = len(locs)
+    if count <= max_urls:
         # A bound without measuring each entry: 4 bytes a character, escapes of 6.
-        bound = _FRAME_BYTES + sum(9 * len(e["loc"]) + len(e["lastmod"] or "") + _ENTRY_BYTES for e in entries)
+        bound = _FRAME_BYTES + 9 * sum(map(len, locs)) + sum(map(len, filter(None, lastmods))) + _ENTRY_BYTES * count
         if bound <= max_bytes:
-            return [list(entries)]
-    locs = "".join([e["loc"] for e in entries])
-    if locs.isascii() and not _XML_SPECIAL.search(locs):  # nothing to escape: entry_bytes, made simple
-        sizes = [len(e["loc"]) + len(e["lastmod"] or "") + _ENTRY_BYTES for e in entries]
-    else:
-        sizes = [entry_bytes(e["loc"], e["lastmod"]) for e in entries]
-    parts: list[list[dict]] = [[]]
-    size = _FRAME_BYTES
-    for entry, grow in zip(entries, sizes, strict=True):
-        if parts[-1] and (len(parts[-1]) >= max_urls or size + grow > max_bytes):
-            parts.append([])
-            size = _FRAME_BYTES
-        parts[-1].append(entry)
+            return [(0, count)]
+    if plain is None:
+        joined = "".join(locs)
+        plain = joined.isascii() and not _XML_SPECIAL.search(joined)
+    if not plain:
+        return _split_sized(
+            [entry_bytes(loc, lastmod) for loc, lastmod in zip(locs, lastmods, strict=True)], max_urls, max_bytes
+        )
+    # Nothing to escape: a run of ``max_urls`` entries whose bytes are known to fit (each
+    # ``lastmod`` counted as the longest) is one part, taken whole.
+    bounds: list[tuple[int, int]] = []
+    longest = max(map(len, filter(None, lastmods)), default=0)
+    start = 0
+    while start < count:
+        end = min(start + max_urls, count)
+        bound = _FRAME_BYTES + sum(map(len, locs[start:end])) + (longest + _ENTRY_BYTES) * (end - start)
+        if bound > max_bytes:  # a part near the byte limit: measured entry by entry, from here on
+            sizes = [len(loc) + len(lastmod or "") + _ENTRY_BYTES for loc, lastmod in zip(locs, lastmods, strict=True)]
+            return bounds + [(start + a, start + b) for a, b in _split_sized(sizes[start:], max_urls, max_bytes)]
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
+def _split_sized(sizes: Sequence[int], max_urls: int, max_bytes: int) -> list[tuple[int, int]]:
+    """:func:`split_bounds`, entry by entry, given each entry's bytes."""
+    bounds: list[tuple[int, int]] = []
+    start, size = 0, _FRAME_BYTES
+    for index, grow in enumerate(sizes):
+        if index > start and (index - start >= max_urls or size + grow > max_bytes):
+            bounds.append((start, index))
+            start, size = index, _FRAME_BYTES
         size += grow
-    return parts
+    if sizes:
+        bounds.append((start, len(sizes)))
+    return bounds
 
 
 def sitemap_outputs(
@@ -79,17 +114,20 @@ def sitemap_outputs(
 ) -> list[Output]:
     """``sitemap.xml`` for ``(site path, lastmod)`` pairs; an index and parts past the limits."""
     limit = min(max_urls or config.sitemap_limit, MAX_URLS)
-    locs = urls.absolute_all(config.base_url, [path for path, _lastmod in pages])
-    entries = [{"loc": loc, "lastmod": lastmod} for loc, (_path, lastmod) in zip(locs, pages, strict=True)]
-    parts = split_entries(entries, limit, max_bytes)
-    if len(parts) == 1:
+    paths, lastmods = zip(*pages, strict=True) if pages else ((), ())
+    locs = urls.absolute_all(config.base_url, list(paths))
+    entries = [{"loc": loc, "lastmod": lastmod} for loc, lastmod in zip(locs, lastmods, strict=True)]
+    # Paths are percent-encoded: only base_url could hold a character to escape.
+    plain = config.base_url.isascii() and not _XML_SPECIAL.search(config.base_url)
+    bounds = split_bounds(locs, lastmods, limit, max_bytes, plain)
+    if len(bounds) <= 1:
         return [Output(urls.SITEMAP, "sitemaps/urlset.xml", {"entries": entries})]
     outputs = []
     index = []
-    for number, part in enumerate(parts, 1):
+    for number, (start, end) in enumerate(bounds, 1):
         path = urls.sitemap_part_path(number)
-        outputs.append(Output(path, "sitemaps/urlset.xml", {"entries": part}))
-        dates = [e["lastmod"] for e in part if e["lastmod"]]
+        outputs.append(Output(path, "sitemaps/urlset.xml", {"entries": entries[start:end]}))
+        dates = list(filter(None, lastmods[start:end]))
         index.append({"loc": urls.absolute(config.base_url, path), "lastmod": _latest(dates)})
     outputs.insert(0, Output(urls.SITEMAP, "sitemaps/index.xml", {"entries": index}))
     return outputs

@@ -236,6 +236,9 @@ def absolute(base_url: str, path: str) -> str:
 
 def absolute_all(base_url: str, paths: Iterable[str]) -> list[str]:
     """:func:`absolute` of many paths, each once (a sitemap's: past the memo's size, it only slows them)."""
+    paths = paths if isinstance(paths, list) else list(paths)
+    if _PLAIN_PATH.fullmatch("".join(paths)):  # nothing to quote (a site's own slugs): one check for all
+        return [base_url + path for path in paths]
     quote_path = _quote_path.__wrapped__
     return [base_url + quote_path(path) for path in paths]
 
