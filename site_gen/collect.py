@@ -159,8 +159,10 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
             found = renamed[id(terms)] = tuple([now_named[(t.kind, t.slug)] for t in terms])
         return found
 
-    for terms_of_article in site.article_terms:
-        article_terms.append({kind: now_terms(terms) for kind, terms in terms_of_article.items()})
+    article_terms += [  # the three kinds spelled out: at 100,000 articles a comprehension a dict costs 0.1 s
+        {"tag": now_terms(terms["tag"]), "section": now_terms(terms["section"]), "author": now_terms(terms["author"])}
+        for terms in site.article_terms
+    ]
     groups: dict[tuple, list[int]] = {}
     latest: dict[tuple, int] = {}
     for periods in (site.years, site.months, site.days):
