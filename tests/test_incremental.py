@@ -346,6 +346,46 @@ def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, 
     assert (clean / "old/locusts/index.html").is_file() and (clean / "tags/locust-swarm/index.html").is_file()
 
 
+def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everything(tmp_path, monkeypatch):
+    """The skeleton, sitemap and image views live in files under the cache's ``blobs/``: each
+    save leaves exactly the files its rows name; a missing one sends the next new story
+    down the full build's path, with the same result."""
+    import sqlite3
+
+    import site_gen.load
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(12)}, config={"per_page": 3})
+    build_site(site_options(root))
+    cache = root / ".site-gen-cache"
+
+    def named() -> dict[str, str]:
+        with sqlite3.connect(cache / "cache.sqlite") as db:
+            return dict(db.execute("SELECT name, data FROM blobs"))
+
+    first = named()
+    assert sorted(first) == ["images", "site", "sitemap"]
+    assert sorted(p.name for p in (cache / "blobs").iterdir()) == sorted(first.values())
+    (cache / "blobs" / "site-stray.tmp").write_bytes(b"left by a killed build")
+    newest = story(40, date="2025-07-30 10:00", tags=["Floods"])
+    (root / "content/articles/newest.md").write_text(article_text(**newest), "utf-8")
+    assert not build_site(site_options(root)).planned_all
+    second = named()
+    assert second["site"] != first["site"] and second["sitemap"] != first["sitemap"]
+    assert sorted(p.name for p in (cache / "blobs").iterdir()) == sorted(second.values()), "old files removed"
+
+    (cache / "blobs" / second["site"]).unlink()
+    later = story(41, date="2025-07-31 10:00", tags=["Floods"])
+    (root / "content/articles/later.md").write_text(article_text(**later), "utf-8")
+    read = []
+    real = site_gen.load.load_content
+    monkeypatch.setattr(site_gen.load, "load_content", lambda *a, **k: read.append(1) or real(*a, **k))
+    build_site(site_options(root))
+    assert read, "without the skeleton every article is read"
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -373,12 +413,19 @@ def test_a_new_story_on_a_taken_url_fails_like_a_full_build(tmp_path, fields):
 def test_files_clash_names_each_kind_of_clash():
     from site_gen.build import files_clash
 
-    old = {"index.html", "tags/kabul/index.html", "2025/07/01/story/index.html", "tags/öl/index.html"}
-    assert not files_clash(["tags/herat/index.html"], {"tags/herat/index.html"}, old)
-    assert files_clash(["a.html", "a.html"], set(), old), "one path planned twice"
-    assert files_clash(["tags/Kabul/index.html"], {"tags/Kabul/index.html"}, old), "one file where case is ignored"
-    assert files_clash(["tags/ÖL/index.html"], {"tags/ÖL/index.html"}, old), "the same, beyond ASCII"
-    assert files_clash(["index.html/x"], {"index.html/x"}, old), "a new file needs a folder where a file is"
-    assert files_clash(["tags"], {"tags"}, old), "a new file where others need a folder"
-    assert files_clash(["2025/07/01/story"], {"2025/07/01/story"}, old)
-    assert not files_clash(["2025/07/01/stor"], {"2025/07/01/stor"}, old), "a shorter name is no folder"
+    ascii_only = {"index.html", "tags/kabul/index.html", "2025/07/01/story/index.html"}
+    beyond = {*ascii_only, "tags/öl/index.html"}
+    assert files_clash(["tags/ÖL/index.html"], {"tags/ÖL/index.html"}, beyond), "the same, beyond ASCII"
+    for old in (ascii_only, beyond):  # an ASCII site is searched as one text, another folds every path
+        assert not files_clash(["tags/herat/index.html"], {"tags/herat/index.html"}, old)
+        assert files_clash(["a.html", "a.html"], set(), old), "one path planned twice"
+        assert files_clash(["tags/Kabul/index.html"], {"tags/Kabul/index.html"}, old), "one file where case is ignored"
+        assert files_clash(["TAGS/kabul/index.html"], {"TAGS/kabul/index.html"}, old)
+        assert not files_clash(["tags/kabul/index.htm"], {"tags/kabul/index.htm"}, old), "a shorter name is another"
+        assert files_clash(["index.html/x"], {"index.html/x"}, old), "a new file needs a folder where a file is"
+        assert files_clash(["tags"], {"tags"}, old), "a new file where others need a folder"
+        assert files_clash(["2025/07/01/story"], {"2025/07/01/story"}, old)
+        assert not files_clash(["2025/07/01/stor"], {"2025/07/01/stor"}, old), "a shorter name is no folder"
+        assert not files_clash(["story"], {"story"}, old), "a name found only inside a path is no folder"
+        added = {"tags/new/index.html", "tags/New/index.html"}
+        assert files_clash(sorted(added), added, old), "two new files, one where case is ignored"
