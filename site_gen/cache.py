@@ -19,6 +19,13 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
 * ``pages``: the fingerprint of every output page at the last build
   (its template files + the data it shows); a page whose fingerprint did not
   change is not rendered again.
+* ``blobs``: what the next build's fast paths take whole (the site's skeleton,
+  the sitemap entries, the image views), each named here and kept in a file of
+  its own under ``blobs/`` (at 100,000 articles the skeleton is 18 MB: written
+  once as a file, not twice through SQLite's log). A file is written under a
+  new name before the transaction that names it commits, and the files no row
+  names are removed after: a build killed half-way leaves the last build's
+  blobs named, or a stray file the next save removes.
 
 Everything is tied to a *settings key* (site.yaml's bytes, site_gen's version,
 the Markdown engine). When it changes, or the file is unreadable, the cache
@@ -33,13 +40,14 @@ import hashlib
 import io
 import os
 import pickle
+import secrets
 import sqlite3
 from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 10  # 10: 4,096 buckets, Site.languages, latest_change, Period.latest, sitemap and image blobs
-"""9: (unreleased) 256 buckets with the blobs of 10; 8: Article.body keeps only its start; 7: the site skeleton
+SCHEMA = 11  # 11: blobs in files of their own
+"""10: 4,096 buckets, Site.languages, latest_change, Period.latest, sitemap and image blobs; 9: (unreleased) 256 buckets with the blobs of 10; 8: Article.body keeps only its start; 7: the site skeleton
 (blobs); 6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
 included file (older fingerprints are wrong)."""
 _TABLES = """
@@ -50,6 +58,8 @@ CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB);
 """
+#: The folder (in the cache folder) of the blob files; ``blobs.data`` holds a file's name.
+BLOBS = "blobs"
 
 
 def bucket_of(key: str) -> int:
@@ -287,7 +297,40 @@ class Cache:
             row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
         except sqlite3.DatabaseError:
             return None
-        return row[0] if row else None
+        if not row or not isinstance(row[0], str) or "/" in row[0]:
+            return None
+        try:
+            return (self.folder / BLOBS / row[0]).read_bytes()
+        except OSError:
+            return None
+
+    def _write_blobs(self, blobs: dict[str, bytes]) -> dict[str, str]:
+        """Each blob in a new file of its own: name → file name."""
+        folder = self.folder / BLOBS
+        folder.mkdir(exist_ok=True)
+        files = {}
+        for name, data in sorted(blobs.items()):
+            file = f"{name}-{secrets.token_hex(8)}"
+            temporary = folder / (file + ".tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, folder / file)
+            files[name] = file
+        return files
+
+    def _remove_blob_files(self) -> None:
+        """Remove the blob files no row names."""
+        folder = self.folder / BLOBS
+        keep: set[str] = set()
+        if self.db is not None:
+            try:
+                keep = {data for (data,) in self.db.execute("SELECT data FROM blobs")}
+            except sqlite3.DatabaseError:
+                return
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if entry.name not in keep:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     # -- saving --------------------------------------------------------------
     def save(
@@ -316,6 +359,12 @@ class Cache:
             return
         db = self.db
         try:
+            files = self._write_blobs(blobs or {})
+        except OSError:
+            files = None
+        try:
+            if files is None:
+                raise sqlite3.OperationalError("the blob files could not be written")
             db.execute("BEGIN")
             # Only the rows that changed since the last build (most rebuilds change a handful).
             db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources.keys() - sources.keys()])
@@ -341,7 +390,7 @@ class Cache:
                 before = self.pages
                 db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in before.keys() - pages.keys()])
                 db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items() - before.items()))
-            db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", sorted((blobs or {}).items()))
+            db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", sorted(files.items()))
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [
@@ -359,6 +408,7 @@ class Cache:
             with contextlib.suppress(sqlite3.DatabaseError):
                 db.execute("ROLLBACK")
             self._reset()
+        self._remove_blob_files()
 
     def _save_buckets(self, db: sqlite3.Connection, new: dict[str, object], live_keys: set[str]) -> None:
         """Rewrite the buckets whose set of live keys changed."""
