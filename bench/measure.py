@@ -3,7 +3,7 @@
 ``python bench/measure.py OUT.json -- CMD ...`` runs CMD (stdout and stderr
 to ``OUT.json.stdout`` / ``OUT.json.stderr``) and writes::
 
-    {"rc": 0, "seconds": 12.3, "cpu_seconds": 14.1,
+    {"rc": 0, "seconds": 12.3, "cpu_seconds": 14.1, "kernel_seconds": 2.0,
      "maxrss_mb": 81.2, "tree_pss_mb": 95.0, "peak_mb": 95.0}
 
 It is meant to be started as a fresh process for every measurement:
@@ -87,6 +87,7 @@ def measure(command: list[str], stdout: Path, stderr: Path, cwd: str | None = No
         "rc": rc,
         "seconds": round(seconds, 3),
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+        "kernel_seconds": round(usage.ru_stime, 3),
         "maxrss_mb": round(maxrss_mb, 1),
         "tree_pss_mb": round(tree_mb, 1),
         "peak_mb": round(max(maxrss_mb, tree_mb), 1),

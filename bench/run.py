@@ -231,7 +231,7 @@ class Bench:
             print(
                 f"  run {k}/{self.args.runs}: {result['seconds']:.2f} s, {len(written)} files written"
                 f"{f', {len(removed)} removed' if removed else ''}, peak {result['peak_mb']:.0f} MB"
-                f" (cpu {result['cpu_seconds']:.1f} s, load {load:.1f})",
+                f" (cpu {result['cpu_seconds']:.1f} s, kernel {result.get('kernel_seconds', 0):.1f} s, load {load:.1f})",
                 flush=True,
             )
 
@@ -385,6 +385,7 @@ def summarise(runs: list[dict]) -> dict:
         "files_written": round(median([r.get("files_written", 0) for r in runs])),
         "peak_mb": round(max(r["peak_mb"] for r in runs), 1),
         "cpu_s": round(median([r["cpu_seconds"] for r in runs]), 2),
+        "kernel_s": round(median([r.get("kernel_seconds", 0.0) for r in runs]), 2),
         "runs": runs,
     }
 
@@ -423,7 +424,7 @@ def fmt_s(value: float) -> str:
 
 def table(results: dict, previous: dict | None) -> str:
     prev_rows = {r["key"]: r for r in (previous or {}).get("rows", [])}
-    head = ["figure", "median", "min–max (s)", "cpu s", "files", "peak MB", "target", ""]
+    head = ["figure", "median", "min–max (s)", "cpu s", "kernel s", "files", "peak MB", "target", ""]
     if prev_rows:
         head.insert(2, "prev")
     lines = []
@@ -435,6 +436,7 @@ def table(results: dict, previous: dict | None) -> str:
                 f"{fmt_s(row['median_s'])} s",
                 f"{fmt_s(row['min_s'])}–{fmt_s(row['max_s'])}",
                 fmt_s(row["cpu_s"]),
+                fmt_s(row.get("kernel_s", 0.0)),
                 str(row["files_written"]),
                 f"{row['peak_mb']:.0f}",
                 row["target"],
@@ -442,7 +444,7 @@ def table(results: dict, previous: dict | None) -> str:
             ]
             prev = prev_rows.get(row["key"], {}).get("median_s")
         else:
-            cells = [row["label"], f"{row['value']} {row['unit']}", "", "", "", "", row["target"], mark]
+            cells = [row["label"], f"{row['value']} {row['unit']}", "", "", "", "", "", row["target"], mark]
             prev = prev_rows.get(row["key"], {}).get("value")
         if prev_rows:
             cells.insert(2, "" if prev is None else (f"{fmt_s(prev)} s" if "median_s" in row else str(prev)))
@@ -461,6 +463,7 @@ def table(results: dict, previous: dict | None) -> str:
             f"{fmt_s(ref['median_s'])} s",
             f"{fmt_s(ref['min_s'])}–{fmt_s(ref['max_s'])}",
             fmt_s(ref["cpu_s"]),
+            fmt_s(ref.get("kernel_s", 0.0)),
             "",
             f"{ref['peak_mb']:.0f}",
             "",
