@@ -72,24 +72,21 @@ def split_bounds(
     if plain is None:
         joined = "".join(locs)
         plain = joined.isascii() and not _XML_SPECIAL.search(joined)
-    if not plain:
-        return _split_sized(
-            [entry_bytes(loc, lastmod) for loc, lastmod in zip(locs, lastmods, strict=True)], max_urls, max_bytes
-        )
-    # Nothing to escape: a run of ``max_urls`` entries whose bytes are known to fit (each
-    # ``lastmod`` counted as the longest) is one part, taken whole.
     bounds: list[tuple[int, int]] = []
-    longest = max(map(len, filter(None, lastmods)), default=0)
     start = 0
-    while start < count:
-        end = min(start + max_urls, count)
-        bound = _FRAME_BYTES + sum(map(len, locs[start:end])) + (longest + _ENTRY_BYTES) * (end - start)
-        if bound > max_bytes:  # a part near the byte limit: measured entry by entry, from here on
-            sizes = [len(loc) + len(lastmod or "") + _ENTRY_BYTES for loc, lastmod in zip(locs, lastmods, strict=True)]
-            return bounds + [(start + a, start + b) for a, b in _split_sized(sizes[start:], max_urls, max_bytes)]
-        bounds.append((start, end))
-        start = end
-    return bounds
+    if plain:
+        # Nothing to escape: a run of ``max_urls`` entries whose bytes are known to fit (each
+        # ``lastmod`` counted as the longest) is one part, taken whole; near the byte limit,
+        # the rest is measured entry by entry.
+        longest = max(map(len, filter(None, lastmods)), default=0)
+        while start < count:
+            end = min(start + max_urls, count)
+            if _FRAME_BYTES + sum(map(len, locs[start:end])) + (longest + _ENTRY_BYTES) * (end - start) > max_bytes:
+                break
+            bounds.append((start, end))
+            start = end
+    sizes = [entry_bytes(loc, lastmod) for loc, lastmod in zip(locs[start:], lastmods[start:], strict=True)]
+    return bounds + [(start + a, start + b) for a, b in _split_sized(sizes, max_urls, max_bytes)]
 
 
 def _split_sized(sizes: Sequence[int], max_urls: int, max_bytes: int) -> list[tuple[int, int]]:
