@@ -378,14 +378,12 @@ def files_clash(planned: list[str], added: set[str], old: Set[str]) -> bool:
     text = "\n" + "\n".join(every - added) + "\n"
     if text.isascii():  # folding ASCII is lower()
         low = text.lower()
-        if any(f"\n{fold}\n" in low for fold in folds):
-            return True  # one file on disks that ignore case
-        return any(f"\n{rel}/" in text for rel in added)  # a new file where others need a folder
-    others = {fold_path(rel) for rel in every - added}
-    if not others.isdisjoint(folds):
-        return True
-    below = tuple(rel + "/" for rel in added)
-    return bool(below) and any(rel.startswith(below) for rel in every)
+        same = any(f"\n{fold}\n" in low for fold in folds)
+    else:
+        same = not {fold_path(rel) for rel in every - added}.isdisjoint(folds)
+    if same:
+        return True  # one file on disks that ignore case
+    return any(f"\n{rel}/" in text for rel in added)  # a new file where others need a folder
 
 
 #: The new stories one rebuild publishes without planning every page.
