@@ -361,11 +361,6 @@ class Cache:
         db = self.db
         try:
             files = self._write_blobs(blobs or {})
-        except OSError:
-            files = None
-        try:
-            if files is None:
-                raise sqlite3.OperationalError("the blob files could not be written")
             db.execute("BEGIN")
             # Only the rows that changed since the last build (most rebuilds change a handful).
             db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources.keys() - sources.keys()])
@@ -405,7 +400,15 @@ class Cache:
                 ],
             )
             db.execute("COMMIT")
-        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        except (
+            OSError,  # a blob file not written
+            sqlite3.DatabaseError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            TypeError,
+        ):
             with contextlib.suppress(sqlite3.DatabaseError):
                 db.execute("ROLLBACK")
             self._reset()
