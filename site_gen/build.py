@@ -785,9 +785,27 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
     return results
 
 
-def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], None] | None) -> list[tuple]:
-    """Render the pages at ``todo`` in ``jobs`` processes when there are many."""
+def timed(name: str, task: Callable[[], None], timings: dict[str, float]) -> Callable[[], None]:
+    """``task``, adding the seconds it takes to ``timings[name]`` (for ``--timings``)."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            task()
+        finally:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+    return run
+
+
+def _render_pages(
+    todo: list[int], jobs: int, progress: Callable[[int, int], None] | None, side: Sequence[Callable[[], None]] = ()
+) -> list[tuple]:
+    """Render the pages at ``todo`` in ``jobs`` processes when there are many; the ``side`` work
+    is done by this process meanwhile (see :func:`~site_gen.parallel.shared_work`), or first."""
     if jobs <= 1 or len(todo) < PARALLEL_RENDER_MIN:
+        for task in side:
+            task()
         results = []
         step = 200
         for start in range(0, len(todo), step):
@@ -802,7 +820,7 @@ def _render_pages(todo: list[int], jobs: int, progress: Callable[[int, int], Non
     size = max(20, min(200, len(todo) // (jobs * 32)))
     chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
     results = []
-    for _index, chunk_results in shared_work(_render_chunk, chunks, jobs, parent_from_end=True):
+    for _index, chunk_results in shared_work(_render_chunk, chunks, jobs, parent_from_end=True, side=side):
         results += chunk_results
         if progress:
             progress(len(results), len(todo))
@@ -859,11 +877,6 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         writer = OutputWriter(options.path("output"), fresh=options.fresh)
         incremental = None if options.fresh or options.clean else writer
         config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental, found, scan)
-        if changed is None:
-            refuse_errors(options, config, site, pages, loaded)
-        else:
-            refuse_errors_of(options, config, changed, writer.old.keys() | changed.new_outputs)
-        lap("check")
         view = site_view(site, config)
         site_key = digest(serialize(view))
         salt = salts(remembered_template_keys(options, cache, template_keys), site_key)
@@ -894,11 +907,26 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         lap("fingerprints")
         compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
+        saving: dict = {}
+
+        def check() -> None:  # before any page is written into place
+            if changed is None:
+                refuse_errors(options, config, site, pages, loaded)
+            else:
+                refuse_errors_of(options, config, changed, writer.old.keys() | changed.new_outputs)
+
+        def begin_save() -> None:
+            blobs = saving["blobs"] = saved_state(site, pages, images, changed)
+            live, moved = saving["keys"] = cache_keys(cache, loaded)
+            cache.begin_save(loaded.parsed, live, blobs, moved)
+
         gc.freeze()
         gc.enable()
         try:
             _JOB.update(renderer=renderer, pages=pages, writer=writer)
-            results = _render_pages(todo, jobs, progress)
+            results = _render_pages(
+                todo, jobs, progress, side=[timed("check", check, timings), timed("cache", begin_save, timings)]
+            )
         finally:
             _JOB.clear()
         errors = _gather(results, writer, pages)
@@ -921,8 +949,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     frame = frame_key(options, cache) or ""
     # An edit that moved no article moved no date either: the interval of the last build holds.
     valid = valid_interval(loaded.articles, now) if changed is None else changed.valid or cache.valid
-    blobs = saved_state(site, pages, images, changed)
-    _save_cache(cache, loaded, fingerprints, valid, counts, frame, salt_key, blobs, lean)
+    _save_cache(cache, loaded, fingerprints, valid, counts, frame, salt_key, saving["blobs"], lean, saving["keys"])
     cache.close()
     lap("cache")
     return BuildReport(
@@ -978,17 +1005,9 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
     return list(errors.values())
 
 
-def _save_cache(
-    cache: Cache,
-    loaded: Loaded,
-    fingerprints: dict[str, str],
-    valid,
-    counts,
-    frame,
-    site_key,
-    blobs,
-    some_pages: bool = False,
-) -> None:
+def cache_keys(cache: Cache, loaded: Loaded) -> tuple[set[str], tuple[set[str], set[str]] | None]:
+    """The article keys :meth:`Cache.save` keeps: ``(live, None)``, every key of this build,
+    or, for a rebuild after a few edits, ``(set(), (gone, came))``: only the keys that changed."""
     from .load import article_key
 
     now, before = loaded.sources, cache.sources
@@ -999,9 +1018,24 @@ def _save_cache(
             article_key(w, before[w][1]) for w in changed if w in before and now.get(w, ("", ""))[1] != before[w][1]
         }
         came = {article_key(w, now[w][1]) for w in changed if w in now and before.get(w, ("", ""))[1] != now[w][1]}
-        live, moved = set(), (gone, came)
-    else:
-        live, moved = {article_key(where, hashed) for where, (_signature, hashed) in now.items()}, None
+        return set(), (gone, came)
+    return {article_key(where, hashed) for where, (_signature, hashed) in now.items()}, None
+
+
+def _save_cache(
+    cache: Cache,
+    loaded: Loaded,
+    fingerprints: dict[str, str],
+    valid,
+    counts,
+    frame,
+    site_key,
+    blobs,
+    some_pages: bool = False,
+    keys: tuple | None = None,
+) -> None:
+    """Save this build's state; ``keys``: :func:`cache_keys`, when already made."""
+    live, moved = keys or cache_keys(cache, loaded)
     cache.save(
         loaded.sources,
         loaded.parsed,

@@ -105,6 +105,19 @@ def settings_key(config_hash: str, engine: str) -> str:
     return f"{SCHEMA}:{__version__}:{config_hash}:{engine}"
 
 
+#: What a save that fails meets: a blob file not written, a damaged database, a stored
+#: bucket that does not unpickle.
+_SAVE_ERRORS = (
+    OSError,
+    sqlite3.DatabaseError,
+    pickle.UnpicklingError,
+    EOFError,
+    AttributeError,
+    ImportError,
+    TypeError,
+)
+
+
 class Cache:
     """Read the previous build's cache and write this build's."""
 
@@ -132,6 +145,8 @@ class Cache:
         self._found: dict[str, object] = {}
         """Parse results handed out by :meth:`articles` (a save rewrites buckets from them)."""
         self._buckets_read: set[int] = set()
+        self._begun: tuple | None = None
+        """The arguments of :meth:`begin_save` and the blob files it wrote, once it has run."""
         if folder is None:
             return
         try:
@@ -179,7 +194,7 @@ class Cache:
                 self.db.close()
         self.db = None
         self.sources, self._pages, self.build_key, self.frame_key, self.site_key = {}, {}, "", "", ""
-        self._found, self._buckets_read = {}, set()
+        self._found, self._buckets_read, self._begun = {}, set(), None
         with contextlib.suppress(OSError):
             for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
                 (self.folder / name).unlink(missing_ok=True)
@@ -360,26 +375,19 @@ class Cache:
             return
         db = self.db
         try:
-            files = self._write_blobs(blobs or {})
-            db.execute("BEGIN")
+            begun = self._begun
+            if begun is None or begun[0] is not new_articles or begun[1] is not live_keys or begun[2] is not moved:
+                if begun is not None:
+                    db.execute("ROLLBACK")
+                    self._begun = None
+                self._begin(new_articles, live_keys, blobs, moved)
+            files = self._begun[3]
             # Only the rows that changed since the last build (most rebuilds change a handful).
             db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources.keys() - sources.keys()])
             db.executemany(
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
                 sorted((p, s, h) for p, (s, h) in sources.items() - self.sources.items()),
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
-                [(k, h) for k, (_a, h) in new_articles.items() if h is not None],  # None: stored while parsing
-            )
-            parses = {k: a for k, (a, _h) in new_articles.items()}
-            if moved is None:
-                stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
-                db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
-                self._save_buckets(db, parses, live_keys)
-            else:
-                db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in moved[0]])
-                self._update_buckets(db, parses, *moved)
             if some_pages:
                 db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items()))
             else:
@@ -400,19 +408,60 @@ class Cache:
                 ],
             )
             db.execute("COMMIT")
-        except (
-            OSError,  # a blob file not written
-            sqlite3.DatabaseError,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ImportError,
-            TypeError,
-        ):
-            with contextlib.suppress(sqlite3.DatabaseError):
-                db.execute("ROLLBACK")
-            self._reset()
+            self._begun = None
+        except _SAVE_ERRORS:
+            self._undo_save()
         self._remove_blob_files()
+
+    def begin_save(
+        self,
+        new_articles: dict[str, tuple[object, str]],
+        live_keys: set[str],
+        blobs: dict[str, bytes] | None = None,
+        moved: tuple[set[str], set[str]] | None = None,
+    ) -> None:
+        """The first part of :meth:`save`, which can be done before the pages are rendered:
+        write the blob files, open the transaction and write the articles' rows in it
+        (pickling them is most of a first build's save). :meth:`save` with the same
+        objects goes on from there; a build that fails closes the cache, which rolls the
+        transaction back. Meanwhile the rows wait in SQLite's log, not in memory.
+
+        A failure here changes nothing (pages still read bodies from the cache while
+        they render): :meth:`save` tries again, and only then gives the cache up."""
+        if self.db is None or self._begun is not None:
+            return
+        try:
+            self._begin(new_articles, live_keys, blobs, moved)
+        except _SAVE_ERRORS:
+            self._begun = None
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("ROLLBACK")
+
+    def _begin(self, new_articles, live_keys, blobs, moved) -> None:
+        db = self.db
+        files = self._write_blobs(blobs or {})
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+            [(k, h) for k, (_a, h) in new_articles.items() if h is not None],  # None: stored while parsing
+        )
+        parses = {k: a for k, (a, _h) in new_articles.items()}
+        if moved is None:
+            stale = [k for (k,) in db.execute("SELECT key FROM bodies") if k not in live_keys]
+            db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
+            self._save_buckets(db, parses, live_keys)
+        else:
+            db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in moved[0]])
+            self._update_buckets(db, parses, *moved)
+        self._begun = (new_articles, live_keys, moved, files)
+
+    def _undo_save(self) -> None:
+        """A save that failed: nothing of it stays, and the cache starts empty."""
+        self._begun = None
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("ROLLBACK")
+        self._reset()
 
     def _save_buckets(self, db: sqlite3.Connection, new: dict[str, object], live_keys: set[str]) -> None:
         """Rewrite the buckets whose set of live keys changed."""
@@ -456,6 +505,12 @@ class Cache:
             db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (bucket, " ".join(entries), data))
 
     def close(self) -> None:
+        """Close the database; a save begun and not finished is rolled back, its blob files removed."""
+        if self._begun is not None:
+            for file in self._begun[3].values():
+                with contextlib.suppress(OSError):
+                    (self.folder / BLOBS / file).unlink()
+            self._begun = None
         if self.db is not None:
             self.db.close()
             self.db = None

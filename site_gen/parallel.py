@@ -98,7 +98,11 @@ def _ticket(_number: int):
 
 
 def shared_work(
-    func: Callable, chunks: Sequence, jobs: int, parent_from_end: bool = False
+    func: Callable,
+    chunks: Sequence,
+    jobs: int,
+    parent_from_end: bool = False,
+    side: Sequence[Callable[[], object]] = (),
 ) -> Iterator[tuple[int, object]]:
     """Yield ``(index, func(chunks[index]))`` for every chunk, in the order they finish.
 
@@ -108,8 +112,15 @@ def shared_work(
     With ``parent_from_end`` the parent works from the last chunk back while the
     workers go forward: a worker then touches (and copies) only the memory of
     the first chunks' pages, not of every page.
+
+    ``side``: work only the calling process can do (it needs the parent's own
+    state), done by it before it takes its first chunk, while the workers
+    already work through the chunks: the work would otherwise keep every other
+    core idle, before or after the run. With one job it is done first too.
     """
     if jobs <= 1 or len(chunks) <= 1:
+        for task in side:
+            task()
         for index, chunk in enumerate(chunks):
             yield index, func(chunk)
         return
@@ -126,6 +137,9 @@ def shared_work(
             # chunk is claimed once and the tickets left when the parent has taken the rest
             # come back empty.
             done = pool.imap_unordered(_ticket, range(len(chunks)))
+            for task in side:
+                task()
+                yield from _finished(done, workers, wait=False)
             while (index := _claim(state, parent_from_end)) < len(chunks):
                 yield index, func(chunks[index])
                 yield from _finished(done, workers, wait=False)  # what the workers finished meanwhile

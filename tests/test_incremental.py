@@ -386,6 +386,41 @@ def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everythi
     assert tree(root / "build") == tree(clean)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_that_fails_while_rendering_leaves_the_cache_as_it_was(tmp_path, jobs, monkeypatch):
+    """The cache writes the articles' rows while the pages render (Cache.begin_save), in a
+    transaction that only a successful build commits."""
+    import sqlite3
+
+    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    options = site_options(root, templates=templates, jobs=jobs)
+    build_site(options)
+    cache = root / ".site-gen-cache"
+
+    def state():
+        with sqlite3.connect(cache / "cache.sqlite") as db:
+            rows = "\n".join(db.iterdump())
+        return rows, sorted(p.name for p in (cache / "blobs").iterdir())
+
+    before, output = state(), tree(root / "build")
+    for n in range(25):  # every bucket of the parsed table changes
+        edit(root / f"content/articles/s{n}.md", f"Lead paragraph of story {n}.", f"New lead {n}.")
+    (root / "content/articles/new.md").write_text(article_text(**story(31, date="2025-05-05 05:05")), "utf-8")
+    edit(templates / "article.html", "{{ article.title }}", "{{ article.no_such_field }}")
+    with pytest.raises(BuildFailed, match="no_such_field"):
+        build_site(options)
+    assert state() == before
+    assert tree(root / "build") == output
+    edit(templates / "article.html", "{{ article.no_such_field }}", "{{ article.title }}")
+    build_site(options)
+    clean = tmp_path / "clean"
+    build_site(site_options(root, templates=templates, output=clean, cache_dir=None, jobs=jobs))
+    assert tree(root / "build") == tree(clean)
+
+
 @pytest.mark.parametrize(
     "fields",
     [

@@ -42,6 +42,43 @@ def test_the_parent_can_work_from_the_end():
     assert mine == sorted(mine, reverse=True)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_side_work_is_done_once_by_the_parent_before_its_first_chunk(jobs):
+    events = []
+    chunks = [[n] for n in range(60)]
+
+    def side_task(name):
+        def run():
+            time.sleep(0.05)  # the worker renders meanwhile
+            events.append((name, os.getpid()))
+
+        return run
+
+    done = []
+    for index, (_squares, pid) in shared_work(_where, chunks, jobs, side=[side_task("a"), side_task("b")]):
+        done.append((index, pid))
+        events.append(("chunk", pid))
+    assert sorted(index for index, _ in done) == list(range(len(chunks)))
+    names = [name for name, _ in events]
+    assert names.count("a") == names.count("b") == 1 and names.index("a") < names.index("b")
+    assert {pid for name, pid in events if name != "chunk"} == {os.getpid()}, "done by the calling process"
+    mine = [at for at, (name, pid) in enumerate(events) if name == "chunk" and pid == os.getpid()]
+    assert mine and min(mine) > names.index("b"), "before the calling process's first chunk"
+    if jobs == 2:
+        theirs = [index for index, pid in done if pid != os.getpid()]
+        assert len(theirs) > len(chunks) / 2, "the worker took the chunks the parent left while it did the side work"
+
+
+def test_a_failure_in_side_work_stops_the_workers_and_reaches_the_caller():
+    def broken():
+        raise BuildFailed([])
+
+    with pytest.raises(BuildFailed):
+        list(shared_work(_where, [[n] for n in range(40)], 2, side=[broken]))
+    assert not multiprocessing.active_children()
+    assert not parallel._SHARED
+
+
 def test_one_job_works_in_the_calling_process_in_order():
     done = list(shared_work(_where, [[1], [2], [3]], jobs=1))
     assert [(index, squares) for index, (squares, _) in done] == [(0, [1]), (1, [4]), (2, [9])]
