@@ -240,6 +240,7 @@ class Renderer:
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
         self._cards: dict[bytes, Markup] = {}
+        self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
 
     def body_html(self, article: dict) -> Markup:
@@ -255,7 +256,15 @@ class Renderer:
         it appears in; the HTML is kept by the card's content: a 128-bit hash of its
         marshal bytes (version 0: no references, no interning marks; quicker to
         make than its ``repr``), so the memo stays small at 100,000 articles.
+
+        The planner makes each article's card once and shows that same dict on
+        every page (see :meth:`site_gen.plan.Planner.card`), never changing it: a
+        card met before is found by identity first, without hashing it again.
+        The memo holds the card itself, so its ``id`` cannot pass to another object.
         """
+        seen = self._card_ids.get(id(card))
+        if seen is not None and seen[0] is card:
+            return seen[1]
         try:
             key = hashlib.blake2b(marshal.dumps(card, 0), digest_size=16).digest()
         except ValueError:  # not plain data: render it every time
@@ -264,6 +273,7 @@ class Renderer:
         if html is None:
             html = Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
             self._cards[key] = html
+        self._card_ids[id(card)] = (card, html)
         return html
 
     def feed_body(self, ref: dict) -> str:

@@ -107,6 +107,26 @@ def test_cards_render_by_their_content_and_escape_it(tmp_path):
     assert "No stories yet." in renderer.render(Page("x/", "partials/cards.html", {"cards": []})).decode()
 
 
+def test_a_card_shown_again_is_found_without_rendering_or_hashing_it(monkeypatch):
+    """The planner shows one dict per article on every page: the filter knows it by identity."""
+    import site_gen.render
+    from site_gen.plan import Page
+    from site_gen.render import Renderer
+    from tests.conftest import REPO
+
+    renderer = Renderer(REPO / "templates", {})
+    card = _card("One")
+    first = renderer.render(Page("x/", "partials/cards.html", {"cards": [card]}))
+    hashed = []
+    real = site_gen.render.marshal.dumps
+    monkeypatch.setattr(site_gen.render.marshal, "dumps", lambda *a: hashed.append(1) or real(*a))
+    assert renderer.render(Page("y/", "partials/cards.html", {"cards": [card, card]})).count(b"One</a>") == 2
+    assert not hashed
+    copy = dict(card)  # the same content in another dict: found by its content
+    assert renderer.render(Page("x/", "partials/cards.html", {"cards": [copy]})) == first
+    assert hashed == [1]
+
+
 def test_the_card_filter_writes_what_an_include_wrote(tmp_path):
     """cards.html with the filter gives the bytes of the former ``{% include %}`` per card."""
     import shutil
