@@ -190,3 +190,31 @@ def test_dict_lookups_in_templates_behave_as_in_jinja(tmp_path):
     (tmp_path / "missing.html").write_text("{{ d.nope }}")
     with pytest.raises(jinja2.UndefinedError, match="nope"):
         env.get_template("missing.html").render(data)
+
+
+def test_tojson_writes_what_jinjas_filter_writes_with_the_same_policies():
+    """render.py's quicker ``|tojson`` gives Jinja's bytes, for JSON-LD and JSON Feed alike."""
+    import jinja2
+    import pytest
+
+    from site_gen.render import make_environment
+    from tests.conftest import REPO
+
+    ours = make_environment(REPO / "templates")
+    jinjas = jinja2.Environment(autoescape=True)
+    jinjas.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    values = [
+        {"b": [1, -2.5, 1e100, None, True, False], "a": "x <y> & 'z' \"q\" “q” \u2028 \x01 \\ / اردو", "c": {}},
+        {"@context": "https://schema.org", "nested": {"z": [{"y": 1, "x": [[]]}], "a": ""}},
+        "</script><!--",
+        [],
+        12,
+    ]
+    for source in ("{{ v | tojson }}", "{{ v | tojson(indent=2) }}", "{{ v | tojson(2) }}"):
+        for value in values:
+            assert ours.from_string(source).render(v=value) == jinjas.from_string(source).render(v=value)
+    circular: list = []
+    circular.append(circular)
+    for value, error in ((object(), TypeError), ({"k": {1, 2}}, TypeError), (circular, ValueError)):
+        with pytest.raises(error):
+            ours.from_string("{{ v | tojson }}").render(v=value)
