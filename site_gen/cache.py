@@ -159,14 +159,7 @@ class Cache:
         gitignore = self.folder / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("# site_gen's build cache: safe to delete, never deploy\n*\n", "utf-8")
-        self.db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None)
-        self._reader, self._reader_pid = self.db, os.getpid()
-        # A cache, not a record: write-ahead log, no flush to disk at every commit (a commit
-        # waiting on a busy disk held builds and Ctrl-C for seconds). A power cut may lose
-        # the last build's rows, never corrupt the file; a damaged file is rebuilt anyway.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_TABLES)
+        self._connect()
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
         self.stored = stored
         if fresh or stored.get("settings") != self.settings:
@@ -180,12 +173,27 @@ class Cache:
         rows = self.db.execute("SELECT path, stat, hash FROM sources").fetchall()
         self.sources = dict(zip([r[0] for r in rows], [r[1:] for r in rows], strict=True))
 
+    def _connect(self) -> None:
+        self.db = sqlite3.connect(self.folder / "cache.sqlite", isolation_level=None)
+        self._reader, self._reader_pid = self.db, os.getpid()
+        # A cache, not a record: write-ahead log, no flush to disk at every commit (a commit
+        # waiting on a busy disk held builds and Ctrl-C for seconds). A power cut may lose
+        # the last build's rows, never corrupt the file; a damaged file is rebuilt anyway.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_TABLES)
+
     def _clear(self) -> None:
-        self.db.executescript(
-            "DELETE FROM meta; DELETE FROM sources; DELETE FROM parsed; DELETE FROM bodies; DELETE FROM pages;"
-            " DELETE FROM blobs;"
-            " DROP TABLE IF EXISTS articles;"  # schema 5 and older
-        )
+        """Start with an empty database: a new file, rather than deleting every row of the
+        old one (0.4 s at 10,000 articles, and the file kept its size)."""
+        self.db.close()
+        self._remove_files()
+        self._connect()
+
+    def _remove_files(self) -> None:
+        with contextlib.suppress(OSError):
+            for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
+                (self.folder / name).unlink(missing_ok=True)
 
     def _reset(self) -> None:
         """A corrupt cache: delete it and start empty."""
@@ -195,9 +203,7 @@ class Cache:
         self.db = None
         self.sources, self._pages, self.build_key, self.frame_key, self.site_key = {}, {}, "", "", ""
         self._found, self._buckets_read, self._begun = {}, set(), None
-        with contextlib.suppress(OSError):
-            for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
-                (self.folder / name).unlink(missing_ok=True)
+        self._remove_files()
         try:
             self._open(fresh=True)
         except (sqlite3.DatabaseError, OSError):

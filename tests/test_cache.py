@@ -35,3 +35,23 @@ def test_the_scan_signature_is_stat_signature(tmp_path):
     path.write_text("x", "utf-8")
     scan = scan_sources([("article", str(path), "a.md")], {"a.md": (stat_signature(path), "h")})
     assert scan.signatures == {str(path): stat_signature(path)} and not scan.stale and scan.known == 1
+
+
+def test_fresh_starts_from_a_new_database_file_and_keeps_only_this_builds_rows(tmp_path):
+    """--fresh does not delete the old rows one table at a time: the file is made anew."""
+    import sqlite3
+
+    texts = {f"s{n}.md": article_text(f"Story {n}", body=f"Body *{n}*.\n") for n in range(6)}
+    root = make_site(tmp_path / "site", articles=texts)
+    build_site(site_options(root))
+    database = root / ".site-gen-cache" / "cache.sqlite"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE left_by_an_old_version (x)")
+    (root / "content/articles/s5.md").unlink()
+    build_site(site_options(root, fresh=True))
+    with sqlite3.connect(database) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        sources = [path for (path,) in db.execute("SELECT path FROM sources")]
+    assert "left_by_an_old_version" not in tables and "sources" in tables
+    assert len(sources) == 5 and not any(path.endswith("s5.md") for path in sources)
+    assert not build_site(site_options(root)).rendered, "the new cache serves the next build"
