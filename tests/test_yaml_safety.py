@@ -111,3 +111,30 @@ def test_huge_front_matter(tmp_path):
         f"{A}a.md:2: the YAML is too long (300,041 characters; at most 200,000)"
         " — keep front matter to a few fields; put long text in the body"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tags: " + "[" * 39 + "x" + "]" * 39 + "\n",  # 40 levels: the limit
+        "tags: " + "[" * 40 + "x" + "]" * 40 + "\n",
+        "tags: [" + ", ".join(["x"] * (MAX_NODES - 3)) + "]\n",  # with the mapping, the key, the list: 10,000 values
+        "tags: [" + ", ".join(["x"] * (MAX_NODES - 2)) + "]\n",
+        "a:\n  b:\n    - [c, {d: e}]\n    - f\n",
+        "title: plain\n",
+    ],
+)
+def test_the_quick_check_of_aliasless_yaml_agrees_with_the_full_one(text):
+    """Front matter without ``*`` has no aliases: yamlload measures it with a quicker walk,
+    which must refuse exactly what the full check refuses."""
+    from site_gen.yamlload import _check_size, _Loader, _tree_fits
+
+    loader = _Loader(text)
+    node = loader.get_single_node()
+    loader.dispose()
+    try:
+        _check_size(node)
+        refused = False
+    except YamlError:
+        refused = True
+    assert (_tree_fits(node) < 0) == refused
