@@ -83,29 +83,53 @@ def stage(staging: Path, name: str, data: bytes) -> None:
     """Write bytes into the staging folder (also used by worker processes); ``name`` may
     hold folders (see :attr:`OutputWriter.tree`), made as needed, but only inside a staging
     folder that still exists: a worker of a killed build, still writing when the next build
-    has removed its staging folder, fails instead of making it again inside the output."""
+    has removed its staging folder, fails instead of making it again inside the output.
+
+    Three system calls for a file whose folder exists (not Python's buffered ``open``, which
+    adds three more); a cold build writes tens of thousands of files, each in a folder of its own.
+    """
     path = os.path.join(staging, name)
+    folder = os.path.dirname(name)
+    made = _MADE.get(staging)
+    if made is None:
+        _MADE.clear()
+        made = _MADE[staging] = set()
+    if folder and folder not in made:  # make it before trying: most pages are a folder of their own
+        _make_folders(os.fspath(staging), folder)
+        made.add(folder)
     try:
-        handle = open(path, "wb")  # noqa: SIM115 (closed below)
+        handle = os.open(path, _NEW_FILE, 0o666)
     except FileNotFoundError:
-        _make_folders(staging, os.path.dirname(name))
-        handle = open(path, "wb")  # noqa: SIM115
-    with handle:
-        handle.write(data)
-
-
-def _make_folders(staging: Path, folder: str) -> None:
-    """Make ``folder`` (relative) inside ``staging``; FileNotFoundError when ``staging`` is gone."""
-    if not folder:
-        raise FileNotFoundError(errno.ENOENT, "the staging folder is gone", os.fspath(staging))
-    handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)  # relative to it, not to its path
+        _make_folders(os.fspath(staging), folder)
+        handle = os.open(path, _NEW_FILE, 0o666)
     try:
-        parts = folder.split("/")
-        for depth in range(1, len(parts) + 1):
-            with contextlib.suppress(FileExistsError):
-                os.mkdir("/".join(parts[:depth]), dir_fd=handle)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
     finally:
         os.close(handle)
+
+
+#: Folders this process made (or found) in the staging folder of the running build.
+_MADE: dict[Path, set[str]] = {}
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _make_folders(staging: str, folder: str) -> None:
+    """Make ``folder`` (relative) inside ``staging``, deepest first: its parent is usually
+    there already (a day's folder for the day's stories). FileNotFoundError when ``staging``
+    itself is gone: it is never made again here."""
+    if not folder:
+        raise FileNotFoundError(errno.ENOENT, "the staging folder is gone", staging)
+    try:
+        os.mkdir(os.path.join(staging, folder))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        _make_folders(staging, os.path.dirname(folder))
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            os.mkdir(os.path.join(staging, folder))
 
 
 class OutputWriter:
@@ -257,7 +281,15 @@ class OutputWriter:
     def _refuse_links_out(self, rels: list[str]) -> None:
         """Raise :class:`BuildFailed` (and write nothing) when a folder on the way is a link leaving the output."""
         root = self.out.resolve()
-        folders = {rel.rsplit("/", depth)[0] for rel in rels for depth in range(1, rel.count("/") + 1)}
+        # Below a top-level name the output does not hold, nothing is there yet, links neither
+        # (a first build asks once per top-level folder, not once per folder of every page).
+        there = {top for top in {rel.split("/", 1)[0] for rel in rels} if os.path.lexists(self._out_prefix + top)}
+        folders = {
+            rel.rsplit("/", depth)[0]
+            for rel in rels
+            if rel.split("/", 1)[0] in there
+            for depth in range(1, rel.count("/") + 1)
+        }
         for folder in sorted(folders):
             if not os.path.islink(self._out_prefix + folder):
                 continue
