@@ -41,6 +41,13 @@ if TYPE_CHECKING:  # the stages are imported where they run: a no-change build n
 #: Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_RENDER_MIN = 400
 
+#: Up to this many articles the checks and the first part of the cache save run while the
+#: workers render (see :func:`_render_pages`). Both passes touch every article, and a page the
+#: parent touches while a forked worker still shares it is copied (copy-on-write): 12 MB more
+#: at 10,000 articles, but 180 MB at 100,000, past the 2 GB that size must stay under. Larger
+#: sites run them before and after rendering, as the memory of one process.
+OVERLAP_MAX_ARTICLES = 50_000
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -916,19 +923,25 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
                 refuse_errors_of(options, config, changed, writer.old.keys() | changed.new_outputs)
 
         def begin_save() -> None:
-            blobs = saving["blobs"] = saved_state(site, pages, images, changed)
-            live, moved = saving["keys"] = cache_keys(cache, loaded)
+            blobs = saved_state(site, pages, images, changed)
+            live, moved = keys = cache_keys(cache, loaded)
             cache.begin_save(loaded.parsed, live, blobs, moved)
+            if not cache.begun:  # kept for save() to try again; else not held while pages render
+                saving.update(blobs=blobs, keys=keys)
 
         gc.freeze()
         gc.enable()
+        side = [timed("check", check, timings), timed("cache", begin_save, timings)]
+        overlap = len(site.articles) <= OVERLAP_MAX_ARTICLES
+        if not overlap:
+            side[0]()
         try:
             _JOB.update(renderer=renderer, pages=pages, writer=writer)
-            results = _render_pages(
-                todo, jobs, progress, side=[timed("check", check, timings), timed("cache", begin_save, timings)]
-            )
+            results = _render_pages(todo, jobs, progress, side=side if overlap else [])
         finally:
             _JOB.clear()
+        if not overlap:
+            side[1]()
         errors = _gather(results, writer, pages)
         lap("render")
         errors += copy_static(options, writer)
@@ -949,7 +962,13 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     frame = frame_key(options, cache) or ""
     # An edit that moved no article moved no date either: the interval of the last build holds.
     valid = valid_interval(loaded.articles, now) if changed is None else changed.valid or cache.valid
-    _save_cache(cache, loaded, fingerprints, valid, counts, frame, salt_key, saving["blobs"], lean, saving["keys"])
+    if cache.begun:  # the save goes on from begin_save, which needs none of these again
+        blobs, keys = None, (set(), None)
+    else:
+        blobs, keys = saving.get("blobs"), saving.get("keys")
+        if blobs is None:
+            blobs = saved_state(site, pages, images, changed)
+    _save_cache(cache, loaded, fingerprints, valid, counts, frame, salt_key, blobs, lean, keys)
     cache.close()
     lap("cache")
     return BuildReport(

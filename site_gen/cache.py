@@ -146,7 +146,7 @@ class Cache:
         """Parse results handed out by :meth:`articles` (a save rewrites buckets from them)."""
         self._buckets_read: set[int] = set()
         self._begun: tuple | None = None
-        """The arguments of :meth:`begin_save` and the blob files it wrote, once it has run."""
+        """``new_articles`` of :meth:`begin_save` and the blob files it wrote, once it has run."""
         if folder is None:
             return
         try:
@@ -381,13 +381,12 @@ class Cache:
             return
         db = self.db
         try:
-            begun = self._begun
-            if begun is None or begun[0] is not new_articles or begun[1] is not live_keys or begun[2] is not moved:
-                if begun is not None:
-                    db.execute("ROLLBACK")
-                    self._begun = None
+            if self._begun is not None and self._begun[0] is not new_articles:
+                db.execute("ROLLBACK")
+                self._begun = None
+            if self._begun is None:
                 self._begin(new_articles, live_keys, blobs, moved)
-            files = self._begun[3]
+            files = self._begun[1]
             # Only the rows that changed since the last build (most rebuilds change a handful).
             db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in self.sources.keys() - sources.keys()])
             db.executemany(
@@ -430,7 +429,8 @@ class Cache:
         write the blob files, open the transaction and write the articles' rows in it
         (pickling them is most of a first build's save). :meth:`save` with the same
         objects goes on from there; a build that fails closes the cache, which rolls the
-        transaction back. Meanwhile the rows wait in SQLite's log, not in memory.
+        transaction back. Meanwhile the rows wait in SQLite's log, not in memory, and the
+        caller need not keep ``live_keys``, ``blobs`` nor ``moved`` (see :attr:`begun`).
 
         A failure here changes nothing (pages still read bodies from the cache while
         they render): :meth:`save` tries again, and only then gives the cache up."""
@@ -442,6 +442,12 @@ class Cache:
             self._begun = None
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.db.execute("ROLLBACK")
+
+    @property
+    def begun(self) -> bool:
+        """Whether :meth:`begin_save` has written its part: :meth:`save` with the same
+        ``new_articles`` then ignores ``live_keys``, ``blobs`` and ``moved``."""
+        return self._begun is not None
 
     def _begin(self, new_articles, live_keys, blobs, moved) -> None:
         db = self.db
@@ -459,7 +465,7 @@ class Cache:
         else:
             db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in moved[0]])
             self._update_buckets(db, parses, *moved)
-        self._begun = (new_articles, live_keys, moved, files)
+        self._begun = (new_articles, files)
 
     def _undo_save(self) -> None:
         """A save that failed: nothing of it stays, and the cache starts empty."""
@@ -513,7 +519,7 @@ class Cache:
     def close(self) -> None:
         """Close the database; a save begun and not finished is rolled back, its blob files removed."""
         if self._begun is not None:
-            for file in self._begun[3].values():
+            for file in self._begun[1].values():
                 with contextlib.suppress(OSError):
                     (self.folder / BLOBS / file).unlink()
             self._begun = None

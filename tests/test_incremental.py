@@ -260,8 +260,11 @@ def test_buckets_are_rewritten_only_when_their_articles_change(tmp_path):
     assert sum(len(pickle.loads(data)) for data in after.values()) == 30
 
 
-def test_a_body_edit_that_breaks_a_link_fails_like_a_full_build(tmp_path):
+@pytest.mark.parametrize("overlap", [True, False])
+def test_a_body_edit_that_breaks_a_link_fails_like_a_full_build(tmp_path, overlap, monkeypatch):
     """The rebuild that plans only the edited article's pages still checks it, against the whole site."""
+    if not overlap:  # a large site checks before rendering
+        monkeypatch.setattr(build_module, "OVERLAP_MAX_ARTICLES", 3)
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(6)})
     build_site(site_options(root))
     before = tree(root / "build")
@@ -386,13 +389,15 @@ def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everythi
     assert tree(root / "build") == tree(clean)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_build_that_fails_while_rendering_leaves_the_cache_as_it_was(tmp_path, jobs, monkeypatch):
-    """The cache writes the articles' rows while the pages render (Cache.begin_save), in a
-    transaction that only a successful build commits."""
+@pytest.mark.parametrize(("jobs", "overlap"), [(1, True), (2, True), (2, False)])
+def test_a_build_that_fails_while_rendering_leaves_the_cache_as_it_was(tmp_path, jobs, overlap, monkeypatch):
+    """The cache writes the articles' rows while the pages render (Cache.begin_save), or
+    right after them on a large site, in a transaction that only a successful build commits."""
     import sqlite3
 
     monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)
+    if not overlap:
+        monkeypatch.setattr(build_module, "OVERLAP_MAX_ARTICLES", 10)
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
