@@ -931,17 +931,17 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
 
         gc.freeze()
         gc.enable()
-        side = [timed("check", check, timings), timed("cache", begin_save, timings)]
+        run_check, run_save = timed("check", check, timings), timed("cache", begin_save, timings)
         overlap = len(site.articles) <= OVERLAP_MAX_ARTICLES
         if not overlap:
-            side[0]()
+            run_check()
         try:
             _JOB.update(renderer=renderer, pages=pages, writer=writer)
-            results = _render_pages(todo, jobs, progress, side=side if overlap else [])
+            results = _render_pages(todo, jobs, progress, side=[run_check, run_save] if overlap else [])
         finally:
             _JOB.clear()
         if not overlap:
-            side[1]()
+            run_save()
         errors = _gather(results, writer, pages)
         lap("render")
         errors += copy_static(options, writer)
