@@ -222,9 +222,10 @@ class Bench:
     def set_aside(self, path: Path) -> None:
         """Move ``path`` out of the way of a timed run; :meth:`empty_trash` deletes it when the
         bench is done. Deleting a few hundred MB right before a build that writes as much made
-        this disk (ext4 mounted with ``discard``) spend seconds more of kernel time creating the
-        new files (10k: 10-15 s against 8.5-9 s in a folder nothing was deleted from): a fresh
-        clone on a CI machine does not pay for a deletion, so the cold figures do not either."""
+        this disk (ext4 without a journal, which steps over recently freed inodes when it creates
+        files) spend seconds more of kernel time creating the new files (10k: 10-15 s against
+        7.7-8.5 s when nothing was deleted): a fresh clone on a CI machine does not pay for a
+        deletion, so the cold figures do not either."""
         if path.exists():
             TRASH.mkdir(parents=True, exist_ok=True)
             path.rename(TRASH / f"{path.name}-{time.monotonic_ns()}")

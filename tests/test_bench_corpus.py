@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 from datetime import datetime
@@ -79,3 +80,24 @@ def test_corpus_builds_and_its_links_between_articles_resolve(site):
     assert internal, "articles link to earlier articles"
     missing = [url for url in internal if not (build / url.strip("/") / "index.html").is_file()]
     assert missing == []
+
+
+def test_generating_again_rewrites_only_what_differs_and_removes_what_does_not_belong(tmp_path):
+    """The bench regenerates its corpus before every run: files already right are left alone (no
+    delete-and-rewrite, which slows this disk's next file creations), an edited article gets its
+    bytes back and an article a bench run added is removed."""
+    reference, again = tmp_path / "reference", tmp_path / "again"
+    corpus.generate(reference, n=20, seed=7)
+    corpus.generate(again, n=20, seed=7)
+    articles = sorted((again / "content" / "articles").rglob("*.md"))
+    untouched, edited = articles[0], articles[1]
+    os.utime(untouched, ns=(10**18, 10**18))  # a rewrite would give it the time of now
+    edited.write_text("changed\n", "utf-8")
+    added = again / "content" / "articles" / "2030" / "01" / "added.md"
+    added.parent.mkdir(parents=True)
+    added.write_text("---\ntitle: Added\n---\n", "utf-8")
+    (again / "templates" / "article.html").write_text("changed", "utf-8")
+    corpus.generate(again, n=20, seed=7)
+    assert _tree(again) == _tree(reference)
+    assert untouched.stat().st_mtime_ns == 10**18
+    assert not (again / "content" / "articles" / "2030").exists()
