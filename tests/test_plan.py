@@ -231,6 +231,21 @@ def test_article_page_context():
     assert context["older"]["title"] == "Old"
 
 
+def test_what_a_build_keeps_per_article_stays_small():
+    """Memory at 100,000 articles: an article page makes its deps when asked and keeps none
+    (a build asks once, for the fingerprint), and every card and article view naming one
+    section shares one link to it instead of a dict each."""
+    articles = [make_article(f"S{n}", f"2025-07-0{n + 1}", section="Pakistan", tags=["Floods"]) for n in range(3)]
+    pages = plan(articles)
+    page = pages["2025/07/02/s1/"]
+    first, again = page.deps, page.deps
+    assert first == again and first is not again
+    newest, older = page.context["newer"], page.context["older"]
+    assert newest["section"] == {"name": "Pakistan", "url": "/sections/pakistan/"}
+    assert newest["section"] is older["section"] is page.context["article"]["section"]
+    assert page.context["article"]["tags"][0] is pages["2025/07/03/s2/"].context["article"]["tags"][0]
+
+
 def test_updated_not_after_date_is_not_shown():
     context = plan([make_article("A", "2025-07-02 09:00", updated="2025-07-02 09:00")])["2025/07/02/a/"].context
     assert context["article"]["updated"] is None
