@@ -44,11 +44,12 @@ QUICK_STEPS = ("noop", "edit_body", "add_article")
 #: Outputs set aside by cold runs, deleted when the bench is done (see :meth:`Bench.set_aside`).
 TRASH = OUT / "trash"
 #: When the last bench deleted its trash (a time.time() stamp), and how long this disk
-#: remembers a deletion after ``sync``: ext4 without a journal does not reuse an inode
-#: freed in the last 60 s (RECENTCY_MIN in fs/ext4/ialloc.c; 300 s more while its inode
-#: table block is not written back), and steps over each such inode when it creates a file.
+#: remembers a deletion: ext4 without a journal does not reuse an inode freed in the last
+#: 60 s (RECENTCY_MIN in fs/ext4/ialloc.c), or 360 s while its inode table block is dirty,
+#: which a build creating files next to it makes it again; it steps over each such inode
+#: when it creates a file.
 EMPTIED = OUT / ".trash-emptied"
-DISK_FORGETS_SECONDS = 65
+DISK_FORGETS_SECONDS = 365
 #: Folders of a search index, left out of the count of files rewritten (issue 5: "the search index apart").
 SEARCH_FOLDERS = ("search", "pagefind", "_pagefind", "lunr")
 
@@ -239,13 +240,13 @@ class Bench:
     def empty_trash(self) -> None:
         if TRASH.exists():
             shutil.rmtree(TRASH, ignore_errors=True)
-            os.sync()  # the freed inodes' table blocks written back: the disk forgets them in 60 s
+            os.sync()
             EMPTIED.write_text(f"{time.time()}\n", "utf-8")
 
     def wait_for_the_disk(self) -> None:
         """Wait until the deletions of the last bench (or of this one's start) no longer slow
-        file creation: a bench started right after another measured 10-15 s instead of 7-8.5 s
-        for the cold build without cache or output."""
+        file creation: 10,000 articles without cache or output took 8.5-15 s in the minutes after
+        a bench instead of 7-8.5 s. Benches run back to back wait up to six minutes."""
         try:
             since = time.time() - float(EMPTIED.read_text("utf-8"))
         except (OSError, ValueError):
