@@ -13,7 +13,6 @@ renders to the bytes already on disk is not written.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence, Set
@@ -749,10 +748,8 @@ def fingerprint(salt: bytes, page: Page) -> str:
     """What a page's bytes depend on, hashed: its template files and the site view
     (``salt``, see :func:`salts`) and its context, or what decides its context when
     it is made on demand (``deps``)."""
-    data = page.context if page.deps is None else ("deps", page.deps)
-    hasher = hashlib.blake2b(serialize(data), digest_size=16)
-    hasher.update(salt)
-    return hasher.hexdigest()
+    deps = page.deps  # made once: an article page makes its deps each time they are asked for
+    return digest(serialize(page.context if deps is None else ("deps", deps)) + salt)
 
 
 def salts(template_keys: dict[str, str], site_key: str) -> dict[str, bytes]:

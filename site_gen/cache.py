@@ -46,7 +46,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 11  # 11: blobs in files of their own
+SCHEMA = 12  # 11: blobs in files of their own; 12: XXH3 page fingerprints and output hashes
 """10: 4,096 buckets, Site.languages, latest_change, Period.latest, sitemap and image blobs; 9: (unreleased)
 256 buckets with the blobs of 10; 8: Article.body keeps only its start; 7: the site skeleton
 (blobs); 6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every

@@ -30,6 +30,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import jinja2.nodes
+import xxhash
 from markupsafe import Markup, escape
 
 from . import feeds, urls
@@ -278,7 +279,7 @@ class Renderer:
 
         A card is plain data and the template sees only it (and ``site``), so
         the same card renders to the same HTML on every list and related block
-        it appears in; the HTML is kept by the card's content: a 128-bit hash of its
+        it appears in; the HTML is kept by the card's content: a 128-bit hash (XXH3) of its
         marshal bytes (version 0: no references, no interning marks; quicker to
         make than its ``repr``), so the memo stays small at 100,000 articles.
 
@@ -291,7 +292,7 @@ class Renderer:
         if seen is not None and seen[0] is card:
             return seen[1]
         try:
-            key = hashlib.blake2b(marshal.dumps(card, 0), digest_size=16).digest()
+            key = xxhash.xxh3_128_digest(marshal.dumps(card, 0))
         except ValueError:  # not plain data: render it every time
             return Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
         html = self._cards.get(key)

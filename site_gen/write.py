@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import secrets
@@ -44,6 +43,8 @@ import shutil
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+
+import xxhash
 
 from . import urls
 from .errors import BuildFailed, ContentError
@@ -57,8 +58,11 @@ STAGING = ".site-gen-staging"
 
 
 def digest(data: bytes) -> str:
-    """Content hash used for output files and caches."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The hash of what a build makes (output files, page fingerprints, keys of its own data):
+    128-bit XXH3, twenty times quicker than blake2b on a 16 KB page (0.9 against 17 µs), and a
+    build hashes every page it renders. Content files, which come from outside, keep blake2b
+    (:func:`site_gen.load.parse_article`)."""
+    return xxhash.xxh3_128_hexdigest(data)
 
 
 def check_rel(rel: str) -> None:
