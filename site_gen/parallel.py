@@ -17,12 +17,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from .errors import BuildFailed, ContentError
 
 #: How often (seconds) the parent, waiting for its workers, checks that none of them died.
 _WATCH = 0.5
+
+#: The GIL switch interval (seconds) while the parent works beside its workers. A worker's
+#: results are read by a thread of the parent's pool, which needs the GIL the parent's own
+#: chunks hold; at Python's 5 ms the pipe filled and the worker waited: reading 10,000 articles
+#: it parsed 41 % of them and the build process 59 % (2.6-2.9 s); at 0.2 ms, 56 % and 44 % (2.2 s).
+SWITCH_INTERVAL = 0.0002
 
 
 def default_jobs() -> int:
@@ -130,6 +137,8 @@ def shared_work(
     state = {"func": func, "chunks": chunks, "front": front, "back": back}
     _SHARED.clear()  # the parent reads its own ``state``: a run left unfinished cannot disturb this one
     _SHARED.update(state)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
     try:
         with worker_pool(min(jobs - 1, len(chunks) - 1)) as pool:
             workers = list(getattr(pool, "_pool", ()))  # the pool replaces a dead worker: keep these
@@ -145,6 +154,7 @@ def shared_work(
                 yield from _finished(done, workers, wait=False)  # what the workers finished meanwhile
             yield from _finished(done, workers, wait=True)
     finally:
+        sys.setswitchinterval(interval)
         if _SHARED.get("front") is front:
             _SHARED.clear()
 
