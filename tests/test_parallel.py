@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -77,6 +78,24 @@ def test_a_failure_in_side_work_stops_the_workers_and_reaches_the_caller():
         list(shared_work(_where, [[n] for n in range(40)], 2, side=[broken]))
     assert not multiprocessing.active_children()
     assert not parallel._SHARED
+
+
+def test_the_parent_switches_threads_often_while_it_works_beside_workers_and_then_as_before():
+    """The pool's thread that reads a worker's results must not wait 5 ms for the parent's
+    chunk to let go of the GIL: the interval is short during the run, restored after it,
+    also when the run fails."""
+    seen = []
+    before = sys.getswitchinterval()
+    list(shared_work(_where, [[n] for n in range(40)], 2, side=[lambda: seen.append(sys.getswitchinterval())]))
+    assert seen == [pytest.approx(parallel.SWITCH_INTERVAL)] and before > parallel.SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
+
+    def broken():
+        raise BuildFailed([])
+
+    with pytest.raises(BuildFailed):
+        list(shared_work(_where, [[n] for n in range(40)], 2, side=[broken]))
+    assert sys.getswitchinterval() == before
 
 
 def test_one_job_works_in_the_calling_process_in_order():
