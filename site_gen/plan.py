@@ -15,12 +15,13 @@ one more page, instead of shifting every page of the archive.
 from __future__ import annotations
 
 import calendar
-import hashlib
 from bisect import bisect_left
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
+
+import xxhash
 
 from . import feeds, metadata, sitemaps, urls
 from .cache import serialize
@@ -256,7 +257,7 @@ class Planner:
                 self.image_dep(a),
                 self.is_scheduled(a),
             )
-            key = self._card_keys[index] = hashlib.blake2b(serialize(parts), digest_size=8).digest()
+            key = self._card_keys[index] = xxhash.xxh3_64_digest(serialize(parts))
         return key
 
     def image_dep(self, a: Article) -> Any:
