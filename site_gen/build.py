@@ -27,7 +27,7 @@ from .config import Config, load_config, markdown_engine, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
 from .parallel import default_jobs, shared_work
-from .sources import Scan, find_sources, scan_sources, stat_signature
+from .sources import Scan, content_hash, find_sources, read_content, scan_sources, stat_signature
 from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, digest, stage
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
@@ -1122,8 +1122,7 @@ def template_file_hashes(templates: Path) -> list[tuple[str, str]]:
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(current, name)
-            with open(path, "rb") as handle:
-                found.append((os.path.relpath(path, templates), digest(handle.read())))
+            found.append((os.path.relpath(path, templates), content_hash(read_content(path))))
     return found
 
 

@@ -25,7 +25,7 @@ from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import in_order, shared_work
-from .sources import Scan, decode_utf8, find_sources, read_source, stat_signature
+from .sources import Scan, content_hash, decode_utf8, find_sources, read_content, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
@@ -156,12 +156,6 @@ def load_content(
     return result
 
 
-def content_hash(data: bytes) -> str:
-    """A content file's hash (what the cache knows it by): blake2b, as the file comes from
-    outside. What a build makes itself is hashed with :func:`site_gen.write.digest`."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def source_state(
     path: str, where: str, known: dict[str, tuple[str, str]], signatures: dict[str, str]
 ) -> tuple[str, str]:
@@ -171,7 +165,7 @@ def source_state(
     cached = known.get(where)
     if cached and cached[0] == signature:
         return cached
-    return signature, content_hash(read_source(path))
+    return signature, content_hash(read_content(path))
 
 
 def load_changed(
@@ -232,7 +226,7 @@ PARALLEL_PARSE_MIN = 200
 def _parse_one(item) -> tuple | list[ContentError]:
     kind, path, where, stem, key = item
     try:
-        data = read_source(path)
+        data = read_content(path)
         return parse_article(data, where, _PARSE_CONFIG, kind=kind, stem=stem, key=key)
     except ContentError as exc:
         return [exc]

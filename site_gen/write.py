@@ -61,7 +61,7 @@ def digest(data: bytes) -> str:
     """The hash of what a build makes (output files, page fingerprints, keys of its own data):
     128-bit XXH3, twenty times quicker than blake2b on a 16 KB page (0.9 against 17 µs), and a
     build hashes every page it renders. What comes from outside (content files, templates,
-    ``site.yaml``, images) keeps blake2b (:func:`site_gen.load.content_hash`)."""
+    ``site.yaml``, images) keeps blake2b (:func:`site_gen.sources.content_hash`)."""
     return xxhash.xxh3_128_hexdigest(data)
 
 
