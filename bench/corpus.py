@@ -371,7 +371,9 @@ def site_yaml(repo: Path = REPO) -> str:
     return "\n".join(kept) + "\n"
 
 
-def generate(out: Path, n: int = 10_000, seed: int = 1, repo: Path = REPO) -> list[Meta]:
+def generate(
+    out: Path, n: int = 10_000, seed: int = 1, repo: Path = REPO, deleted: list[Path] | None = None
+) -> list[Meta]:
     """Write the whole project into ``out``; return the articles' metadata.
 
     A corpus already there is brought up to date, not replaced: a file with the right bytes is
@@ -380,8 +382,21 @@ def generate(out: Path, n: int = 10_000, seed: int = 1, repo: Path = REPO) -> li
     last corpus before writing them again cost the bench's next builds seconds: this disk's ext4
     has no journal, and for a few minutes after a deletion it steps over each recently freed inode
     when it creates a file (``recently_deleted`` in the kernel's profile), which a fresh clone on
-    a CI machine never pays for."""
+    a CI machine never pays for. The files it deletes are added to ``deleted``.
+
+    A symbolic link under those folders is removed, not followed: the corpus is written and
+    pruned only inside ``out``."""
     out.mkdir(parents=True, exist_ok=True)
+    gone = deleted if deleted is not None else []
+    for name in ("content", "templates", "static"):
+        if (out / name).is_symlink():
+            (out / name).unlink()
+            gone.append(out / name)
+        for folder, dirs, files in os.walk(out / name):
+            for entry in (*dirs, *files):
+                if os.path.islink(os.path.join(folder, entry)):
+                    os.unlink(os.path.join(folder, entry))
+                    gone.append(Path(folder, entry))
     kept: set[Path] = set()
     folders: set[Path] = set()
 
@@ -413,6 +428,7 @@ def generate(out: Path, n: int = 10_000, seed: int = 1, repo: Path = REPO) -> li
             for file in files:
                 if Path(folder, file) not in kept:
                     Path(folder, file).unlink()
+                    gone.append(Path(folder, file))
             if not os.listdir(folder):
                 os.rmdir(folder)
     return metas

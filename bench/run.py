@@ -240,8 +240,12 @@ class Bench:
     def empty_trash(self) -> None:
         if TRASH.exists():
             shutil.rmtree(TRASH, ignore_errors=True)
-            os.sync()
-            EMPTIED.write_text(f"{time.time()}\n", "utf-8")
+            self.deleted_files()
+
+    def deleted_files(self) -> None:
+        """Note that files were just deleted (see :meth:`wait_for_the_disk`)."""
+        os.sync()
+        EMPTIED.write_text(f"{time.time()}\n", "utf-8")
 
     def wait_for_the_disk(self) -> None:
         """Wait until the deletions of the last bench (or of this one's start) no longer slow
@@ -294,7 +298,10 @@ class Bench:
         started = time.perf_counter()
         self.empty_trash()  # what an interrupted bench left
         self.reset_output()
-        self.metas = corpus.generate(self.site, self.n, self.args.seed)
+        deleted: list[Path] = []
+        self.metas = corpus.generate(self.site, self.n, self.args.seed, deleted=deleted)
+        if len(deleted) > 100:  # another seed or size: most of the last corpus is gone
+            self.deleted_files()
         corpus_seconds = time.perf_counter() - started
         print(f"  {corpus_seconds:.1f} s; engine flags: {' '.join(sorted(self.flags)) or '(none)'}", flush=True)
         self.wait_for_the_disk()

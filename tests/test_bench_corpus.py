@@ -101,3 +101,25 @@ def test_generating_again_rewrites_only_what_differs_and_removes_what_does_not_b
     assert _tree(again) == _tree(reference)
     assert untouched.stat().st_mtime_ns == 10**18
     assert not (again / "content" / "articles" / "2030").exists()
+
+
+def test_generating_writes_and_deletes_only_inside_the_corpus_folder(tmp_path):
+    """A symbolic link in the corpus is removed, not followed: nothing outside is written or deleted."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep me", "utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "content").symlink_to(outside, target_is_directory=True)
+    deleted: list = []
+    corpus.generate(site, n=5, seed=7, deleted=deleted)
+    assert [p.name for p in outside.iterdir()] == ["precious.txt"]
+    assert not (site / "content").is_symlink() and len(list((site / "content" / "articles").rglob("*.md"))) == 5
+    assert site / "content" in deleted
+    (site / "content" / "articles" / "linked.md").symlink_to(outside / "precious.txt")
+    added = next((site / "content" / "articles").rglob("*.md")).with_name("added.md")
+    added.write_text("---\ntitle: Added\n---\n", "utf-8")
+    deleted.clear()
+    corpus.generate(site, n=5, seed=7, deleted=deleted)
+    assert (outside / "precious.txt").read_text("utf-8") == "keep me"
+    assert sorted(p.name for p in deleted) == ["added.md", "linked.md"]
