@@ -378,11 +378,9 @@ def generate(
 
     A corpus already there is brought up to date, not replaced: a file with the right bytes is
     left alone, and only files that do not belong under ``content/``, ``templates/`` and
-    ``static/`` (the articles a bench run added) are deleted. Deleting the 10,000 files of the
-    last corpus before writing them again cost the bench's next builds seconds: this disk's ext4
-    has no journal, and for a few minutes after a deletion it steps over each recently freed inode
-    when it creates a file (``recently_deleted`` in the kernel's profile), which a fresh clone on
-    a CI machine never pays for. The files it deletes are added to ``deleted``.
+    ``static/`` (the articles a bench run added) are deleted: deleting the 10,000 files of the
+    last corpus cost the bench's next builds seconds (a deletion slows this disk's file creation
+    for minutes, see bench/README.md). The files it deletes are added to ``deleted``.
 
     A symbolic link under those folders is removed, not followed: the corpus is written and
     pruned only inside ``out``."""

@@ -228,11 +228,8 @@ class Bench:
 
     def set_aside(self, path: Path) -> None:
         """Move ``path`` out of the way of a timed run; :meth:`empty_trash` deletes it when the
-        bench is done. Deleting a few hundred MB right before a build that writes as much made
-        this disk (ext4 without a journal, which steps over recently freed inodes when it creates
-        files) spend seconds more of kernel time creating the new files (10k: 10-15 s against
-        7.7-8.5 s when nothing was deleted): a fresh clone on a CI machine does not pay for a
-        deletion, so the cold figures do not either."""
+        bench is done: a deletion slows this disk's file creation for minutes (see ``EMPTIED``),
+        which a fresh clone on a CI machine does not pay for, so the cold figures do not either."""
         if path.exists():
             TRASH.mkdir(parents=True, exist_ok=True)
             path.rename(TRASH / f"{path.name}-{time.monotonic_ns()}")
@@ -249,8 +246,9 @@ class Bench:
 
     def wait_for_the_disk(self) -> None:
         """Wait until the deletions of the last bench (or of this one's start) no longer slow
-        file creation: 10,000 articles without cache or output took 8.5-15 s in the minutes after
-        a bench instead of 7-8.5 s. Benches run back to back wait up to six minutes."""
+        file creation (see ``EMPTIED`` and bench/README.md): 10,000 articles without cache or
+        output took 8.5-15 s in the minutes after a bench instead of 6.7-7.1 s. Benches run back
+        to back wait up to six minutes."""
         try:
             since = time.time() - float(EMPTIED.read_text("utf-8"))
         except (OSError, ValueError):
