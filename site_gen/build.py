@@ -28,7 +28,7 @@ from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
 from .parallel import default_jobs, shared_work
 from .sources import Scan, content_hash, find_sources, read_content, scan_sources, stat_signature
-from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, digest, stage
+from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, damaged_files, digest, read_manifest_state, stage
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
     from .images import ProcessedImages
@@ -762,7 +762,7 @@ _JOB: dict = {}
 
 
 def _render_chunk(indexes: list[int]) -> list[tuple]:
-    """Render pages; stage new bytes. Returns (index, rel, hash, staged name) or (index, error)."""
+    """Render pages; stage new bytes. Returns (index, rel, hash, staged name, signature) or (index, error)."""
     renderer: Renderer = _JOB["renderer"]
     pages: list[Page] = _JOB["pages"]
     writer: OutputWriter = _JOB["writer"]
@@ -780,12 +780,12 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         finally:
             page.forget()
         hashed = digest(data)
-        if writer.unchanged_on_disk(rel, hashed, data):
-            results.append((i, rel, hashed, None))
+        sig = writer.unchanged_on_disk(rel, hashed, data)
+        if sig is not None:
+            results.append((i, rel, hashed, None, sig))
             continue
         name = writer.staged_name(rel, f"p{i}")
-        stage(staging, name, data)
-        results.append((i, rel, hashed, name))
+        results.append((i, rel, hashed, name, stage(staging, name, data)))
     return results
 
 
@@ -879,7 +879,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     options = replace(options, now=now)
     try:
         writer = OutputWriter(options.path("output"), fresh=options.fresh)
-        incremental = None if options.fresh or options.clean else writer
+        # Files of the output changed by hand: every page is planned, and theirs written again.
+        incremental = None if options.fresh or options.clean or writer.damaged else writer
         config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental, found, scan)
         view = site_view(site, config)
         site_key = digest(serialize(view))
@@ -893,21 +894,26 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         # A rebuild that keeps every file it does not plan needs the fingerprints of those it plans.
         lean = changed is not None and changed.keep_rest
         previous = cache.fingerprints_of([page.rel for page in pages]) if lean else cache.pages
+        # A page is current when its fingerprint is the one recorded and the output holds the
+        # bytes that fingerprint rendered to (another output folder or cache may have others).
+        old = writer.old
         for i, page in enumerate(pages):
             rel = page.rel
-            if page.keep and trusted and rel in previous and writer.is_current(rel):
-                fingerprints[rel] = previous[rel]
+            record = previous.get(rel)
+            if page.keep and trusted and record and writer.is_current(rel, record.partition(" ")[2]):
+                fingerprints[rel] = record.partition(" ")[0]
                 writer.keep(rel)
                 kept += 1
                 continue
             fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
-            if previous.get(rel) == fp and writer.is_current(rel):
+            if record is not None and record == f"{fp} {old.get(rel)}":
                 writer.keep(rel)
             else:
                 todo.append(i)
         if changed is not None and not lean:  # the pages not planned are as the last build left them
-            writer.keep_all(previous.keys() - fingerprints.keys())
-            fingerprints = {**previous, **fingerprints}
+            rest = previous.keys() - fingerprints.keys()
+            writer.keep_all(rest)
+            fingerprints.update((rel, previous[rel].partition(" ")[0]) for rel in rest)
         lap("fingerprints")
         compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
@@ -965,7 +971,9 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         blobs, keys = saving.get("blobs"), saving.get("keys")
         if blobs is None:
             blobs = saved_state(site, pages, images, changed)
-    _save_cache(cache, loaded, fingerprints, valid, counts, frame, salt_key, blobs, lean, keys)
+    new = writer.new
+    records = {rel: f"{fp} {new[rel]}" for rel, fp in fingerprints.items()}
+    _save_cache(cache, loaded, records, valid, counts, frame, salt_key, blobs, lean, keys)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -1016,8 +1024,8 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
             exc = result[1]
             errors.setdefault((exc.path, exc.line), exc)
             continue
-        _i, rel, hashed, staged = result
-        writer.record(rel, hashed, staged)
+        _i, rel, hashed, staged, sig = result
+        writer.record(rel, hashed, staged, sig)
     return list(errors.values())
 
 
@@ -1041,7 +1049,7 @@ def cache_keys(cache: Cache, loaded: Loaded) -> tuple[set[str], tuple[set[str], 
 def _save_cache(
     cache: Cache,
     loaded: Loaded,
-    fingerprints: dict[str, str],
+    records: dict[str, str],
     valid,
     counts,
     frame,
@@ -1056,7 +1064,7 @@ def _save_cache(
         loaded.sources,
         loaded.parsed,
         live,
-        fingerprints,
+        records,
         build_key=frame,  # the sources table saved with it is the rest of what this build read
         valid=valid,
         counts=counts,
@@ -1074,13 +1082,17 @@ def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Sc
     has it (``scan``), none gone, the same templates, static files, settings and output
     (:func:`frame_key`, saved as the cache's build key by each successful build), and
     ``now`` in the interval in which that build's output stays right (no scheduled
-    story due, none entering or leaving the news sitemap's window). An output file
-    deleted by hand is not noticed here: ``--fresh`` rebuilds everything.
+    story due, none entering or leaving the news sitemap's window), and every file of
+    the output as that build left it (:func:`~site_gen.write.damaged_files`).
     """
     low, high = cache.valid
     if scan is None or not cache.build_key or not (low < now.timestamp() < high):
         return False
-    return scan.unchanged(cache.sources) and frame_key(options, cache) == cache.build_key
+    if not scan.unchanged(cache.sources) or frame_key(options, cache) != cache.build_key:
+        return False
+    out = options.path("output")
+    hashes, stats = read_manifest_state(out)
+    return stats is not None and not damaged_files(out, hashes, stats)
 
 
 def frame_key(options: BuildOptions, cache: Cache) -> str | None:

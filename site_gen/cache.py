@@ -16,9 +16,10 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
   rewrites two). Holding back the collector while
   unpickling matters as much: the objects are all long-lived.
 * ``bodies``: the rendered body HTML of each article key.
-* ``pages``: the fingerprint of every output page at the last build
-  (its template files + the data it shows); a page whose fingerprint did not
-  change is not rendered again.
+* ``pages``: the record of every output page at the last build: its fingerprint
+  (its template files + the data it shows) and the hash of the bytes it rendered
+  to. A page whose fingerprint did not change, and whose file in the output holds
+  those bytes, is not rendered again.
 * ``blobs``: what the next build's fast paths take whole (the site's skeleton,
   the sitemap entries, the image views), each named here and kept in a file of
   its own under ``blobs/`` (at 100,000 articles the skeleton is 18 MB: written
@@ -46,7 +47,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA = 12  # 11: blobs in files of their own; 12: XXH3 page fingerprints and output hashes
+SCHEMA = 13  # 13: a page record is its fingerprint and the hash of the bytes it rendered to
 """10: 4,096 buckets, Site.languages, latest_change, Period.latest, sitemap and image blobs; 9: (unreleased)
 256 buckets with the blobs of 10; 8: Article.body keeps only its start; 7: the site skeleton
 (blobs); 6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every

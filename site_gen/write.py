@@ -3,8 +3,12 @@
 * Every path is checked to stay inside the output folder.
 * A file whose bytes did not change is not written again: the manifest
   (``.site-gen-manifest`` in the output folder: its paths, then their hashes,
-  a line each; the ``.site-gen-manifest.json`` of earlier builds is still read)
-  holds the hash of every file the previous build wrote.
+  then their stat signatures, a line each) holds the hash of every file the
+  previous build wrote and the size and mtime it left it with. The
+  manifest is the truth about the output folder: a file whose stat no longer
+  matches (deleted, edited by hand) is not current, whatever any cache says.
+  Manifests of earlier builds (no stat signatures) are read, and the files
+  they name compared byte for byte once.
 * A build that trusts no manifest (``--fresh``) reads the file on disk instead:
   the same bytes are not written again either (a deploy that compares times
   then uploads only what changed; a disk that frees blocks slowly is spared
@@ -71,26 +75,27 @@ def check_rel(rel: str) -> None:
         raise ContentError("(site)", 0, f"refusing to write outside the output folder: {rel!r}")
 
 
-def same_on_disk(path: str, data: bytes) -> bool:
-    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+def same_on_disk(path: str, data: bytes) -> str | None:
+    """The :func:`signature` of ``path`` when it is a regular file (not a link) holding exactly ``data``."""
     try:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-            return False
+            return None
         with open(path, "rb") as handle:
-            return handle.read() == data
+            return signature(info) if handle.read() == data else None
     except OSError:
-        return False
+        return None
 
 
-def stage(staging: Path, name: str, data: bytes) -> None:
+def stage(staging: Path, name: str, data: bytes) -> str:
     """Write bytes into the staging folder (also used by worker processes); ``name`` may
     hold folders (see :attr:`OutputWriter.tree`), made as needed, but only inside a staging
     folder that still exists: a worker of a killed build, still writing when the next build
     has removed its staging folder, fails instead of making it again inside the output.
 
-    Three system calls for a file whose folder exists (not Python's buffered ``open``, which
-    adds three more); a cold build writes tens of thousands of files, each in a folder of its own.
+    Returns the file's :func:`signature`, which the move into place keeps (a rename).
+    Few system calls for a file whose folder exists (not Python's buffered ``open``):
+    a cold build writes tens of thousands of files, each in a folder of its own.
     """
     path = os.path.join(staging, name)
     folder = os.path.dirname(name)
@@ -110,8 +115,33 @@ def stage(staging: Path, name: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view) :]
+        return signature(os.fstat(handle))
     finally:
         os.close(handle)
+
+
+def signature(info: os.stat_result) -> str:
+    """What changes when a file of the output is edited or replaced by hand: its size and
+    mtime (not its inode: a copy of the output folder made with its times is as good)."""
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def damaged_files(out: Path, hashes: dict[str, str], stats: dict[str, str]) -> set[str]:
+    """The files of a manifest that are no longer as the build left them: gone, edited,
+    replaced, or not a regular file. One ``lstat`` a file, the price of trusting no record
+    over the disk."""
+    prefix = os.path.join(out, "")
+    damaged = set()
+    lstat, regular = os.lstat, stat.S_ISREG
+    for rel, hashed in hashes.items():
+        try:
+            info = lstat(prefix + rel)
+        except OSError:
+            damaged.add(rel)
+            continue
+        if not hashed or not regular(info.st_mode) or stats.get(rel) != f"{info.st_size}:{info.st_mtime_ns}":
+            damaged.add(rel)
+    return damaged
 
 
 #: Folders this process made (or found) in the staging folder of the running build.
@@ -143,13 +173,18 @@ class OutputWriter:
         self.out = out
         self._out_prefix = os.path.join(out, "")
         self.staging = out / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
-        self.previous = read_manifest(out)
+        self.previous, stats = read_manifest_state(out)
         """What the previous build wrote (stale files are found here, even when fresh)."""
-        self.old = {} if fresh else self.previous
+        self.damaged = damaged_files(out, self.previous, stats) if stats is not None else set(self.previous)
+        """Files of the previous build no longer as it left them (or, from an old manifest, not known to be)."""
+        self.old = {} if fresh else {rel: h for rel, h in self.previous.items() if rel not in self.damaged}
         """Hashes trusted to describe what is on disk."""
-        self.verify = fresh
+        self.old_stats = stats or {}
+        self.verify = fresh or stats is None
         """Trust no hash: compare new bytes with the file on disk (:func:`same_on_disk`)."""
         self.new: dict[str, str] = {}
+        self.stats: dict[str, str] = {}
+        """The :func:`signature` of each file of :attr:`new`, for the next manifest."""
         self.pending: list[tuple[str, str]] = []
         """(staged name, output path) of every file to move into place."""
         self.unchanged = 0
@@ -166,43 +201,46 @@ class OutputWriter:
         """Where the bytes of ``rel`` are staged: its own path in a :attr:`tree`, else ``number``."""
         return rel if self.tree else number
 
-    def is_current(self, rel: str) -> bool:
-        """Whether the previous build wrote ``rel`` and it is still there.
+    def is_current(self, rel: str, hashed: str) -> bool:
+        """Whether ``rel`` is on disk, untouched since the previous build wrote it with the hash
+        ``hashed`` (what a cache recorded for it). An empty hash in the manifest marks a file a
+        killed build may not have finished moving into place: never current."""
+        return bool(hashed) and self.old.get(rel) == hashed
 
-        An empty hash in the manifest marks a file a killed build may not have
-        finished moving into place: never current.
-        """
-        return bool(self.old.get(rel)) and os.path.isfile(self._out_prefix + rel)
-
-    def unchanged_on_disk(self, rel: str, hashed: str, data: bytes) -> bool:
-        """Whether the output already holds these bytes at ``rel`` (also in a worker)."""
+    def unchanged_on_disk(self, rel: str, hashed: str, data: bytes) -> str | None:
+        """The :func:`signature` of ``rel`` when the output already holds these bytes there (also in a worker)."""
         if self.verify:
             return same_on_disk(self._out_prefix + rel, data)
-        return self.old.get(rel) == hashed and os.path.isfile(self._out_prefix + rel)
+        return self.old_stats[rel] if self.old.get(rel) == hashed else None
 
     def keep(self, rel: str) -> None:
         """Keep the file the previous build wrote, as it is."""
         self.new[rel] = self.old[rel]
+        self.stats[rel] = self.old_stats[rel]
         self.unchanged += 1
 
     def keep_all(self, rels: Iterable[str]) -> None:
         """:meth:`keep` for many files at once (a rebuild keeps a hundred thousand)."""
-        old = self.old
+        old, stats = self.old, self.old_stats
         kept = {rel: old[rel] for rel in rels}
         self.new.update(kept)
+        self.stats.update((rel, stats[rel]) for rel in kept)
         self.unchanged += len(kept)
 
     def keep_the_rest(self) -> None:
         """:meth:`keep` every file of the previous build not recorded or added (yet)."""
         recorded = len(self.new)
         self.new = {**self.old, **self.new}
+        self.stats = {**{rel: self.old_stats[rel] for rel in self.old}, **self.stats}
         self.unchanged += len(self.new) - recorded
 
-    def record(self, rel: str, hashed: str, staged: str | None) -> None:
-        """Note a file rendered elsewhere (a worker): staged when its bytes are new."""
+    def record(self, rel: str, hashed: str, staged: str | None, sig: str) -> None:
+        """Note a file rendered elsewhere (a worker): staged when its bytes are new; ``sig``,
+        its :func:`signature` (on disk when unchanged, in the staging folder when new)."""
         if rel in self.new:
             raise ContentError("(site)", 0, f"two files on one path: {rel}")
         self.new[rel] = hashed
+        self.stats[rel] = sig
         if staged is None:
             self.unchanged += 1
         else:
@@ -212,12 +250,12 @@ class OutputWriter:
         """Queue one file; returns True when its bytes are new."""
         check_rel(rel)
         hashed = digest(data)
-        if self.unchanged_on_disk(rel, hashed, data):
-            self.record(rel, hashed, None)
+        sig = self.unchanged_on_disk(rel, hashed, data)
+        if sig is not None:
+            self.record(rel, hashed, None, sig)
             return False
         name = self.staged_name(rel, f"s{len(self.pending)}")
-        stage(self.staging, name, data)
-        self.record(rel, hashed, name)
+        self.record(rel, hashed, name, stage(self.staging, name, data))
         return True
 
     def commit(self, clean: bool = False) -> int:
@@ -241,14 +279,25 @@ class OutputWriter:
         self._refuse_links_out([*touched, *stale, *verified])
         journal = self.out / JOURNAL
         manifest = (self.out / MANIFEST).is_file()
-        if not self.pending and not stale and self.new == self.previous and manifest and not journal.exists():
+        if (
+            not self.pending
+            and not stale
+            and self.new == self.previous
+            and self.stats == self.old_stats
+            and manifest
+            and not journal.exists()
+        ):
             _remove_staging(self.staging)
             return 0  # nothing to move, remove or note: the manifest on disk already says it all
         # Claim every file this commit may touch before touching one (see the module docstring).
         if manifest and self.previous and len(touched) + len(stale) <= JOURNAL_MAX:
             _write_atomic(journal, json.dumps([*touched, *stale]))
         else:
-            write_manifest(self.out, {**self.previous, **self.new, **{rel: "" for rel in touched}})
+            write_manifest(
+                self.out,
+                {**self.previous, **self.new, **{rel: "" for rel in touched}},
+                {**self.old_stats, **self.stats},
+            )
         for rel in stale:
             path = self.out / rel
             if path.is_file() or path.is_symlink():
@@ -264,7 +313,7 @@ class OutputWriter:
                 os.makedirs(out + folder, exist_ok=True)
                 made.add(folder)
             os.replace(staged + name, out + rel)
-        write_manifest(self.out, self.new)
+        write_manifest(self.out, self.new, self.stats)
         journal.unlink(missing_ok=True)
         _remove_staging(self.staging)
         return removed
@@ -321,52 +370,72 @@ class OutputWriter:
 
 def read_manifest(out: Path) -> dict[str, str]:
     """Hashes of the files the previous build wrote; empty when unknown or corrupt."""
+    return read_manifest_state(out)[0]
+
+
+def read_manifest_state(out: Path) -> tuple[dict[str, str], dict[str, str] | None]:
+    """:func:`read_manifest` and the stat signature of each file (None from a manifest
+    that has none: one of an earlier version, or none at all)."""
     try:
-        known = _parse_manifest((out / MANIFEST).read_text("utf-8"))
+        known, stats = _parse_manifest((out / MANIFEST).read_text("utf-8"))
     except FileNotFoundError:
         try:
-            known = _parse_manifest((out / LEGACY_MANIFEST).read_text("utf-8"))
+            known, stats = _parse_manifest((out / LEGACY_MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
-            return {}
+            return {}, None
     except (OSError, ValueError):
-        return {}
+        return {}, None
     # Paths are checked where they are acted on (removing stale files), not all of them here.
     try:
         pending = json.loads((out / JOURNAL).read_text("utf-8"))
     except (OSError, ValueError):
-        return known
+        return known, stats
     if isinstance(pending, list):  # a commit was killed: the files it named may be half done (or gone)
         known.update((rel, "") for rel in pending if isinstance(rel, str))
-    return known
+    return known, stats
 
 
-#: First line of the manifest: its paths, one a line, then their hashes in the same order
-#: (a hundred thousand entries read and written in a few hundredths of a second).
-_MANIFEST_HEAD = "site-gen manifest 2"
+#: First line of the manifest: its paths, one a line, then their hashes in the same order,
+#: then their stat signatures (a hundred thousand entries read and written in a few
+#: hundredths of a second). Version 2 had no signatures.
+_MANIFEST_HEAD = "site-gen manifest 3"
+_MANIFEST_V2 = "site-gen manifest 2"
 
 
-def _parse_manifest(text: str) -> dict[str, str]:
-    if text.startswith("{"):  # earlier builds' JSON, and paths holding a line break
+def _parse_manifest(text: str) -> tuple[dict[str, str], dict[str, str] | None]:
+    if text.startswith("{"):  # JSON: earlier builds', and paths holding a line break
         data = json.loads(text)
         files = data.get("files") if isinstance(data, dict) else None
+        stats = data.get("stats") if isinstance(data, dict) else None
         if not isinstance(files, dict) or not set(map(type, files.values())) <= {str}:
-            return {}
-        return files
+            return {}, None
+        if not isinstance(stats, dict) or not set(map(type, stats.values())) <= {str}:
+            stats = None
+        return files, stats
     head, count, *lines = text.split("\n")
-    if head != _MANIFEST_HEAD or not count.isdigit() or len(lines) != 2 * int(count) + 1 or lines[-1]:
-        return {}
+    columns = 3 if head == _MANIFEST_HEAD else 2 if head == _MANIFEST_V2 else 0
+    if not columns or not count.isdigit() or len(lines) != columns * int(count) + 1 or lines[-1]:
+        return {}, None
     half = int(count)
-    return dict(zip(lines[:half], lines[half : 2 * half], strict=True))
+    files = dict(zip(lines[:half], lines[half : 2 * half], strict=True))
+    stats = dict(zip(lines[:half], lines[2 * half : 3 * half], strict=True)) if columns == 3 else None
+    return files, stats
 
 
-def write_manifest(out: Path, files: dict[str, str]) -> None:
-    """Write the manifest atomically (sorted: the same files give the same bytes)."""
+def write_manifest(out: Path, files: dict[str, str], stats: dict[str, str] | None = None) -> None:
+    """Write the manifest atomically (sorted: the same files give the same bytes); a file
+    without a stat signature is never taken as current by the next build."""
     out.mkdir(parents=True, exist_ok=True)
     paths = sorted(files)
+    stats = stats or {}
     if any("\n" in path for path in paths):
-        text = json.dumps({"files": {path: files[path] for path in paths}}, separators=(",", ":"))
+        text = json.dumps(
+            {"files": {path: files[path] for path in paths}, "stats": {path: stats.get(path, "") for path in paths}},
+            separators=(",", ":"),
+        )
     else:
-        text = "\n".join([_MANIFEST_HEAD, str(len(paths)), *paths, *map(files.__getitem__, paths), ""])
+        signatures = [stats.get(path, "") for path in paths]
+        text = "\n".join([_MANIFEST_HEAD, str(len(paths)), *paths, *map(files.__getitem__, paths), *signatures, ""])
     _write_atomic(out / MANIFEST, text)
     (out / LEGACY_MANIFEST).unlink(missing_ok=True)
 

@@ -46,8 +46,16 @@ def make_site(root: Path, files: dict[str, str | bytes], config: str = CONFIG) -
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under ``folder`` with its bytes, by relative path. The manifest stands as
+    the files and hashes it names: its stat signatures differ from one build to the next."""
+    import json
+
+    from site_gen.write import MANIFEST, read_manifest
+
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    if MANIFEST in files:
+        files[MANIFEST] = json.dumps(read_manifest(folder), sort_keys=True).encode()
+    return files
 
 
 def run_cli(root: Path, *args: str) -> tuple[int, str, str]:

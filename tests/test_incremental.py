@@ -206,7 +206,7 @@ def test_a_commit_journal_left_behind_means_a_real_build(tmp_path):
     build_site(site_options(root))
     assert tree(root / "build") == expected
     assert not (root / "build" / JOURNAL).exists()
-    assert (root / "build" / MANIFEST).read_text("utf-8").startswith("site-gen manifest 2\n")
+    assert (root / "build" / MANIFEST).read_text("utf-8").startswith("site-gen manifest 3\n")
 
 
 def test_the_manifest_of_an_earlier_version_is_read(tmp_path):
