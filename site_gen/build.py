@@ -959,6 +959,11 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
             writer.abort()
         cache.close()
         raise
+    blocked = writer.obstacles(writer.stale(options.clean))
+    if blocked:
+        writer.abort()
+        cache.close()
+        raise BuildFailed(obstacle_errors(blocked, options, site, pages))
     removed = writer.commit(clean=options.clean)
     lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
@@ -991,6 +996,28 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         planned_all=changed is None,
         kept=kept,
     )
+
+
+def obstacle_errors(
+    blocked: list[tuple[str, str]], options: BuildOptions, site, pages: list[Page]
+) -> list[ContentError]:
+    """Errors for output files that something on disk is in the way of, each on the content
+    file (and line) whose page or alias it is, else on the output file."""
+    by_rel = {page.rel: page for page in pages}
+    out = display_path(options.path("output"), options.root).rstrip("/")
+    errors = []
+    for rel, what in blocked:
+        page = by_rel.get(rel)
+        source = page.source if page else ""
+        article = next((a for a in (*site.articles, *site.pages) if a.source == source), None) if source else None
+        alias = page is not None and page.template == "redirect.html"
+        line = article.lines.get("aliases" if alias else "slug", 1) if article else 0
+        hint = f"remove {out}/{what.split(' ')[0]} (site_gen did not write it)"
+        if alias:
+            hint += ", or change the alias"
+        message = f"cannot write {out}/{rel}" + (f" for the alias /{page.path}" if alias else "") + f": {what}"
+        errors.append(ContentError(source or f"{out}/{rel}", line, message, hint))
+    return errors
 
 
 def saved_state(site, pages: list[Page], images: ProcessedImages, changed: Edits | None) -> dict[str, bytes]:

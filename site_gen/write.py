@@ -258,9 +258,9 @@ class OutputWriter:
         self.record(rel, hashed, name, stage(self.staging, name, data))
         return True
 
-    def commit(self, clean: bool = False) -> int:
-        """Move staged files into place and remove stale ones; returns files removed."""
-        removed = 0
+    def stale(self, clean: bool = False) -> list[str]:
+        """Files :meth:`commit` removes: the previous build's that this one does not write,
+        and with ``clean`` every other file but the writer's own and a ``.git`` folder."""
         stale = list(self.previous.keys() - self.new.keys())
         if clean:
             stale += [
@@ -272,7 +272,56 @@ class OutputWriter:
                 and p.name not in (MANIFEST, JOURNAL, LEGACY_MANIFEST)
                 and p.relative_to(self.out).as_posix() not in self.new
             ]
-        stale = [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
+        return [rel for rel in sorted(set(stale)) if urls.is_safe_path(rel)]
+
+    def obstacles(self, stale: Iterable[str]) -> list[tuple[str, str]]:
+        """``(file, what is in its way)`` for each file to move into place where the output holds
+        something the commit would not remove: a file where it needs a folder, or a folder
+        where it is to be written. Found before anything is moved, so the commit never stops
+        half-way on them. ``stale``: what the commit removes first (:meth:`stale`)."""
+        gone = set(stale)
+        prefix = self._out_prefix
+        tops = {rel.split("/", 1)[0] for _name, rel in self.pending}
+        there = {top for top in tops if os.path.lexists(prefix + top)}
+        folders: dict[str, bool] = {}  # folder → whether it is (or will be) a folder
+
+        def is_folder(folder: str) -> bool:
+            if folder not in folders:
+                folders[folder] = (
+                    folder in gone or not os.path.lexists(prefix + folder) or os.path.isdir(prefix + folder)
+                )
+            return folders[folder]
+
+        found = []
+        for _name, rel in self.pending:
+            if rel.split("/", 1)[0] not in there:
+                continue  # nothing of the output is on the way
+            parts = rel.split("/")
+            blocked = next((f for f in ("/".join(parts[:n]) for n in range(1, len(parts))) if not is_folder(f)), None)
+            if blocked is not None:
+                found.append((rel, f"{blocked} is a file where a folder is needed"))
+            elif os.path.isdir(prefix + rel) and any(
+                (p.relative_to(self.out).as_posix() not in gone)
+                for p in Path(prefix + rel).rglob("*")
+                if not p.is_dir()
+            ):
+                found.append((rel, f"{rel}/ is a folder holding other files"))
+        return found
+
+    def commit(self, clean: bool = False) -> int:
+        """Move staged files into place and remove stale ones; returns files removed.
+        Raises :class:`BuildFailed`, moving nothing, when something is in the way (:meth:`obstacles`)."""
+        removed = 0
+        stale = self.stale(clean)
+        blocked = self.obstacles(stale)
+        if blocked:
+            self.abort()
+            raise BuildFailed(
+                [
+                    ContentError(f"{self._out_prefix}{rel}", 0, f"cannot write this file: {what}", "move it away")
+                    for rel, what in blocked
+                ]
+            )
         touched = [rel for _, rel in self.pending]
         # Files --fresh found already in place were read, so none may lie behind a link either.
         verified = list(self.new) if self.verify else []
