@@ -840,10 +840,15 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     while pages render (and in the forked workers, which then do not touch
     the shared memory pages either).
     """
+    from .lock import build_lock
+
+    check_output_folder(options)  # before the lock makes the folder
+    cache = options.path("cache_dir") if options.cache_dir is not None else None
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(options, progress)
+        with build_lock(options.path("output"), cache, options.root):
+            return _build_site(options, progress)
     finally:
         gc.unfreeze()
         if enabled:
