@@ -77,6 +77,9 @@ class BuildOptions:
     """Worker processes; 0 means one per core."""
     image_cache: Path = Path(".site-gen-cache/images")
     """Resized images, by content hash (see :mod:`site_gen.images`)."""
+    search: bool = False
+    """Index the article pages for the search page (:mod:`site_gen.search`); without it an
+    earlier build's index is removed."""
 
     def path(self, name: str) -> Path:
         """One of the folders or files above, resolved against ``root``."""
@@ -840,10 +843,15 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     while pages render (and in the forked workers, which then do not touch
     the shared memory pages either).
     """
+    from .lock import build_lock
+
+    check_output_folder(options)  # before the lock makes the folder
+    cache = options.path("cache_dir") if options.cache_dir is not None else None
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(options, progress)
+        with build_lock(options.path("output"), cache, options.root):
+            return _build_site(options, progress)
     finally:
         gc.unfreeze()
         if enabled:
@@ -951,6 +959,10 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         errors += add_images(images, writer)
         if changed is not None and changed.keep_rest:
             writer.keep_the_rest()
+        if not errors:  # once every other file is recorded: the index reads the pages
+            from .search import add_search_index
+
+            errors += add_search_index(writer, options.search, config.language)
         if errors:
             writer.abort()
             raise BuildFailed(errors)
@@ -1137,7 +1149,9 @@ def frame_key(options: BuildOptions, cache: Cache) -> str | None:
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
         if path.is_file():
             parts.append(f"static {path.relative_to(static).as_posix()}={stat_signature(path)}")
-    parts.append(repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output))))
+    parts.append(
+        repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output), options.search))
+    )
     return digest("\n".join(parts).encode())
 
 

@@ -364,6 +364,11 @@ def check_urls(
                 )
             )
             continue
+        if rel.split("/")[0] == urls.SEARCH_BUNDLE:
+            found.append(
+                ContentError(shown, 0, f"/{urls.SEARCH_BUNDLE}/ holds the search index: /{rel}", "move the file")
+            )
+            continue
         if rel in owners:
             found.append(
                 ContentError(shown, 0, f"the static file is on the same URL as {owners[rel]}: /{rel}", "rename it")
@@ -378,6 +383,10 @@ def check_urls(
             continue
         if _unsafe(out):
             found.append(_problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint))
+            continue
+        if out.split("/")[0] == urls.SEARCH_BUNDLE:
+            message = f"{what} is in /{urls.SEARCH_BUNDLE}/, which holds the search index: /{urls_path(out)}"
+            found.append(_problem(a, keys, message, hint))
             continue
         if len(out.encode("utf-8")) > MAX_NAME_BYTES and any(
             len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")

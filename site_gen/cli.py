@@ -97,7 +97,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--search",
         action="store_true",
-        help="index the built site with Pagefind for the /search/ page (make build does)",
+        help="index the article pages with Pagefind for the /search/ page (make build does); "
+        "without it an earlier build's index is removed",
     )
 
     serve = commands.add_parser(
@@ -183,6 +184,7 @@ def options_from(args: argparse.Namespace, **changes) -> BuildOptions:
         jobs=getattr(args, "jobs", 0),
         cache_dir=getattr(args, "cache_dir", Path(".site-gen-cache")),
         image_cache=getattr(args, "cache_dir", Path(".site-gen-cache")) / "images",
+        search=getattr(args, "search", False),
     )
     values.update(changes)
     return BuildOptions(**values)
@@ -236,26 +238,12 @@ def run_build(args) -> int:
         print(f"Built {report.summary()} → {args.output}/")
     if args.timings:
         print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=sys.stderr)
-    if args.search:
-        from .search import SearchIndexFailed, index_site
+    if args.search and not args.quiet:
+        from .search import indexed_pages
 
-        try:
-            summary = index_site(options_from(args).path("output"), _site_language(args))
-        except SearchIndexFailed as exc:
-            print(f"search: {exc}", file=sys.stderr)
-            return EXIT_ERRORS
-        if not args.quiet:
-            print(f"Search: {summary}")
+        count = indexed_pages(options_from(args).path("output"))
+        print(f"Search: indexed {count} page{'s' if count != 1 else ''}")
     return EXIT_OK
-
-
-def _site_language(args) -> str:
-    from .config import load_config
-
-    try:
-        return load_config(args.config).language
-    except BuildFailed:
-        return "en"
 
 
 def run_check(args) -> int:

@@ -1,52 +1,179 @@
-"""Full-text search: index a built site with Pagefind for the ``/search/`` page.
+"""Full-text search: a Pagefind index of the article pages, for the ``/search/`` page.
 
-Pagefind (the ``pagefind[bin]`` package) reads the built HTML and writes its
-index and script into ``pagefind/`` of the output folder; the search page
-then runs in the browser with no server code. Only elements marked
-``data-pagefind-body`` (article pages) are indexed; sections, tags and
-languages are filters (``data-pagefind-filter``). Every language goes into
-one index, so a reader on the English search page finds Urdu stories too.
+The index is part of the build (``--search``, :attr:`BuildOptions.search
+<site_gen.build.BuildOptions.search>`): its files go through the
+:class:`~site_gen.write.OutputWriter` like every page, so they are staged, moved into
+place with the rest at the commit, and listed in the manifest. A failed build leaves the
+old index as it was; a build without ``--search`` removes it (its files are stale), so no
+unpublished text stays findable; a story taken down leaves the index with the page.
+
+Only article pages are indexed (they hold ``data-pagefind-body``); sections, tags and
+languages are filters (``data-pagefind-filter``). Every language goes into one index
+(``--force-language``), so a reader on the English search page finds Urdu stories too.
+
+Pagefind (the ``pagefind[bin]`` package) reads a folder of this build's article pages:
+hard links to the staged bytes of the pages rendered now and to the files on disk of the
+others, inside the output's staging folder, and writes its bundle next to it. The index is
+made again only when the set of indexed pages or their bytes changed: the list of
+(path, hash) it was made from is kept with it (:data:`RECORD`); otherwise its files are
+kept as they are (Pagefind's output differs from run to run even for the same pages).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
-BUNDLE = "pagefind"
-"""Folder of the output that holds the index and its script."""
+from . import urls
+from .errors import ContentError
+from .write import OutputWriter, digest
+
+BUNDLE = urls.SEARCH_BUNDLE
+"""Folder of the output that holds the index and its script; no page or alias may use it."""
+RECORD = f"{BUNDLE}/site-gen-index.json"
+"""The pages the index was made from (path → hash) and its key: what the next build compares."""
+MARKER = b"data-pagefind-body"
+"""What makes a page indexed."""
+TIMEOUT = 120.0
+"""Seconds Pagefind may take (the 100,000-article site takes about a tenth of it)."""
 
 
 class SearchIndexFailed(Exception):
     """Pagefind could not index the site (message: its output)."""
 
 
-def index_site(output: Path, language: str = "en") -> str:
-    """Index the built site in ``output``; returns Pagefind's summary line.
+def reserved(rel: str) -> bool:
+    """Whether an output path belongs to the search index."""
+    return rel == BUNDLE or rel.startswith(BUNDLE + "/")
 
-    Raises :class:`SearchIndexFailed` when Pagefind is missing or fails.
-    """
+
+def add_search_index(writer: OutputWriter, search: bool, language: str) -> list[ContentError]:
+    """Record the index files in ``writer`` (made again, or kept); with ``search`` off,
+    record none, so that the commit removes an earlier build's. Called once every other
+    file is recorded. Returns the error when Pagefind fails (nothing is then recorded)."""
+    kept = [rel for rel in writer.new if reserved(rel)]  # by keep_the_rest: decided here instead
+    for rel in kept:
+        del writer.new[rel]
+    writer.unchanged -= len(kept)
+    if not search:
+        return []
+    pending = {rel: name for name, rel in writer.pending}
+    before = _previous(writer)
+    pages = {}
+    for rel, hashed in writer.new.items():
+        if not rel.endswith(".html"):
+            continue
+        if before is not None and rel not in pending and writer.old.get(rel) == hashed:
+            if before["pages"].get(rel) == hashed:
+                pages[rel] = hashed
+            continue
+        if MARKER in Path(_source(writer, pending, rel)).read_bytes():
+            pages[rel] = hashed
+    lang = language.split("-")[0]
+    key = digest(json.dumps([_version(), lang, sorted(pages.items())]).encode())
+    old_bundle = [rel for rel in writer.old if reserved(rel)]
+    if before is not None and before["key"] == key and all(writer.is_current(rel) for rel in old_bundle):
+        for rel in old_bundle:
+            writer.keep(rel)
+        return []
+    try:
+        files = _index(writer, pending, sorted(pages), lang) if pages else {}
+    except SearchIndexFailed as exc:
+        return [ContentError(f"{BUNDLE}/", 0, f"the search index could not be made: {exc}", _hint(str(exc)))]
+    for rel, data in sorted(files.items()):
+        writer.add(f"{BUNDLE}/{rel}", data)
+    writer.add(RECORD, json.dumps({"key": key, "pages": pages}, sort_keys=True, indent=0).encode())
+    return []
+
+
+def indexed_pages(output: Path) -> int | None:
+    """How many pages the index in ``output`` holds (None when there is none)."""
+    try:
+        entry = json.loads((output / BUNDLE / "pagefind-entry.json").read_text("utf-8"))
+        return sum(language["page_count"] for language in entry["languages"].values())
+    except FileNotFoundError:
+        return 0 if (output / RECORD).is_file() else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _previous(writer: OutputWriter) -> dict | None:
+    """The record of the last build's index, when it is current and untouched."""
+    hashed = writer.old.get(RECORD)
+    if not hashed or not writer.is_current(RECORD):
+        return None
+    try:
+        data = Path(writer.out, RECORD).read_bytes()
+        record = json.loads(data)
+    except (OSError, ValueError):
+        return None
+    if digest(data) != hashed or not isinstance(record, dict) or not isinstance(record.get("pages"), dict):
+        return None
+    return record
+
+
+def _source(writer: OutputWriter, pending: dict[str, str], rel: str) -> str:
+    """Where this build's bytes of ``rel`` are: staged when new, else the file in place."""
+    if rel in pending:
+        return os.path.join(writer.staging, pending[rel])
+    return os.path.join(writer.out, rel)
+
+
+def _index(writer: OutputWriter, pending: dict[str, str], pages: list[str], lang: str) -> dict[str, bytes]:
+    """Run Pagefind over ``pages``; returns its bundle (path inside it → bytes)."""
+    work = writer.staging.with_name(writer.staging.name + "-search")  # beside the staging folder
+    site, bundle = work / "site", work / "bundle"
+    try:
+        for rel in pages:
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = _source(writer, pending, rel)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        _run_pagefind(site, bundle, lang)
+        return {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_pagefind(site: Path, bundle: Path, lang: str, timeout: float = TIMEOUT) -> None:
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
-        str(output),
-        "--output-subdir",
-        BUNDLE,
+        os.fspath(site),
+        "--output-path",
+        os.fspath(bundle),
         "--force-language",
-        language.split("-")[0],
+        lang,
     ]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise SearchIndexFailed(f"Pagefind did not finish in {timeout:.0f} s") from None
+    except OSError as exc:
         raise SearchIndexFailed(f"could not run Pagefind: {exc}") from None
     text = (done.stdout + done.stderr).strip()
     if done.returncode != 0:
-        missing = "No module named pagefind" in text
-        hint = " — install it with `pip install 'pagefind[bin]'`" if missing else ""
-        raise SearchIndexFailed(f"Pagefind failed (exit {done.returncode}){hint}:\n{text[-2000:]}")
-    counts = [line.strip().removeprefix("Indexed ") for line in text.splitlines() if "Indexed" in line]
-    wanted = [c for c in counts if c.split(" ")[-1] in ("pages", "page", "words", "filters")]
-    return "indexed " + ", ".join(wanted) if wanted else "search index written"
+        raise SearchIndexFailed(f"Pagefind failed (exit {done.returncode}):\n{text[-2000:]}")
+
+
+def _hint(message: str) -> str:
+    if "No module named pagefind" in message:
+        return "install it with `pip install 'pagefind[bin]'`, or build without --search"
+    return "the output folder was left as it was; build without --search to publish without it"
+
+
+def _version() -> str:
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        return metadata.version("pagefind")
+    return ""

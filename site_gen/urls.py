@@ -48,8 +48,11 @@ RESERVED = frozenset(
         "news-sitemap.xml",
         "robots.txt",
         "404.html",
+        "pagefind",
     }
 )
+SEARCH_BUNDLE = "pagefind"
+"""Folder of the search index (:mod:`site_gen.search`): no page, alias or static file may use it."""
 ATOM_FEED = "feed.xml"
 JSON_FEED = "feed.json"
 RSS_FEED = "rss.xml"

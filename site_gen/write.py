@@ -189,10 +189,10 @@ class OutputWriter:
         """(staged name, output path) of every file to move into place."""
         self.unchanged = 0
         self.existed = out.is_dir()
-        shutil.rmtree(out / STAGING, ignore_errors=True)
+        remove_stale_staging(out / STAGING)
         for name in (MANIFEST, JOURNAL):
             (out / (name + ".tmp")).unlink(missing_ok=True)
-        self.tree = not self.previous and (not self.existed or not any(os.scandir(out)))
+        self.tree = not self.previous and (not self.existed or all(e.name == STAGING for e in os.scandir(out)))
         """An empty output folder (a first build, a fresh clone's CI): files are staged at their
         own paths and :meth:`commit` moves the few top-level folders, not every file."""
         self.staging.mkdir(parents=True)
@@ -493,6 +493,37 @@ def _write_atomic(path: Path, text: str) -> None:
     temp = path.with_name(path.name + ".tmp")
     temp.write_text(text, "utf-8")
     os.replace(temp, path)
+
+
+def remove_stale_staging(root: Path) -> None:
+    """Remove the staging folders (``<pid>-<random>``) of builds that are no longer running.
+
+    The build lock (:mod:`site_gen.lock`, whose file lives in ``root`` too) is held, so no
+    other build stages into this output; a folder whose process still runs is left alone all
+    the same (a build of a site-gen that took no lock). The workers of a killed build, which
+    may still be writing, then fail: their folder is gone and :func:`stage` never makes it.
+    """
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        pid, _, token = entry.name.partition("-")
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        if pid.isdigit() and token and int(pid) != os.getpid() and _running(int(pid)):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _remove_staging(staging: Path) -> None:

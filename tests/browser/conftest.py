@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from site_gen.build import BuildOptions, build_site
-from site_gen.search import index_site
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = Path(__file__).resolve().parent / "site"
@@ -34,25 +34,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The fixture site built into a temporary folder (images resized, not yet indexed)."""
+def site_options(tmp_path_factory) -> BuildOptions:
     work = tmp_path_factory.mktemp("theme")
-    options = BuildOptions(
+    return BuildOptions(
         root=REPO,
         config=SITE / "site.yaml",
         content=SITE / "content",
         output=work / "out",
+        cache_dir=work / "cache",
         image_cache=work / "image-cache",
         now=NOW,
     )
-    build_site(options)
-    return work / "out"
 
 
 @pytest.fixture(scope="session")
-def indexed_site(built_site: Path) -> Path:
-    """The built site with its Pagefind search index."""
-    index_site(built_site, "en")
+def built_site(site_options: BuildOptions) -> Path:
+    """The fixture site built into a temporary folder (images resized, not yet indexed)."""
+    build_site(site_options)
+    return site_options.output
+
+
+@pytest.fixture(scope="session")
+def indexed_site(built_site: Path, site_options: BuildOptions) -> Path:
+    """The built site with its Pagefind search index (built again with ``search``)."""
+    build_site(replace(site_options, search=True))
     return built_site
 
 

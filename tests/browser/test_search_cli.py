@@ -24,13 +24,18 @@ def test_build_without_search_leaves_no_index(tmp_path, capsys):
     assert not (tmp_path / "out/pagefind").exists()
 
 
-def test_search_failure_is_reported(tmp_path, capsys, monkeypatch):
+def test_search_failure_is_reported_and_changes_nothing(tmp_path, capsys, monkeypatch):
     import site_gen.search as search
 
-    def broken(output, language="en"):
+    def broken(site, bundle, lang, timeout=search.TIMEOUT):
         raise search.SearchIndexFailed("Pagefind failed (exit 1): no html")
 
-    monkeypatch.setattr(search, "index_site", broken)
     args = ["--config", str(SITE / "site.yaml"), "--content", str(SITE / "content"), "--output", str(tmp_path / "out")]
+    assert main(["build", *args, "--now", NOW.isoformat(), "-q"]) == 0
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "out").rglob("*"))
+    monkeypatch.setattr(search, "_run_pagefind", broken)
     assert main(["build", *args, "--now", NOW.isoformat(), "--search", "-q"]) == 1
-    assert "search: Pagefind failed (exit 1): no html" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "pagefind/: the search index could not be made: Pagefind failed (exit 1): no html" in err
+    assert "the output folder was left as it was" in err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "out").rglob("*")) == before
