@@ -975,7 +975,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
     if blocked:
         writer.abort()
         cache.close()
-        raise BuildFailed(obstacle_errors(blocked, options, site, pages))
+        raise BuildFailed(obstacle_errors(blocked, options, loaded, pages))
     removed = writer.commit(clean=options.clean)
     lap("write")
     counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
@@ -1011,7 +1011,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
 
 
 def obstacle_errors(
-    blocked: list[tuple[str, str]], options: BuildOptions, site, pages: list[Page]
+    blocked: list[tuple[str, str]], options: BuildOptions, loaded: Loaded, pages: list[Page]
 ) -> list[ContentError]:
     """Errors for output files that something on disk is in the way of, each on the content
     file (and line) whose page or alias it is, else on the output file."""
@@ -1021,7 +1021,8 @@ def obstacle_errors(
     for rel, what in blocked:
         page = by_rel.get(rel)
         source = page.source if page else ""
-        article = next((a for a in (*site.articles, *site.pages) if a.source == source), None) if source else None
+        # A page planned by a rebuild is one of the files it read (the others cannot move).
+        article = next((a for a in (*loaded.articles, *loaded.pages) if a.source == source), None) if source else None
         alias = page is not None and page.template == "redirect.html"
         line = article.lines.get("aliases" if alias else "slug", 1) if article else 0
         hint = f"remove {out}/{what.split(' ')[0]} (site_gen did not write it)"

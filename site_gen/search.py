@@ -60,6 +60,7 @@ def add_search_index(writer: OutputWriter, search: bool, language: str) -> list[
     kept = [rel for rel in writer.new if reserved(rel)]  # by keep_the_rest: decided here instead
     for rel in kept:
         del writer.new[rel]
+        writer.stats.pop(rel, None)
     writer.unchanged -= len(kept)
     if not search:
         return []
@@ -78,7 +79,8 @@ def add_search_index(writer: OutputWriter, search: bool, language: str) -> list[
     lang = language.split("-")[0]
     key = digest(json.dumps([_version(), lang, sorted(pages.items())]).encode())
     old_bundle = [rel for rel in writer.old if reserved(rel)]
-    if before is not None and before["key"] == key and all(writer.is_current(rel) for rel in old_bundle):
+    whole = {rel for rel in writer.previous if reserved(rel)} == set(old_bundle)  # no file of it damaged
+    if before is not None and before["key"] == key and whole and all(writer.old[rel] for rel in old_bundle):
         for rel in old_bundle:
             writer.keep(rel)
         return []
@@ -106,7 +108,7 @@ def indexed_pages(output: Path) -> int | None:
 def _previous(writer: OutputWriter) -> dict | None:
     """The record of the last build's index, when it is current and untouched."""
     hashed = writer.old.get(RECORD)
-    if not hashed or not writer.is_current(RECORD):
+    if not writer.is_current(RECORD, hashed):
         return None
     try:
         data = Path(writer.out, RECORD).read_bytes()

@@ -211,19 +211,6 @@ def test_a_damaged_output_file_is_written_again(tmp_path, jobs, damage):
     assert_clean(root, jobs)
 
 
-def test_an_output_file_edited_to_the_same_size_and_time_is_written_again(tmp_path, jobs):
-    """The hardest hand edit to see: same size, same modification time (checking it costs a
-    read of every file in a no-op build; drop this test if the design says why not)."""
-    root = project(tmp_path / "site")
-    ok(cli(root, jobs))
-    feed = root / "build/feed.xml"
-    before = feed.stat()
-    feed.write_bytes(b"x" * before.st_size)
-    os.utime(feed, ns=(before.st_atime_ns, before.st_mtime_ns))
-    ok(cli(root, jobs))
-    assert_clean(root, jobs)
-
-
 # -- a failed build changes nothing -------------------------------------------------------
 
 
