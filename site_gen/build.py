@@ -26,9 +26,10 @@ from .cache import Cache, serialize, settings_key
 from .config import Config, load_config, markdown_engine, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
+from .hashing import content_hash, digest
 from .parallel import default_jobs, shared_work
-from .sources import Scan, content_hash, find_sources, read_content, scan_sources, stat_signature
-from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, digest, stage
+from .sources import Scan, find_sources, read_content, scan_sources, stat_signature
+from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, stage
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
     from .images import ProcessedImages

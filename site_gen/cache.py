@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import io
 import os
 import pickle
@@ -45,8 +44,9 @@ import sqlite3
 from pathlib import Path
 
 from . import __version__
+from .hashing import content_hash
 
-SCHEMA = 12  # 11: blobs in files of their own; 12: XXH3 page fingerprints and output hashes
+SCHEMA = 13  # 11: blobs in files of their own; 12: XXH3 page fingerprints and output hashes; 13: XXH3-128 card keys
 """10: 4,096 buckets, Site.languages, latest_change, Period.latest, sitemap and image blobs; 9: (unreleased)
 256 buckets with the blobs of 10; 8: Article.body keeps only its start; 7: the site skeleton
 (blobs); 6: parsed articles in buckets, bodies apart; 5: four counts; 3: Article.links; 4: template keys cover every
@@ -96,8 +96,8 @@ def serialize(data) -> bytes:
 
 
 def key_of(data) -> str:
-    """A short hash of plain data (fingerprints, card keys)."""
-    return hashlib.blake2b(serialize(data), digest_size=16).hexdigest()
+    """The content hash of plain data (an article made in code, which has no file to hash)."""
+    return content_hash(serialize(data))
 
 
 def settings_key(config_hash: str, engine: str) -> str:

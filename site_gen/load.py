@@ -8,7 +8,6 @@ Every problem in every file is gathered as a
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,11 +20,12 @@ from .config import Config
 from .dates import FORMATS_HINT, Moment, parse_moment
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
+from .hashing import content_hash
 from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import in_order, shared_work
-from .sources import Scan, content_hash, decode_utf8, find_sources, read_content, stat_signature
+from .sources import Scan, decode_utf8, find_sources, read_content, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
@@ -69,7 +69,7 @@ class Loaded:
 
 def article_key(where: str, source_hash: str) -> str:
     """Identity of one version of one file."""
-    return hashlib.blake2b(f"{where}\0{source_hash}".encode(), digest_size=16).hexdigest()
+    return content_hash(f"{where}\0{source_hash}".encode())
 
 
 def load_content(

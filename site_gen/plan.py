@@ -21,13 +21,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-import xxhash
-
 from . import feeds, metadata, sitemaps, urls
 from .cache import serialize
 from .config import Config
 from .dates import MONTHS, Moment
 from .errors import ContentError
+from .hashing import digest
 from .images import local_path
 from .model import Article, Period, Site, Term, identity
 
@@ -186,7 +185,7 @@ class Planner:
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
         self._term_links: dict[tuple[str, str], dict] = {}
-        self._card_keys: list[bytes | None] = [None] * len(site.articles)
+        self._card_keys: list[str | None] = [None] * len(site.articles)
         self._changed_iso: list[str | None] = [None] * len(site.articles)
         articles = site.articles
         self._changed = PerArticle(len(articles), lambda i: metadata.modified(articles[i]))
@@ -240,7 +239,7 @@ class Planner:
             }
         return self._cards[index]
 
-    def card_key(self, index: int) -> bytes:
+    def card_key(self, index: int) -> str:
         """What decides everything :meth:`card` shows, found without making the card.
 
         The article's own identity (path and file hash) covers its front
@@ -257,7 +256,7 @@ class Planner:
                 self.image_dep(a),
                 self.is_scheduled(a),
             )
-            key = self._card_keys[index] = xxhash.xxh3_64_digest(serialize(parts))
+            key = self._card_keys[index] = digest(serialize(parts))
         return key
 
     def image_dep(self, a: Article) -> Any:

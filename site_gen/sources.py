@@ -6,7 +6,6 @@ not the parsers.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,13 +82,6 @@ def read_content(path: str | Path) -> bytes:
     article, against 14-18 µs through ``Path.read_bytes``."""
     with open(path, "rb", buffering=0) as handle:
         return handle.read()
-
-
-def content_hash(data: bytes) -> str:
-    """The hash of a file that comes from outside (a content file, a template): blake2b. A
-    content file's is what the cache knows it by. What a build makes itself is hashed with
-    :func:`site_gen.write.digest`."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def stat_signature(path: str | Path) -> str:
