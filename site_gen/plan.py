@@ -24,7 +24,7 @@ from typing import Any
 from . import feeds, metadata, sitemaps, urls
 from .cache import serialize
 from .config import Config
-from .dates import MONTHS, Moment
+from .dates import MONTHS, Moment, period_label
 from .errors import ContentError
 from .hashing import digest
 from .images import local_path
@@ -815,15 +815,6 @@ def feed_pages(site: Site, config: Config, only: set[int] | None = None) -> list
         Page(path, template, make=make, deps=deps)
         for path, template, deps, make in feeds.lazy_feeds(site, config, only)
     ]
-
-
-def period_label(period: Period) -> str:
-    """``2025``, ``July 2025`` or ``20 July 2025``."""
-    if period.month is None:
-        return str(period.year)
-    if period.day is None:
-        return f"{MONTHS[period.month - 1]} {period.year}"
-    return f"{period.day} {MONTHS[period.month - 1]} {period.year}"
 
 
 def _moment_view(moment) -> dict:
