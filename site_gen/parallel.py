@@ -7,9 +7,8 @@ The output never depends on the number of jobs.
 With ``jobs`` N, :func:`shared_work` runs N-1 forked workers and the calling
 process works beside them, taking chunks from the same counter. One process
 fewer than jobs means one copy fewer of the memory a forked worker dirties
-(CPython writes reference counts into every object it touches: at 100,000
-articles a render worker copies ~700 MB of its parent), and chunks the parent
-takes itself never cross a pipe.
+(CPython writes reference counts into every object it touches, so a worker
+copies much of its parent), and chunks the parent takes itself never cross a pipe.
 """
 
 from __future__ import annotations
@@ -54,8 +53,7 @@ _WATCH = 0.5
 
 #: The GIL switch interval (seconds) while the parent works beside its workers. A worker's
 #: results are read by a thread of the parent's pool, which needs the GIL the parent's own
-#: chunks hold; at Python's 5 ms the pipe filled and the worker waited: reading 10,000 articles
-#: it parsed 41 % of them and the build process 59 % (2.6-2.9 s); at 0.2 ms, 56 % and 44 % (2.2 s).
+#: chunks hold; at Python's 5 ms the pipe filled and the worker waited (bench/README.md).
 SWITCH_INTERVAL = 0.0002
 
 

@@ -122,9 +122,8 @@ class Page:
         """What a made context depends on (None when the context is given).
 
         Deps given as a function are made each time they are asked for, and not kept: a
-        build asks once, for the page's fingerprint, and an article page's deps kept through
-        rendering were about 500 bytes each (50 MB at 100,000 articles, copied again by each
-        worker process that touched them)."""
+        build asks once, for the page's fingerprint, and every article page's deps kept through
+        rendering add up on a large site (copied again by each worker process that touches them)."""
         if self._deps is None and self._deps_fn is not None:
             return self._deps_fn()
         return self._deps

@@ -78,8 +78,8 @@ def scan_sources(found: list[tuple[str, str, str]], table: dict[str, tuple[str, 
 
 
 def read_content(path: str | Path) -> bytes:
-    """A content file's bytes. Unbuffered, the file's size sizes the read: 8 µs for a 6 KB
-    article, against 14-18 µs through ``Path.read_bytes``."""
+    """A content file's bytes. Unbuffered, the file's size sizes the read: about half the time
+    of ``Path.read_bytes``."""
     with open(path, "rb", buffering=0) as handle:
         return handle.read()
 
