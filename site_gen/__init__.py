@@ -3,6 +3,7 @@
 Modules, each importing only modules above it in this list:
 
 - ``errors``      ContentError (``path:line: message — hint``), BuildFailed
+- ``hashing``     the two hash rules: content_hash (from outside), digest (what a build makes)
 - ``parallel``    worker processes (forked), default job count
 - ``cache``       the SQLite cache of incremental builds
 - ``sources``     which files are content, their names, reading their text (no parser)

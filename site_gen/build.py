@@ -26,9 +26,17 @@ from .cache import Cache, serialize, settings_key
 from .config import Config, load_config, markdown_engine, override
 from .dates import utc_now
 from .errors import BuildFailed, ContentError, display_path
-from .parallel import default_jobs, shared_work
-from .sources import Scan, content_hash, find_sources, read_content, scan_sources, stat_signature
-from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, damaged_files, digest, read_manifest_state, stage
+from .hashing import content_hash, digest
+from .parallel import (
+    OVERLAP_MAX_ARTICLES,
+    PARALLEL_RENDER_MIN,
+    RENDER_STEP,
+    default_jobs,
+    render_chunk_size,
+    shared_work,
+)
+from .sources import Scan, find_sources, read_content, scan_sources, stat_signature
+from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, damaged_files, read_manifest_state, stage
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
     from .images import ProcessedImages
@@ -36,16 +44,6 @@ if TYPE_CHECKING:  # the stages are imported where they run: a no-change build n
     from .model import Article
     from .plan import Page
     from .render import Renderer
-
-#: Below this many pages to render, forking workers costs more than it saves.
-PARALLEL_RENDER_MIN = 400
-
-#: Up to this many articles the checks and the first part of the cache save run while the
-#: workers render (see :func:`_render_pages`). Both passes touch every article, and a page the
-#: parent touches while a forked worker still shares it is copied (copy-on-write): 12 MB more
-#: at 10,000 articles, but 180 MB at 100,000, past the 2 GB that size must stay under. Larger
-#: sites run them before and after rendering, as the memory of one process.
-OVERLAP_MAX_ARTICLES = 50_000
 
 
 @dataclass(frozen=True)
@@ -814,7 +812,7 @@ def _render_pages(
         for task in side:
             task()
         results = []
-        step = 200
+        step = RENDER_STEP
         for start in range(0, len(todo), step):
             results += _render_chunk(todo[start : start + step])
             if progress:
@@ -824,7 +822,7 @@ def _render_pages(
     # not leave one process working alone at the end. Pages come article pages first, in the
     # site's order, then lists: the parent starts from the lists, the workers from the first
     # articles, so a worker touches (and copies, see parallel.py) few articles beyond its own.
-    size = max(20, min(200, len(todo) // (jobs * 32)))
+    size = render_chunk_size(len(todo), jobs)
     chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
     results = []
     for _index, chunk_results in shared_work(_render_chunk, chunks, jobs, parent_from_end=True, side=side):

@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 #: Commands whose process ends holding the whole site: it leaves without freeing it object by
-#: object (a second at 100,000 articles), once its files are closed and its output flushed.
+#: object (long on a large site), once its files are closed and its output flushed.
 QUICK_EXIT = ("build", "check")
 
 

@@ -159,7 +159,7 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
             found = renamed[id(terms)] = tuple([now_named[(t.kind, t.slug)] for t in terms])
         return found
 
-    article_terms += [  # the three kinds spelled out: at 100,000 articles a comprehension a dict costs 0.1 s
+    article_terms += [  # the three kinds spelled out: quicker than a dict comprehension
         {"tag": now_terms(terms["tag"]), "section": now_terms(terms["section"]), "author": now_terms(terms["author"])}
         for terms in site.article_terms
     ]

@@ -8,7 +8,6 @@ there is no global configuration.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.util import find_spec
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from .dates import site_zone
 from .errors import BuildFailed, ContentError
+from .hashing import content_hash
 from .yamlload import YamlError, load_mapping
 
 RTL_LANGUAGES = frozenset({"ur", "ps", "fa", "ar", "sd", "ug", "he", "yi", "dv"})
@@ -112,7 +112,7 @@ def load_config(path: Path, shown_as: str | None = None) -> Config:
         raise BuildFailed([ContentError(where, 0, "not UTF-8 text", "save the file as UTF-8")]) from None
     except YamlError as exc:
         raise BuildFailed([ContentError(where, exc.line, exc.message, exc.hint)]) from None
-    return parse_config(fields, where, hashlib.blake2b(data, digest_size=16).hexdigest())
+    return parse_config(fields, where, content_hash(data))
 
 
 def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:

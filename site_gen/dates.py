@@ -28,6 +28,17 @@ MONTHS = [
     "December",
 ]
 
+
+def period_label(period) -> str:
+    """The label of an archive period (a :class:`~site_gen.model.Period`, or anything with its
+    ``year``, ``month`` and ``day``): ``2025``, ``July 2025`` or ``20 July 2025``."""
+    if period.month is None:
+        return str(period.year)
+    if period.day is None:
+        return f"{MONTHS[period.month - 1]} {period.year}"
+    return f"{period.day} {MONTHS[period.month - 1]} {period.year}"
+
+
 FORMATS_HINT = "write it as 2025-07-20, 2025-07-20 14:30 or 2025-07-20T14:30:00+05:00"
 
 

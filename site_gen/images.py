@@ -15,7 +15,6 @@ rewrites a body's ``<img>`` tags with those views.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -25,6 +24,7 @@ from urllib.parse import unquote
 
 from . import urls
 from .errors import ContentError, display_path
+from .hashing import short_content_hash
 from .model import Article
 
 WIDTHS = (160, 320, 640, 960, 1280)
@@ -123,7 +123,7 @@ def _process_one(path: str, source: Path, cache: Path, base_path: str) -> tuple[
     if source.suffix.lower() == ".svg":  # drawn at any size: used as it is
         return {"width": None, "height": None, "src": urls.href(base_path, path), "srcset": "", "webp": ""}, {}, 0
     data = source.read_bytes()
-    key = hashlib.blake2b(data + PROCESS_VERSION.encode(), digest_size=12).hexdigest()
+    key = short_content_hash(data + PROCESS_VERSION.encode())
     meta_file = cache / f"{key}.json"
     made = 0
     meta = _read_meta(meta_file)

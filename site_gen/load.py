@@ -8,7 +8,6 @@ Every problem in every file is gathered as a
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,11 +20,12 @@ from .config import Config
 from .dates import FORMATS_HINT, Moment, parse_moment
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
+from .hashing import content_hash
 from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
-from .parallel import in_order, shared_work
-from .sources import Scan, content_hash, decode_utf8, find_sources, read_content, stat_signature
+from .parallel import PARALLEL_PARSE_MIN, in_order, parse_chunk_size, shared_work
+from .sources import Scan, decode_utf8, find_sources, read_content, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
@@ -69,7 +69,7 @@ class Loaded:
 
 def article_key(where: str, source_hash: str) -> str:
     """Identity of one version of one file."""
-    return hashlib.blake2b(f"{where}\0{source_hash}".encode(), digest_size=16).hexdigest()
+    return content_hash(f"{where}\0{source_hash}".encode())
 
 
 def load_content(
@@ -220,7 +220,6 @@ def _stored(cache: Cache, pairs: list[tuple[str, str]], result: Loaded) -> bool:
 
 
 _PARSE_CONFIG: Config | None = None
-PARALLEL_PARSE_MIN = 200
 
 
 def _parse_one(item) -> tuple | list[ContentError]:
@@ -247,7 +246,7 @@ def _parse_many(items: list, config: Config, jobs: int):
     if jobs <= 1 or len(items) < PARALLEL_PARSE_MIN:
         yield from map(_parse_one, items)
         return
-    size = max(1, min(64, len(items) // (jobs * 8)))
+    size = parse_chunk_size(len(items), jobs)
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     for outcomes in in_order(shared_work(_parse_chunk, chunks, jobs)):
         yield from outcomes

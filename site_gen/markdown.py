@@ -12,8 +12,8 @@ own link validation).
 Two engines give the same bytes:
 
 * ``reference``: markdown-it-py with mdit-py-plugins, the reference renderer.
-* ``fast``: markdown-it-pyrs, the Rust port by the same maintainers, about
-  12 times faster. Its heading ids and footnote list markup are brought to
+* ``fast``: markdown-it-pyrs, the Rust port by the same maintainers, many
+  times faster. Its heading ids and footnote list markup are brought to
   the reference's form here; ``tests/test_markdown_engines.py`` renders every
   fixture and sample body with both and requires identical output, with one
   stated difference: the fast engine also puts typographic quotes in image

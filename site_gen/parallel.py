@@ -7,9 +7,8 @@ The output never depends on the number of jobs.
 With ``jobs`` N, :func:`shared_work` runs N-1 forked workers and the calling
 process works beside them, taking chunks from the same counter. One process
 fewer than jobs means one copy fewer of the memory a forked worker dirties
-(CPython writes reference counts into every object it touches: at 100,000
-articles a render worker copies ~700 MB of its parent), and chunks the parent
-takes itself never cross a pipe.
+(CPython writes reference counts into every object it touches, so a worker
+copies much of its parent), and chunks the parent takes itself never cross a pipe.
 """
 
 from __future__ import annotations
@@ -22,13 +21,39 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .errors import BuildFailed, ContentError
 
+#: Below this many pages to render, forking workers costs more than it saves.
+PARALLEL_RENDER_MIN = 400
+
+#: Below this many content files to parse, forking workers costs more than it saves.
+PARALLEL_PARSE_MIN = 200
+
+#: Pages a process rendering alone takes at a time (between progress reports).
+RENDER_STEP = 200
+
+#: Up to this many articles the checks and the first part of the cache save run while the
+#: workers render. Both touch every article, and what the parent touches while a forked worker
+#: still shares it is copied: past this size the copies outgrow the memory a build may use, so
+#: larger sites run them before and after rendering (figures in bench/README.md).
+OVERLAP_MAX_ARTICLES = 50_000
+
+
+def render_chunk_size(pages: int, jobs: int) -> int:
+    """Pages per chunk when processes share the rendering: small chunks (about 32 a process,
+    20 to 200 pages), so that a slow one (feeds) does not leave one process working alone at the end."""
+    return max(20, min(200, pages // (jobs * 32)))
+
+
+def parse_chunk_size(files: int, jobs: int) -> int:
+    """Content files per chunk when processes share the parsing: about 8 a process, at most 64."""
+    return max(1, min(64, files // (jobs * 8)))
+
+
 #: How often (seconds) the parent, waiting for its workers, checks that none of them died.
 _WATCH = 0.5
 
 #: The GIL switch interval (seconds) while the parent works beside its workers. A worker's
 #: results are read by a thread of the parent's pool, which needs the GIL the parent's own
-#: chunks hold; at Python's 5 ms the pipe filled and the worker waited: reading 10,000 articles
-#: it parsed 41 % of them and the build process 59 % (2.6-2.9 s); at 0.2 ms, 56 % and 44 % (2.2 s).
+#: chunks hold; at Python's 5 ms the pipe filled and the worker waited (bench/README.md).
 SWITCH_INTERVAL = 0.0002
 
 

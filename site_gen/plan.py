@@ -21,13 +21,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-import xxhash
-
 from . import feeds, metadata, sitemaps, urls
 from .cache import serialize
 from .config import Config
-from .dates import MONTHS, Moment
+from .dates import MONTHS, Moment, period_label
 from .errors import ContentError
+from .hashing import digest
 from .images import local_path
 from .model import Article, Period, Site, Term, identity
 
@@ -123,9 +122,8 @@ class Page:
         """What a made context depends on (None when the context is given).
 
         Deps given as a function are made each time they are asked for, and not kept: a
-        build asks once, for the page's fingerprint, and an article page's deps kept through
-        rendering were about 500 bytes each (50 MB at 100,000 articles, copied again by each
-        worker process that touched them)."""
+        build asks once, for the page's fingerprint, and every article page's deps kept through
+        rendering add up on a large site (copied again by each worker process that touches them)."""
         if self._deps is None and self._deps_fn is not None:
             return self._deps_fn()
         return self._deps
@@ -186,7 +184,7 @@ class Planner:
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
         self._term_links: dict[tuple[str, str], dict] = {}
-        self._card_keys: list[bytes | None] = [None] * len(site.articles)
+        self._card_keys: list[str | None] = [None] * len(site.articles)
         self._changed_iso: list[str | None] = [None] * len(site.articles)
         articles = site.articles
         self._changed = PerArticle(len(articles), lambda i: metadata.modified(articles[i]))
@@ -240,7 +238,7 @@ class Planner:
             }
         return self._cards[index]
 
-    def card_key(self, index: int) -> bytes:
+    def card_key(self, index: int) -> str:
         """What decides everything :meth:`card` shows, found without making the card.
 
         The article's own identity (path and file hash) covers its front
@@ -257,7 +255,7 @@ class Planner:
                 self.image_dep(a),
                 self.is_scheduled(a),
             )
-            key = self._card_keys[index] = xxhash.xxh3_64_digest(serialize(parts))
+            key = self._card_keys[index] = digest(serialize(parts))
         return key
 
     def image_dep(self, a: Article) -> Any:
@@ -816,15 +814,6 @@ def feed_pages(site: Site, config: Config, only: set[int] | None = None) -> list
         Page(path, template, make=make, deps=deps)
         for path, template, deps, make in feeds.lazy_feeds(site, config, only)
     ]
-
-
-def period_label(period: Period) -> str:
-    """``2025``, ``July 2025`` or ``20 July 2025``."""
-    if period.month is None:
-        return str(period.year)
-    if period.day is None:
-        return f"{MONTHS[period.month - 1]} {period.year}"
-    return f"{period.day} {MONTHS[period.month - 1]} {period.year}"
 
 
 def _moment_view(moment) -> dict:

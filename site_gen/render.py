@@ -20,7 +20,6 @@ change it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import traceback
@@ -30,12 +29,12 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import jinja2.nodes
-import xxhash
 from markupsafe import Markup, escape
 
 from . import feeds, urls
 from .config import Config
 from .errors import ContentError, display_path
+from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
 from .markdown import with_dateline
 from .model import Site
@@ -220,7 +219,7 @@ def template_keys(templates: Path) -> dict[str, str]:
     refs: dict[str, set[str]] = {}
     for name in names:
         source = (templates / name).read_bytes()
-        own[name] = hashlib.blake2b(source, digest_size=16).hexdigest()
+        own[name] = content_hash(source)
         try:
             ast = env.parse(source.decode("utf-8"))
             found = set(jinja2.meta.find_referenced_templates(ast))
@@ -240,7 +239,7 @@ def template_keys(templates: Path) -> dict[str, str]:
                 seen.add(current)
                 stack.extend(refs.get(current, ()))
         joined = "".join(f"{n}={own[n]};" for n in sorted(seen))
-        keys[name] = hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+        keys[name] = content_hash(joined.encode())
     return keys
 
 
@@ -265,7 +264,7 @@ class Renderer:
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
-        self._cards: dict[bytes, Markup] = {}
+        self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
 
@@ -279,9 +278,10 @@ class Renderer:
 
         A card is plain data and the template sees only it (and ``site``), so
         the same card renders to the same HTML on every list and related block
-        it appears in; the HTML is kept by the card's content: a 128-bit hash (XXH3) of its
-        marshal bytes (version 0: no references, no interning marks; quicker to
-        make than its ``repr``), so the memo stays small at 100,000 articles.
+        it appears in; the HTML is kept by the card's content, the
+        :func:`~site_gen.hashing.digest` of its marshal bytes (version 0: no
+        references, no interning marks; quicker to make than its ``repr``), so the
+        memo stays small.
 
         The planner makes each article's card once and shows that same dict on
         every page (see :meth:`site_gen.plan.Planner.card`), never changing it: a
@@ -292,7 +292,7 @@ class Renderer:
         if seen is not None and seen[0] is card:
             return seen[1]
         try:
-            key = xxhash.xxh3_128_digest(marshal.dumps(card, 0))
+            key = digest(marshal.dumps(card, 0))
         except ValueError:  # not plain data: render it every time
             return Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
         html = self._cards.get(key)

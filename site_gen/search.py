@@ -32,7 +32,8 @@ from pathlib import Path
 
 from . import urls
 from .errors import ContentError
-from .write import OutputWriter, digest
+from .hashing import digest
+from .write import OutputWriter
 
 BUNDLE = urls.SEARCH_BUNDLE
 """Folder of the output that holds the index and its script; no page or alias may use it."""

@@ -6,7 +6,6 @@ not the parsers.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,17 +78,10 @@ def scan_sources(found: list[tuple[str, str, str]], table: dict[str, tuple[str, 
 
 
 def read_content(path: str | Path) -> bytes:
-    """A content file's bytes. Unbuffered, the file's size sizes the read: 8 µs for a 6 KB
-    article, against 14-18 µs through ``Path.read_bytes``."""
+    """A content file's bytes. Unbuffered, the file's size sizes the read: about half the time
+    of ``Path.read_bytes``."""
     with open(path, "rb", buffering=0) as handle:
         return handle.read()
-
-
-def content_hash(data: bytes) -> str:
-    """The hash of a file that comes from outside (a content file, a template): blake2b. A
-    content file's is what the cache knows it by. What a build makes itself is hashed with
-    :func:`site_gen.write.digest`."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def stat_signature(path: str | Path) -> str:

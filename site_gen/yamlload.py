@@ -79,7 +79,7 @@ def _check_size(root: yaml.Node) -> None:
 
 def _tree_fits(node: yaml.Node, depth: int = 0) -> int:
     """Values under ``node``, a graph without aliases (a text without ``*``: a tree), or -1
-    when it is too deep or too large: :func:`_check_size` then says where. Seven times
+    when it is too deep or too large: :func:`_check_size` then says where. Much
     quicker than it on ordinary front matter."""
     if depth > MAX_DEPTH:
         return -1

@@ -166,6 +166,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test that uses Chromium (the ``browser`` fixture of tests/browser/conftest.py)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """An empty project folder (``tmp_path / "site"``); fill it with :func:`make_site`."""

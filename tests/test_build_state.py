@@ -39,6 +39,8 @@ from site_gen.errors import BuildFailed
 from .conftest import NOW, REPO, article_text, make_site, run_cli, site_options, snapshot
 from .test_incremental_random import tree_diff
 
+pytestmark = pytest.mark.slow  # real builds, processes and Pagefind: not in make test-fast
+
 STAMP = "%Y-%m-%d %H:%M"
 TAGS = ["Floods", "Trade", "Energy", "Border"]
 SECTIONS = ["Pakistan", "Afghanistan", "Business"]

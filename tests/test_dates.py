@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from site_gen.dates import parse_moment, site_zone
+from site_gen.dates import parse_moment, period_label, site_zone
+from site_gen.model import Period
 from tests.conftest import KARACHI
 
 
@@ -98,3 +99,11 @@ def test_human_shows_the_zone_of_the_moment_and_minutes_with_two_digits():
         "1 July 2025, 23:59 PKT"
     )
     assert Moment(datetime(2025, 7, 1, 0, 0, tzinfo=UTC), has_time=False).human() == "1 July 2025"
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "label"),
+    [(2025, None, None, "2025"), (2025, 7, None, "July 2025"), (2025, 7, 20, "20 July 2025")],
+)
+def test_period_label(year, month, day, label):
+    assert period_label(Period(year, month, day, "", ())) == label

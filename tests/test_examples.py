@@ -8,9 +8,12 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from tests._site import REPO, article, make_site, tree
+
+pytestmark = pytest.mark.slow  # git repositories, the hook and the workflow steps run as subprocesses
 
 HOOK = REPO / "examples" / "pre-commit"
 WORKFLOW = REPO / "examples" / "github-actions-site.yml"

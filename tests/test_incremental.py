@@ -96,6 +96,7 @@ EDITS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)  # so two jobs really fork workers
@@ -389,6 +390,7 @@ def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everythi
     assert tree(root / "build") == tree(clean)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("jobs", "overlap"), [(1, True), (2, True), (2, False)])
 def test_a_build_that_fails_while_rendering_leaves_the_cache_as_it_was(tmp_path, jobs, overlap, monkeypatch):
     """The cache writes the articles' rows while the pages render (Cache.begin_save), or

@@ -668,6 +668,7 @@ def replay(tmp_path: Path, steps: list[Step], jobs: int = 1) -> None:
 
 
 # Seed 1 (jobs 2) fails on 74fa4c0 at its 10th edit: see the module docstring.
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "jobs"), [(seed, 1 + seed % 2) for seed in range(SEEDS)])
 def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, seed, jobs, monkeypatch):
     if jobs > 1:
@@ -675,6 +676,7 @@ def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, seed, jobs
     Fuzz(tmp_path / "site", tmp_path / "clean", seed, jobs).run()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "alias",
     [

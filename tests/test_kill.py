@@ -20,6 +20,8 @@ from site_gen import write
 from site_gen.build import BuildOptions, build_site
 from tests._site import NOW, NOW_ARG, article, make_site, tree
 
+pytestmark = pytest.mark.slow  # a 1,000-article site, built and killed in subprocesses
+
 ARTICLES = 1000
 
 

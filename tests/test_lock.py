@@ -21,6 +21,8 @@ from site_gen.build import BuildOptions, build_site
 from site_gen.errors import BuildFailed
 from tests._site import NOW, NOW_ARG, article, make_site, tree
 
+pytestmark = pytest.mark.slow  # real builds, processes and Pagefind: not in make test-fast
+
 ARTICLES = 300
 LOCK = Path(write.STAGING) / "lock"
 

@@ -366,6 +366,7 @@ def _counting_replace(real_replace, moves, limit):
     return replace
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("then", ["same content", "content reverted"])
 @pytest.mark.parametrize("fraction", [0, 0.1, 0.5, 0.99])
 def test_build_stopped_during_commit_is_finished_by_the_next(tmp_path, monkeypatch, fraction, then):

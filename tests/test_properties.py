@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -119,6 +120,7 @@ def _parse(data: bytes):
     return article
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(pairs=st.lists(st.tuples(KEYS, VALUES), max_size=8), body=TEXT, fences=st.booleans())
 def test_any_front_matter_parses_or_gives_a_located_error(pairs, body, fences):
@@ -131,6 +133,7 @@ def test_any_bytes_parse_or_give_a_located_error(data):
     _parse(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     title=st.one_of(st.sampled_from(HOSTILE), TEXT),
@@ -159,6 +162,7 @@ SAFE_NAME = st.text(alphabet="abcxyz019-_ .%#?:بجٹ", min_size=1, max_size=12)
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     articles=st.lists(

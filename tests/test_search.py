@@ -7,8 +7,12 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from tests._site import NOW_ARG, article, make_site, tree
 from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow  # real builds, processes and Pagefind: not in make test-fast
 
 SECRET = "Zanzibarian legal takedown phrase"
 

@@ -301,6 +301,7 @@ def _w3c(moment: _datetime, offset: timedelta, form: str) -> str:
     return aware.date().isoformat() if form == "day" else aware.isoformat()
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_moments, _offsets, st.sampled_from(["time", "time", "day"])), min_size=1, max_size=12))
 def test_latest_date_is_the_latest_moment(dates):
@@ -314,6 +315,7 @@ def test_latest_date_is_the_latest_moment(dates):
     assert sitemaps._latest(same_zone) == max(same_zone, key=moment)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -112,6 +112,7 @@ STARTS = [
 URLS = st.builds(lambda start, rest: start + "".join(rest), st.sampled_from(STARTS), st.lists(st.sampled_from(PIECES)))
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(url=st.one_of(URLS, st.text(max_size=30)), config=st.sampled_from(CONFIGS), here=st.sampled_from(HERES))
 @example(url="/2025/07/20/slug/", config=CONFIGS[0], here="")

