@@ -31,7 +31,7 @@ MAX_NODES = 10_000
 """Most values a YAML text may hold once its aliases are expanded."""
 MAX_DEPTH = 40
 """Deepest nesting of lists and mappings."""
-_UNSAFE_TAG = re.compile(r"constructor for the tag '(?:tag:yaml\.org,2002:)?([^']*)'")
+_UNSAFE_TAG = re.compile(r"constructor for the tag '(?P<standard>tag:yaml\.org,2002:)?(?P<name>[^']*)'")
 _SAFE_TAG_HINT = "front matter holds only text, numbers, true/false, lists and mappings"
 
 
@@ -198,7 +198,9 @@ def load_mapping(text: str) -> dict[str, Field]:
         tag = _UNSAFE_TAG.search(problem)
         if tag:
             line = mark.line + 1 if mark else 1
-            raise YamlError(f"the YAML tag `!!{tag.group(1)}` is not allowed", line, _SAFE_TAG_HINT) from None
+            # As written: `!!foo` is the standard prefix and `foo`; a local tag (`!foo`) is reported whole.
+            written = ("!!" if tag["standard"] else "") + tag["name"]
+            raise YamlError(f"the YAML tag `{written}` is not allowed", line, _SAFE_TAG_HINT) from None
         hint = ""
         context = exc.context or ""
         if context.startswith("while parsing a flow") and exc.context_mark:
