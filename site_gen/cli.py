@@ -38,7 +38,9 @@ def _common(parser: argparse.ArgumentParser, output: str = "build") -> None:
     )
     group.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
     group.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
-    group.add_argument("--base-url", metavar="URL", help="override base_url from the configuration")
+    group.add_argument(
+        "--base-url", type=_parse_base_url, metavar="URL", help="override base_url from the configuration"
+    )
     group.add_argument(
         "--now",
         type=_parse_now,
@@ -46,6 +48,16 @@ def _common(parser: argparse.ArgumentParser, output: str = "build") -> None:
         help="pretend it is this time (ISO 8601 with offset), for reproducible builds",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+def _parse_base_url(text: str) -> str:
+    """``--base-url``, checked exactly as site.yaml's ``base_url`` is."""
+    from .config import BASE_URL_HINT, checked_base_url
+
+    try:
+        return checked_base_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} — {BASE_URL_HINT}") from None
 
 
 def _parse_now(text: str) -> datetime:
