@@ -67,6 +67,12 @@ def _parse_now(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"cannot read {text!r}; use e.g. 2025-07-20T10:00:00+05:00") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("give an offset, e.g. 2025-07-20T10:00:00+05:00")
+    from .dates import DateOutOfRange, in_zone
+
+    try:
+        in_zone(moment, moment.tzinfo, text)  # the year as written
+    except DateOutOfRange as exc:
+        raise argparse.ArgumentTypeError(f"{exc} — {exc.hint}") from None
     return moment
 
 

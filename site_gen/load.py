@@ -327,7 +327,7 @@ class _FieldReader:
         try:
             return parse_moment(raw, self.zone)
         except ValueError as exc:
-            self.error(key, str(exc), FORMATS_HINT)
+            self.error(key, str(exc), getattr(exc, "hint", FORMATS_HINT))
             return None
 
     def names(self, key: str, split_commas: bool) -> tuple[str, ...]:
@@ -485,7 +485,7 @@ class _FieldReader:
             try:
                 when = parse_moment(str(entry.get("date") or ""), self.zone)
             except ValueError as exc:
-                self.error("corrections", f"correction date: {exc}", FORMATS_HINT)
+                self.error("corrections", f"correction date: {exc}", getattr(exc, "hint", FORMATS_HINT))
                 continue
             if not text:
                 self.error("corrections", "a correction has no `text`")

@@ -6,6 +6,8 @@ or a usage error) and leaves the output folder as it was.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from site_gen.build import read_config
@@ -57,3 +59,83 @@ def test_a_good_base_url_is_still_taken(site):
     code, _out, err = run_cli(site, "build", *THEME, *PINNED, "--base-url", "https://mirror.example.org/news")
     assert code == 0, err
     assert b'href="https://mirror.example.org/news/2025/07/20/a-story/"' in (site / "build" / "feed.xml").read_bytes()
+
+
+# -- case 4: dates at the edges -------------------------------------------------------------------------
+
+OUT_OF_RANGE = [
+    "9999-12-31",
+    "9999-12-30T12:00:00+05:00",  # in the last 48 hours of year 9999
+    "9998-12-31T23:00:00-12:00",  # year 9999 in the site's time zone
+    "0001-01-01T00:00:00+05:00",
+    "0999-12-31",
+]
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)")
+RANGE_MESSAGE = "is out of range — a date must fall in the years 1000 to 9998; is the year a typo?"
+
+
+@pytest.mark.parametrize("when", OUT_OF_RANGE)
+@pytest.mark.parametrize("field", ["date", "updated", "correction"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_date_out_of_range_is_an_error_before_anything_is_written(site_dir, command, field, when):
+    text = "---\ntitle: Edge\ndate: 2025-07-20\n---\nBody.\n"
+    if field == "date":
+        text = text.replace("2025-07-20", when)
+    elif field == "updated":
+        text = text.replace("---\nBody", f"updated: {when}\n---\nBody")
+    else:
+        text = text.replace("---\nBody", f"corrections:\n  - {{date: '{when}', text: Fixed.}}\n---\nBody")
+    make_site(site_dir, articles={"edge.md": text})
+    code, out, err = run_cli(site_dir, command, *THEME, *PINNED, "--future", "--drafts")
+    assert code == 1
+    line = 3 if field == "date" else 4
+    prefix = "correction date: " if field == "correction" else ""
+    assert f"content/articles/edge.md:{line}: {prefix}the date {when!r} {RANGE_MESSAGE}" in err
+    assert "Traceback" not in out + err and "ok" not in out
+    assert not (site_dir / "build").exists()
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T00:00:00+00:00", "0001-01-01T00:00:00+05:00", "0999-06-01T00:00:00Z"])
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_now_out_of_range_is_a_usage_error(site, command, when):
+    code, _out, err = run_cli(site, command, *THEME, "--now", when)
+    assert code == 2
+    assert f"argument --now: the date {when!r} {RANGE_MESSAGE}" in err
+    assert not (site / "build").exists()
+
+
+def test_the_edges_of_the_range_build_into_every_output(site_dir):
+    import xml.etree.ElementTree as ET
+
+    first, last = "1000-01-01", "9998-12-31T23:59:59"  # in the site's zone, Asia/Karachi (+04:28:12 in 1000)
+    make_site(
+        site_dir,
+        articles={
+            "first.md": {"title": "First", "date": first, "updated": first},
+            "last.md": {"title": "Last", "date": last, "corrections": [{"date": last, "text": "Fixed."}]},
+        },
+    )
+    for now in ("1000-01-01T00:00:00+04:00", "9998-12-31T23:59:59+05:00", "9998-12-31T23:59:59-12:00"):
+        code, _out, err = run_cli(site_dir, "build", *THEME, "--now", now, "--future")
+        assert code == 0, err
+        for name in ("feed.xml", "rss.xml", "sitemap.xml", "news-sitemap.xml"):
+            if (site_dir / "build" / name).exists():
+                ET.fromstring((site_dir / "build" / name).read_bytes())
+        atom = (site_dir / "build" / "feed.xml").read_text("utf-8")
+        stamps = re.findall(r"<(?:published|updated)>([^<]*)<", atom)
+        assert stamps and all(RFC3339.fullmatch(stamp) for stamp in stamps), stamps
+        assert "<pubDate>Wed, 01 Jan 1000 00:00:48 +0429</pubDate>" in (site_dir / "build" / "rss.xml").read_text()
+        assert (site_dir / "build" / "1000" / "01" / "01" / "first" / "index.html").is_file()
+        assert (site_dir / "build" / "9998" / "12" / "31" / "last" / "index.html").is_file()
+    code, out, err = run_cli(site_dir, "check", *THEME, "--now", "9998-12-31T23:59:59+05:00", "--future")
+    assert code == 0 and "ok" in out, err
+
+
+def test_wire_copy_dated_out_of_range_is_not_taken():
+    from site_gen.dates import DateOutOfRange, parse_newsroom_date
+
+    from .conftest import KARACHI
+
+    for line in ("31 December 9999", "Dec 31, 9999 11:00 pm", "9999-12-31T23:00:00-05:00", "1 January 0999"):
+        with pytest.raises(DateOutOfRange):
+            parse_newsroom_date(line, KARACHI)
