@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from .dates import site_zone
 from .errors import BuildFailed, ContentError
+from .sources import refuse_not_xml
 from .yamlload import YamlError, load_mapping
 
 RTL_LANGUAGES = frozenset({"ur", "ps", "fa", "ar", "sd", "ug", "he", "yi", "dv"})
@@ -126,9 +127,13 @@ def load_config(path: Path, shown_as: str | None = None) -> Config:
             [ContentError(where, 0, "configuration file not found", "create site.yaml or pass --config FILE")]
         ) from None
     try:
-        fields = load_mapping(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        refuse_not_xml(text, where)
+        fields = load_mapping(text)
     except UnicodeDecodeError:
         raise BuildFailed([ContentError(where, 0, "not UTF-8 text", "save the file as UTF-8")]) from None
+    except ContentError as exc:
+        raise BuildFailed([exc]) from None
     except YamlError as exc:
         raise BuildFailed([ContentError(where, exc.line, exc.message, exc.hint)]) from None
     return parse_config(fields, where, hashlib.blake2b(data, digest_size=16).hexdigest())

@@ -25,7 +25,7 @@ from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import in_order, shared_work
-from .sources import Scan, content_hash, decode_utf8, find_sources, read_content, stat_signature
+from .sources import Scan, content_hash, decode_utf8, find_sources, read_content, refuse_not_xml, stat_signature
 from .yamlload import Field, YamlError, load_mapping
 
 MAX_FILE_BYTES = 2_000_000
@@ -270,6 +270,7 @@ def parse_article(
     if b"\0" in data:
         raise ContentError(where, 0, "the file holds binary data, not text", "save it as UTF-8 text")
     text = decode_utf8(data, where, "save it as UTF-8 (Unicode)")
+    refuse_not_xml(text, where)
     parts = split_front_matter(text.replace("\r\n", "\n"), where)
     try:
         fields = load_mapping(parts.yaml)

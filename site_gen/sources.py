@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,3 +113,26 @@ def decode_utf8(data: bytes, where: str, hint: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(where, line, "the file is not UTF-8 text", hint) from None
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry (C0 controls but tab, LF and CR; lone surrogates; U+FFFE,
+U+FFFF): one in a title or a body would make every feed and sitemap holding it unreadable, so
+a file that holds one is refused where it is read (see :func:`refuse_not_xml`)."""
+NOT_XML_HINT = "delete it: feeds and sitemaps cannot carry it (it is invisible, often pasted from a terminal or a PDF)"
+
+
+def describe_char(char: str) -> str:
+    """``U+0007`` for a character an editor cannot see."""
+    return f"U+{ord(char):04X}"
+
+
+def refuse_not_xml(text: str, where: str, first_line: int = 1) -> None:
+    """Raise :class:`ContentError` at the line of the first character of ``text`` that XML
+    cannot carry (see :data:`NOT_XML`); ``first_line`` is the line ``text`` starts on."""
+    bad = NOT_XML.search(text)
+    if bad:
+        line = first_line + text.count("\n", 0, bad.start())
+        raise ContentError(
+            where, line, f"the file holds the control character {describe_char(bad.group())}", NOT_XML_HINT
+        )

@@ -7,10 +7,14 @@ or a usage error) and leaves the output folder as it was.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from site_gen.build import read_config
+from site_gen.build import build_site, read_config
 from site_gen.config import checked_base_url, override
 from site_gen.errors import BuildFailed
 from tests.conftest import NOW, REPO, make_config, make_site, run_cli, site_options
@@ -105,8 +109,6 @@ def test_now_out_of_range_is_a_usage_error(site, command, when):
 
 
 def test_the_edges_of_the_range_build_into_every_output(site_dir):
-    import xml.etree.ElementTree as ET
-
     first, last = "1000-01-01", "9998-12-31T23:59:59"  # in the site's zone, Asia/Karachi (+04:28:12 in 1000)
     make_site(
         site_dir,
@@ -139,3 +141,103 @@ def test_wire_copy_dated_out_of_range_is_not_taken():
     for line in ("31 December 9999", "Dec 31, 9999 11:00 pm", "9999-12-31T23:00:00-05:00", "1 January 0999"):
         with pytest.raises(DateOutOfRange):
             parse_newsroom_date(line, KARACHI)
+
+
+# -- case 5: text that XML cannot carry -----------------------------------------------------------------
+
+NOT_XML_HINT = "delete it: feeds and sitemaps cannot carry it (it is invisible, often pasted from a terminal or a PDF)"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            "---\ntitle: Bell\ndate: 2025-07-20\n---\n\nA bell\x07 rings.\n",
+            6,
+            "the file holds the control character U+0007",
+        ),
+        (
+            "---\ntitle: Colour\ndate: 2025-07-20\n---\n\n\x1b[31mred\x1b[0m\n",
+            6,
+            "the file holds the control character U+001B",
+        ),
+        ('---\ntitle: "a \\0 b"\ndate: 2025-07-20\n---\nText.\n', 2, "`title` holds the control character U+0000"),
+        (
+            '---\ntitle: T\ndate: 2025-07-20\ntags: [a, "b\\x0c"]\n---\nText.\n',
+            4,
+            "`tags` holds the control character U+000C",
+        ),
+        (
+            '---\ntitle: T\ndate: 2025-07-20\nsummary: "\\ufffe"\n---\nText.\n',
+            4,
+            "`summary` holds the control character U+FFFE",
+        ),
+        (
+            '---\ntitle: T\ndate: 2025-07-20\nimage: {src: /a.jpg, alt: "\\uffff"}\n---\nText.\n',
+            4,
+            "`image` holds the control character U+FFFF",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_text_xml_cannot_carry_is_refused_at_load(site_dir, command, text, line, message):
+    make_site(site_dir, articles={"x.md": text})
+    code, out, err = run_cli(site_dir, command, *THEME, *PINNED)
+    assert code == 1
+    assert f"content/articles/x.md:{line}: {message} — {NOT_XML_HINT}" in err
+    assert "ok" not in out and not (site_dir / "build").exists()
+
+
+def test_tab_cr_lf_and_other_unicode_are_kept(site_dir):
+    body = "Tab\there, CR\r\nNEL\x85 and emoji 🌧 and zero width\u200bspace.\n"
+    make_site(site_dir, articles={"x.md": {"title": "Kept\tas is", "date": "2025-07-20", "body": body}})
+    code, _out, err = run_cli(site_dir, "build", *THEME, *PINNED)
+    assert code == 0, err
+
+
+def test_site_yaml_with_a_control_character_is_refused(site_dir):
+    make_site(site_dir, articles=STORY, config='title: "Bulletin \\a"\nbase_url: https://example.org/\n')
+    code, _out, err = run_cli(site_dir, "build", *THEME, *PINNED)
+    assert code == 1
+    assert f"site.yaml:1: `title` holds the control character U+0007 — {NOT_XML_HINT}" in err
+
+
+HOSTILE_CHARS = st.sampled_from(
+    list("\x00\x01\x07\x08\x0b\x0c\x0e\x1b\x1f\x7f\x85\t\r\n\ufffe\uffff\ud800\udfff<>&\"']]>")
+)
+HOSTILE_TEXT = st.text(alphabet=HOSTILE_CHARS | st.characters(), max_size=24)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=HOSTILE_TEXT,
+    summary=HOSTILE_TEXT,
+    tag=HOSTILE_TEXT,
+    author=HOSTILE_TEXT,
+    section=HOSTILE_TEXT,
+    body=st.lists(HOSTILE_TEXT, max_size=4).map("\n\n".join),
+)
+@example(title="a \0 b", summary="s", tag="t", author="a", section="Business", body="A bell\x07 rings.")
+@example(title="Bell", summary="s", tag="t\x1b[31m", author="a", section="Business", body="Text.")
+def test_every_feed_and_sitemap_is_well_formed_xml(tmp_path_factory, title, summary, tag, author, section, body):
+    """A site whose text is hostile is either refused at load (path:line) or builds into feeds and
+    sitemaps that a strict XML parser reads."""
+    root = tmp_path_factory.mktemp("hostile")
+    head = {"title": title or "T", "date": "2025-07-20", "summary": summary, "tags": [tag or "t"]}
+    head.update(author=author or "a", section=section or "Business")
+    front = yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=1000)
+    data = ("---\n" + front + "---\n\n" + body + "\n").encode("utf-8", "surrogatepass")
+    make_site(root, articles={"x.md": data}, config={"base_url": "https://example.org/news/"})
+    try:
+        build_site(site_options(root, cache_dir=None, future=True))
+    except BuildFailed as failed:
+        assert all(e.path == "content/articles/x.md" and e.line >= 1 for e in failed.errors), failed.errors
+        assert not (root / "build").exists()
+        return
+    xml_files = sorted((root / "build").rglob("*.xml"))
+    assert len(xml_files) >= 4
+    for path in xml_files:
+        try:
+            ET.fromstring(path.read_bytes())
+        except ET.ParseError as exc:
+            pytest.fail(f"{path.relative_to(root)}: {exc}")
