@@ -357,7 +357,9 @@ def run_import(args) -> int:
     )
     # With --stdout the articles go to standard output and every message to standard error.
     report = sys.stderr if args.stdout else sys.stdout
-    outcomes = import_sources(args.files, options, sys.stdin.buffer.read)
+    from .sources import MAX_FILE_BYTES
+
+    outcomes = import_sources(args.files, options, lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
     for outcome in outcomes:
         name = outcome.source
         if outcome.status == FAILED:

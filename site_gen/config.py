@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .dates import site_zone
 from .errors import BuildFailed, ContentError
-from .sources import refuse_not_xml
+from .sources import NotRegularFile, read_content, refuse_not_xml
 from .yamlload import YamlError, load_mapping
 
 RTL_LANGUAGES = frozenset({"ur", "ps", "fa", "ar", "sd", "ug", "he", "yi", "dv"})
@@ -121,11 +121,15 @@ def load_config(path: Path, shown_as: str | None = None) -> Config:
     """Read and check ``site.yaml``; raise :class:`BuildFailed` with every problem."""
     where = shown_as or path.as_posix()
     try:
-        data = path.read_bytes()
+        data = read_content(path)
     except FileNotFoundError:
         raise BuildFailed(
             [ContentError(where, 0, "configuration file not found", "create site.yaml or pass --config FILE")]
         ) from None
+    except NotRegularFile as exc:
+        raise BuildFailed([ContentError(where, 0, exc.strerror, "pass --config FILE naming site.yaml")]) from None
+    except OSError as exc:
+        raise BuildFailed([ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
     try:
         text = data.decode("utf-8-sig")
         refuse_not_xml(text, where)

@@ -25,10 +25,20 @@ from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import in_order, shared_work
-from .sources import Scan, content_hash, decode_utf8, find_sources, read_content, refuse_not_xml, stat_signature
+from .sources import (
+    MAX_FILE_BYTES,
+    NOT_REGULAR_HINT,
+    NotRegularFile,
+    Scan,
+    content_hash,
+    decode_utf8,
+    find_sources,
+    read_content,
+    refuse_not_xml,
+    stat_signature,
+)
 from .yamlload import Field, YamlError, load_mapping
 
-MAX_FILE_BYTES = 2_000_000
 KNOWN_KEYS = [
     "title",
     "date",
@@ -111,9 +121,7 @@ def load_content(
                 continue
             signature, digest_hex = result.sources[where] = source_state(path, where, known, signatures)
         except OSError as exc:
-            result.errors.append(
-                ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
-            )
+            result.errors.append(unreadable(where, exc))
             continue
         key = article_key(where, digest_hex)
         keys[key] = (kind, where)
@@ -233,7 +241,14 @@ def _parse_one(item) -> tuple | list[ContentError]:
     except _Problems as exc:
         return exc.errors
     except OSError as exc:
-        return [ContentError(where, 0, f"cannot read the file: {exc.strerror}")]
+        return [unreadable(where, exc)]
+
+
+def unreadable(where: str, exc: OSError) -> ContentError:
+    """The error for a content file that cannot be read, or that is not a regular file."""
+    if isinstance(exc, NotRegularFile):
+        return ContentError(where, 0, exc.strerror, NOT_REGULAR_HINT)
+    return ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
 
 
 def _parse_chunk(items: list) -> list:

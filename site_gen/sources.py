@@ -6,9 +6,11 @@ not the parsers.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,11 +81,52 @@ def scan_sources(found: list[tuple[str, str, str]], table: dict[str, tuple[str, 
     return Scan(signatures, stale, known)
 
 
-def read_content(path: str | Path) -> bytes:
-    """A content file's bytes. Unbuffered, the file's size sizes the read: 8 µs for a 6 KB
-    article, against 14-18 µs through ``Path.read_bytes``."""
-    with open(path, "rb", buffering=0) as handle:
-        return handle.read()
+MAX_FILE_BYTES = 2_000_000
+"""Largest content file (or wire copy) read; :func:`read_content` reads one byte more, so
+that the caller can tell a file over the limit and refuse it."""
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+NOT_REGULAR_HINT = "only regular files are read; remove it, or put the file itself there"
+
+
+class NotRegularFile(OSError):
+    """The path names a FIFO, a device, a socket or a folder (perhaps through a symbolic
+    link): reading it could wait forever (a FIFO) or never end (``/dev/zero``)."""
+
+    def __init__(self, path: str | Path, mode: int):
+        self.kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
+        super().__init__(errno.EINVAL, f"not a regular file — it is {self.kind}", os.fspath(path))
+
+
+def read_content(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, at most ``limit`` + 1 of them; only a regular file is read (else
+    :class:`NotRegularFile`). Opened without blocking, so that a FIFO cannot hang the open,
+    and unbuffered, the file's size sizing the read: 8 µs for a 6 KB article."""
+    handle = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(handle)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path, st.st_mode)
+        want = limit + 1
+        chunks = []
+        while want > 0:
+            chunk = os.read(handle, min(want, st.st_size + 1 if not chunks else 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+        return chunks[0][: limit + 1] if len(chunks) == 1 else b"".join(chunks)[: limit + 1]
+    finally:
+        os.close(handle)
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def content_hash(data: bytes) -> str:

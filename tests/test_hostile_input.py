@@ -241,3 +241,83 @@ def test_every_feed_and_sitemap_is_well_formed_xml(tmp_path_factory, title, summ
             ET.fromstring(path.read_bytes())
         except ET.ParseError as exc:
             pytest.fail(f"{path.relative_to(root)}: {exc}")
+
+
+# -- case 6: only regular files are read, each with a size cap ------------------------------------------
+
+NOT_REGULAR = "only regular files are read; remove it, or put the file itself there"
+
+
+def run_process(cwd, *args, timeout=60):
+    """``site-gen ARGS`` in its own process: what would hang (a FIFO) fails the test instead."""
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "site_gen", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"site-gen {' '.join(args)} hung")
+    return done.returncode, done.stdout, done.stderr
+
+
+def special(path, kind):
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+        return "a FIFO (named pipe)"
+    os.symlink("/dev/zero", path)
+    return "a character device"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_special_file_under_content_is_refused_not_read(site, command, kind):
+    code, _out, err = run_process(site, "build", *THEME, *PINNED)  # a cache that knows the other files
+    assert code == 0, err
+    before = sorted(p.relative_to(site).as_posix() for p in (site / "build").rglob("*"))
+    what = special(site / "content" / "articles" / "f.md", kind)
+    code, out, err = run_process(site, command, *THEME, *PINNED)
+    assert code == 1
+    assert f"content/articles/f.md: not a regular file — it is {what} — {NOT_REGULAR}" in err
+    assert "Traceback" not in err and "ok" not in out
+    assert sorted(p.relative_to(site).as_posix() for p in (site / "build").rglob("*")) == before
+
+
+def test_a_special_file_on_a_first_build(site):
+    special(site / "content" / "articles" / "f.md", "fifo")
+    code, _out, err = run_process(site, "build", *THEME, *PINNED, "--fresh")
+    assert code == 1
+    assert f"content/articles/f.md: not a regular file — it is a FIFO (named pipe) — {NOT_REGULAR}" in err
+    assert not (site / "build").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_import_of_a_special_file(tmp_path, kind):
+    what = special(tmp_path / "wire.txt", kind)
+    code, out, err = run_process(tmp_path, "import", "wire.txt")
+    assert code == 1
+    assert f"wire.txt: not a regular file — it is {what} — import wire copy saved as a .txt file" in err
+    assert "Traceback" not in err and not (tmp_path / "content").exists()
+
+
+def test_a_config_that_is_a_device(site):
+    code, _out, err = run_process(site, "check", "--config", "/dev/zero")
+    assert code == 1
+    assert "/dev/zero: not a regular file — it is a character device — pass --config FILE naming site.yaml" in err
+
+
+def test_reads_are_capped(tmp_path):
+    from site_gen.sources import MAX_FILE_BYTES, read_content
+
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * (MAX_FILE_BYTES + 5000))
+    assert len(read_content(big)) == MAX_FILE_BYTES + 1
+    assert read_content(big, limit=10) == b"x" * 11
+    (tmp_path / "empty.md").write_bytes(b"")
+    assert read_content(tmp_path / "empty.md") == b""
+    code, _out, err = run_cli(tmp_path, "import", "big.md")
+    assert code == 1 and "big.md: the file is too large (over 2,000,000 bytes)" in err
