@@ -321,3 +321,67 @@ def test_reads_are_capped(tmp_path):
     assert read_content(tmp_path / "empty.md") == b""
     code, _out, err = run_cli(tmp_path, "import", "big.md")
     assert code == 1 and "big.md: the file is too large (over 2,000,000 bytes)" in err
+
+
+# -- case 8: folders that must never be touched ---------------------------------------------------------
+
+GIT = ".git/HEAD", ".git/config", ".git/objects/ab/cdef"
+
+
+@pytest.mark.parametrize(
+    ("output", "problem"),
+    [
+        (".git", "it is .git, a git repository's own folder"),
+        (".git/site", "it is inside .git"),
+    ],
+)
+def test_the_output_may_not_touch_git(site, output, problem):
+    for rel in (*GIT, *(f"repo/{g}" for g in GIT)):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("git's own\n")
+    for command in ("build", "check"):
+        code, _out, err = run_cli(
+            site, command, *THEME, *PINNED, "--output", output, *(["--clean"] * (command == "build"))
+        )
+        assert code == 1
+        assert f"--output: refusing to build into {output} ({(site / output).resolve()}): {problem}" in err
+    assert all((site / rel).read_text() == "git's own\n" for rel in GIT)
+    assert sorted(p.name for p in (site / ".git").iterdir()) == ["HEAD", "config", "objects"]
+    assert not (site / ".site-gen-cache").exists()
+
+
+@pytest.mark.parametrize(
+    ("cache", "problem"),
+    [
+        ("static/cc", "it is inside static/"),
+        ("build/x", "it is inside the output folder"),
+        ("build", "it is the output folder"),
+        ("content/cache", "it is inside content/"),
+        ("templates/c", "it is inside templates/"),
+        (".", "it is the project folder"),
+        ("..", "it contains the project folder"),
+    ],
+)
+def test_the_cache_may_not_be_published_or_read(site, cache, problem):
+    import shutil
+
+    for theme in ("templates", "static"):
+        shutil.copytree(REPO / theme, site / theme)
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    code, _out, err = run_cli(site, "build", *PINNED, "--cache-dir", cache)
+    assert code == 1
+    assert f"--cache-dir: refusing to keep the cache in {cache} ({(site / cache).resolve()}): {problem}" in err
+    assert "the cache holds drafts and scheduled stories" in err
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+
+
+def test_the_output_may_not_hold_the_cache(site):
+    code, _out, err = run_cli(site, "build", *THEME, *PINNED, "--output", "out", "--cache-dir", "out/cache")
+    assert code == 1
+    assert (
+        "--cache-dir: refusing to keep the cache in .site-gen-cache"
+        in run_cli(site, "build", *THEME, *PINNED, "--output", ".site-gen-cache/x")[2]
+    )
+    assert code == 1
+    assert "--cache-dir: refusing to keep the cache in out/cache" in err and "it is inside the output folder" in err
+    assert not (site / "out").exists()
