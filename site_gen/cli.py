@@ -328,6 +328,12 @@ def run_new(args) -> int:
     except FileExistsError as exc:
         print(f"{exc.filename}: already exists — choose another title or edit that file", file=sys.stderr)
         return EXIT_ERRORS
+    except OSError as exc:
+        print(
+            f"{exc.filename or args.content}: cannot write: {exc.strerror or exc} — --content must name a folder",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
     print(path)
     return EXIT_OK
 
@@ -338,6 +344,10 @@ def run_import(args) -> int:
     from .config import Config, load_config
     from .importer import DUPLICATE, FAILED, PRINTED, REPLACED, ImportOptions, import_sources, summary
 
+    for flag, folder in (("--out", args.out), ("--content", args.content)):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            print(f"{flag} {folder}: not a folder — name a folder; the articles are written into it", file=sys.stderr)
+            return EXIT_USAGE
     try:
         if args.config is None and not Path("site.yaml").exists():
             config = Config(title="", base_url="")  # no project here: the default time zone

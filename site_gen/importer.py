@@ -98,6 +98,15 @@ def import_one(
         status, path, document = place(result, options, where, stories or StoryIndex())
     except ContentError as exc:
         return Outcome(where, FAILED, error=exc)
+    except OSError as exc:  # --out or --content names a file, a folder that cannot be written, /proc/…
+        target = display_path(Path(exc.filename)) if exc.filename else "the target folder"
+        error = ContentError(
+            where,
+            0,
+            f"cannot write {target}: {exc.strerror or exc}",
+            "--out and --content must name folders you can write to",
+        )
+        return Outcome(where, FAILED, error=error)
     return Outcome(where, status, path, document, None, result.warnings, result.dropped)
 
 

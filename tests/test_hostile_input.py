@@ -385,3 +385,113 @@ def test_the_output_may_not_hold_the_cache(site):
     assert code == 1
     assert "--cache-dir: refusing to keep the cache in out/cache" in err and "it is inside the output folder" in err
     assert not (site / "out").exists()
+
+
+# -- case 10: messages, never tracebacks ----------------------------------------------------------------
+
+WIRE = "Floods in Swat\n\n21 July 2025\n\nRain fell all night in the valley and the river rose.\n"
+
+
+@pytest.fixture
+def wire_site(site):
+    (site / "story.txt").write_text(WIRE, "utf-8")
+    (site / "afile").write_text("not a folder\n", "utf-8")
+    existing = site / "content" / "articles" / "2025" / "07" / "existing.md"
+    existing.parent.mkdir(parents=True, exist_ok=True)
+    existing.write_text("---\ntitle: Existing\ndate: 2025-07-20\n---\nKept.\n", "utf-8")
+    return site
+
+
+def test_import_into_a_file_is_refused_and_the_file_kept(wire_site):
+    existing = wire_site / "content" / "articles" / "2025" / "07" / "existing.md"
+    before = existing.read_bytes()
+    code, out, err = run_cli(wire_site, "import", "--out", "content/articles/2025/07/existing.md", "story.txt")
+    assert code == 2
+    assert "--out content/articles/2025/07/existing.md: not a folder — name a folder" in err
+    assert existing.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--out", "/proc/self"), "story.txt: cannot write /proc/self/"),
+        (("--out", "afile/sub"), "story.txt: cannot write afile/sub: Not a directory"),
+        (("--content", "afile"), "--content afile: not a folder"),
+    ],
+)
+def test_import_into_what_cannot_be_written(wire_site, args, expected):
+    code, out, err = run_cli(wire_site, "import", *args, "story.txt")
+    assert code in (1, 2)
+    assert expected in err
+    assert (wire_site / "afile").read_text("utf-8") == "not a folder\n"
+
+
+HOSTILE_ARGS = {
+    "build": [
+        ("--output", ".git", "--clean"),
+        ("--output", "afile/sub"),
+        ("--output", "afile"),
+        ("--output", "/proc/self"),
+        ("--content", "afile"),
+        ("--content", "/proc/self"),
+        ("--templates", "afile"),
+        ("--config", "/dev/zero"),
+        ("--config", "content"),
+        ("--config", "missing.yaml"),
+        ("--cache-dir", "static/cc"),
+        ("--cache-dir", "afile"),
+        ("--base-url", "javascript:alert(1)//"),
+        ("--base-url", "ftp://example.org/"),
+        ("--now", "0001-01-01T00:00:00+05:00"),
+        ("--now", "9999-12-31T23:00:00+00:00"),
+        ("--jobs", "x"),
+    ],
+    "check": [
+        ("/etc/passwd",),
+        ("afile",),
+        ("--content", "afile"),
+        ("--config", "/dev/zero"),
+        ("--output", ".git"),
+        ("--base-url", "javascript:alert(1)//"),
+        ("--now", "0001-01-01T00:00:00+05:00"),
+    ],
+    "serve": [
+        ("--help",),
+        ("--base-url", "javascript:alert(1)//"),
+        ("--now", "0001-01-01T00:00:00+05:00"),
+        ("--port", "x"),
+    ],
+    "new": [
+        ("Headline", "--content", "afile"),
+        ("Headline", "--content", "/proc/self"),
+        ("Headline", "--config", "/dev/zero"),
+        ("", "--lang", "x y"),
+    ],
+    "import": [
+        ("--out", "content/articles/2025/07/existing.md", "story.txt"),
+        ("--out", "/proc/self", "story.txt"),
+        ("--out", "afile/sub", "story.txt"),
+        ("--content", "afile", "story.txt"),
+        ("--config", "/dev/zero", "story.txt"),
+        ("afile/x.txt",),
+        ("/proc/self",),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "args"), [(command, args) for command, cases in HOSTILE_ARGS.items() for args in cases]
+)
+def test_every_command_answers_hostile_arguments_with_a_message(wire_site, command, args):
+    try:
+        code, out, err = run_cli(wire_site, command, *THEME[2:] if command == "build" else (), *args)
+    except Exception as exc:  # what would reach the terminal as a traceback
+        pytest.fail(f"site-gen {command} {' '.join(args)}: {type(exc).__name__}: {exc}")
+    assert "Traceback" not in out + err
+    if args == ("--help",):
+        assert code == 0 and "usage: site-gen serve" in out
+        return
+    assert code in (1, 2), (out, err)
+    assert err.strip(), "a refusal says why"
+    assert (wire_site / "afile").read_text("utf-8") == "not a folder\n"
+    assert not (wire_site / ".git").exists()
