@@ -284,6 +284,16 @@ def run_check(args) -> int:
     if missing:
         print(f"{missing[0]}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    folders = [options.path(name).resolve() for name in ("content", "static", "templates")]
+    for path in args.files:
+        full = path.resolve()
+        if full != options.path("config").resolve() and not any(folder in full.parents for folder in folders):
+            print(
+                f"{path}: not a file of this site — check FILE… names files under content/, static/ or templates/"
+                " (or site.yaml); run it in the project's folder",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     problems = check_site(options)
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}

@@ -457,7 +457,7 @@ class _FieldReader:
             return None
         value = item.value
         if isinstance(value, str):
-            return Image(src=value.strip())
+            return self.checked_image(Image(src=value.strip()))
         if not isinstance(value, dict) or not all(isinstance(v, (str, type(None))) for v in value.values()):
             self.error(
                 "image", "`image` must be a path or a mapping of text", "write `image: {src: /images/x.jpg, alt: …}`"
@@ -470,7 +470,19 @@ class _FieldReader:
         if not clean["src"] and not clean["caption"]:
             self.error("image", "`image` has no `src`", "write `image: {src: /images/x.jpg, alt: …}`")
             return None
-        return Image(**clean)
+        return self.checked_image(Image(**clean))
+
+    def checked_image(self, image: Image) -> Image | None:
+        """``image`` unless its path leaves the site (``/images/../../../etc/passwd``)."""
+        src = image.src
+        if not src or src.startswith(("https://", "http://")):
+            return image
+        if not urls.is_safe_path(src.lstrip("/").split("?")[0].split("#")[0]) or "\\" in src:
+            self.error(
+                "image", f"image {src!r} points outside the site", "write a path under static/, such as /images/x.jpg"
+            )
+            return None
+        return image
 
     def aliases(self) -> tuple[str, ...]:
         found = []

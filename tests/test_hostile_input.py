@@ -495,3 +495,29 @@ def test_every_command_answers_hostile_arguments_with_a_message(wire_site, comma
     assert err.strip(), "a refusal says why"
     assert (wire_site / "afile").read_text("utf-8") == "not a folder\n"
     assert not (wire_site / ".git").exists()
+
+
+# -- case 11: smaller ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("src", ["/images/../../../etc/passwd", "../secret.jpg", "images\\\\..\\\\x.jpg"])
+@pytest.mark.parametrize("form", ["text", "mapping"])
+def test_an_image_path_that_leaves_the_site_is_refused(site_dir, src, form):
+    image = src if form == "text" else {"src": src, "alt": "A photo"}
+    make_site(site_dir, articles={"x.md": {"title": "Photo", "date": "2025-07-20", "image": image}})
+    code, out, err = run_cli(site_dir, "check", *THEME, *PINNED)
+    assert code == 1
+    assert (
+        f"content/articles/x.md:4: image {src!r} points outside the site — write a path under static/, such as"
+        " /images/x.jpg"
+    ) in err
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "site.yaml.bak"])
+def test_check_of_a_file_outside_the_site_is_not_ok(site, name):
+    (site / "site.yaml.bak").write_text("x", "utf-8")
+    code, out, err = run_cli(site, "check", *THEME, *PINNED, name)
+    assert code == 2
+    assert f"{name}: not a file of this site" in err and "ok" not in out
+    code, out, err = run_cli(site, "check", *THEME, *PINNED, "content/articles/2025/07/story.md", "site.yaml")
+    assert code == 0 and out.startswith("ok"), err
