@@ -281,7 +281,9 @@ def parse_article(
     Raises :class:`ContentError` for one fatal problem or ``_Problems`` for several.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise ContentError(where, 0, f"the file is too large ({len(data):,} bytes)", "split it or remove pasted data")
+        # read_content stops one byte past the limit: the file's own size is not known here
+        limit = f"{MAX_FILE_BYTES:,}"
+        raise ContentError(where, 0, f"the file is too large (over {limit} bytes)", "split it or remove pasted data")
     if b"\0" in data:
         raise ContentError(where, 0, "the file holds binary data, not text", "save it as UTF-8 text")
     text = decode_utf8(data, where, "save it as UTF-8 (Unicode)")
