@@ -611,12 +611,15 @@ def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
 
 
 def check_output_folder(options: BuildOptions) -> None:
-    """Refuse an output folder whose clean-up could delete the project or its content.
+    """Refuse an output folder whose clean-up could delete the project or its content, and a
+    cache folder that would be published or read (see :func:`check_cache_folder`).
 
     The output may not be the project folder, ``content/``, ``templates/`` or
     ``static/``, nor any folder above them, nor a folder inside one of the
-    last three (the next build would read its own output).
-    """
+    last three (the next build would read its own output). Nor may it be or be inside a
+    ``.git`` folder (a repository's history), nor overlap the cache (said by the cache's
+    check). It may hold a ``.git`` folder (a
+    deployment repository): a clean-up keeps it (see :mod:`site_gen.write`)."""
     out = options.path("output").resolve()
     shown = display_path(options.path("output"), options.root)
     if not Path(shown).is_absolute():
@@ -637,17 +640,64 @@ def check_output_folder(options: BuildOptions) -> None:
     static = options.path("static").resolve()
     if not problem and (out == static or out in static.parents or static in out.parents):
         problem = "it overlaps static/"
+    if not problem and ".git" in out.parts:
+        problem = "it is .git, a git repository's own folder" if out.name == ".git" else "it is inside .git"
+    errors = []
     if problem:
-        raise BuildFailed(
-            [
-                ContentError(
-                    "--output",
-                    0,
-                    f"refusing to build into {shown}: {problem}",
-                    "use a folder of its own, such as build/: a build removes files there",
-                )
-            ]
+        errors.append(
+            ContentError(
+                "--output",
+                0,
+                f"refusing to build into {shown}: {problem}",
+                "use a folder of its own, such as build/: a build removes files there",
+            )
         )
+    cache_problem = None if problem else check_cache_folder(options)  # a bad output says enough
+    if cache_problem:
+        errors.append(cache_problem)
+    if errors:
+        raise BuildFailed(errors)
+
+
+def check_cache_folder(options: BuildOptions) -> ContentError | None:
+    """Why the cache folder may not be used, or None: it holds every story, drafts and scheduled
+    ones too, so it may not be, be inside or hold a folder that is published or read
+    (``static/``, ``content/``, ``templates/``, the output folder), nor be or hold the project."""
+    if options.cache_dir is None:
+        return None
+    cache = options.path("cache_dir").resolve()
+    root = options.root.resolve()
+    problem = ""
+    if cache == root or cache in root.parents:
+        problem = "it is the project folder" if cache == root else "it contains the project folder"
+    for name, label in (
+        ("static", "static/"),
+        ("content", "content/"),
+        ("templates", "templates/"),
+        ("output", "the output folder"),
+    ):
+        folder = options.path(name).resolve()
+        if problem:
+            break
+        if cache == folder:
+            problem = f"it is {label}"
+        elif folder in cache.parents:
+            problem = f"it is inside {label}"
+        elif cache in folder.parents:
+            problem = f"it contains {label}"
+    if not problem and cache.is_file():
+        problem = "it is a file"
+    if not problem:
+        return None
+    shown = display_path(options.path("cache_dir"), options.root)
+    if not Path(shown).is_absolute():
+        shown = f"{shown} ({cache})"
+    return ContentError(
+        "--cache-dir",
+        0,
+        f"refusing to keep the cache in {shown}: {problem}",
+        "the cache holds drafts and scheduled stories: give it a folder of its own, such as .site-gen-cache/",
+    )
 
 
 def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Loaded) -> None:

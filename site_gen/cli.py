@@ -38,7 +38,9 @@ def _common(parser: argparse.ArgumentParser, output: str = "build") -> None:
     )
     group.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
     group.add_argument("--future", action="store_true", help="include articles dated in the future (scheduled)")
-    group.add_argument("--base-url", metavar="URL", help="override base_url from the configuration")
+    group.add_argument(
+        "--base-url", type=_parse_base_url, metavar="URL", help="override base_url from the configuration"
+    )
     group.add_argument(
         "--now",
         type=_parse_now,
@@ -48,6 +50,16 @@ def _common(parser: argparse.ArgumentParser, output: str = "build") -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
 
+def _parse_base_url(text: str) -> str:
+    """``--base-url``, checked exactly as site.yaml's ``base_url`` is."""
+    from .config import BASE_URL_HINT, checked_base_url
+
+    try:
+        return checked_base_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} — {BASE_URL_HINT}") from None
+
+
 def _parse_now(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
@@ -55,6 +67,12 @@ def _parse_now(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"cannot read {text!r}; use e.g. 2025-07-20T10:00:00+05:00") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("give an offset, e.g. 2025-07-20T10:00:00+05:00")
+    from .dates import DateOutOfRange, in_zone
+
+    try:
+        in_zone(moment, moment.tzinfo, text)  # the year as written
+    except DateOutOfRange as exc:
+        raise argparse.ArgumentTypeError(f"{exc} — {exc.hint}") from None
     return moment
 
 
@@ -254,6 +272,16 @@ def run_check(args) -> int:
     if missing:
         print(f"{missing[0]}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    folders = [options.path(name).resolve() for name in ("content", "static", "templates")]
+    for path in args.files:
+        full = path.resolve()
+        if full != options.path("config").resolve() and not any(folder in full.parents for folder in folders):
+            print(
+                f"{path}: not a file of this site — check FILE… names files under content/, static/ or templates/"
+                " (or site.yaml); run it in the project's folder",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     problems = check_site(options)
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}
@@ -298,6 +326,12 @@ def run_new(args) -> int:
     except FileExistsError as exc:
         print(f"{exc.filename}: already exists — choose another title or edit that file", file=sys.stderr)
         return EXIT_ERRORS
+    except OSError as exc:
+        print(
+            f"{exc.filename or args.content}: cannot write: {exc.strerror or exc} — --content must name a folder",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
     print(path)
     return EXIT_OK
 
@@ -308,6 +342,10 @@ def run_import(args) -> int:
     from .config import Config, load_config
     from .importer import DUPLICATE, FAILED, PRINTED, REPLACED, ImportOptions, import_sources, summary
 
+    for flag, folder in (("--out", args.out), ("--content", args.content)):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            print(f"{flag} {folder}: not a folder — name a folder; the articles are written into it", file=sys.stderr)
+            return EXIT_USAGE
     try:
         if args.config is None and not Path("site.yaml").exists():
             config = Config(title="", base_url="")  # no project here: the default time zone
@@ -327,7 +365,9 @@ def run_import(args) -> int:
     )
     # With --stdout the articles go to standard output and every message to standard error.
     report = sys.stderr if args.stdout else sys.stdout
-    outcomes = import_sources(args.files, options, sys.stdin.buffer.read)
+    from .sources import MAX_FILE_BYTES
+
+    outcomes = import_sources(args.files, options, lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
     for outcome in outcomes:
         name = outcome.source
         if outcome.status == FAILED:

@@ -8,6 +8,7 @@ there is no global configuration.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.util import find_spec
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from .dates import site_zone
 from .errors import BuildFailed, ContentError
 from .hashing import content_hash
+from .sources import NotRegularFile, read_content, refuse_not_xml
 from .yamlload import YamlError, load_mapping
 
 RTL_LANGUAGES = frozenset({"ur", "ps", "fa", "ar", "sd", "ug", "he", "yi", "dv"})
@@ -94,6 +96,24 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "sitemap_limit": int,
 }
 _REQUIRED = ("title", "base_url")
+BASE_URL_HINT = "e.g. https://news.example.org/"
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\\\"'<>`]")
+
+
+def checked_base_url(url: str) -> str:
+    """The one rule for the site's address, for ``base_url`` in site.yaml and ``--base-url``
+    alike: an absolute http(s) URL with a host and no query or fragment (every link starts
+    with it), returned ending in ``/``. Raises ValueError saying what is wrong, in words that
+    follow the name of the setting (``must be an absolute http(s) URL, not 'ftp://x'``)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _URL_UNSAFE.search(url):
+        raise ValueError(f"must be an absolute http(s) URL, not {url!r}")
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise ValueError(f"must not hold a query or a fragment (`?`, `#`): {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
 _TYPE_WORDS = {str: "text", int: "a whole number", dict: "a mapping", list: "a list", bool: "true or false"}
 
 
@@ -101,15 +121,23 @@ def load_config(path: Path, shown_as: str | None = None) -> Config:
     """Read and check ``site.yaml``; raise :class:`BuildFailed` with every problem."""
     where = shown_as or path.as_posix()
     try:
-        data = path.read_bytes()
+        data = read_content(path)
     except FileNotFoundError:
         raise BuildFailed(
             [ContentError(where, 0, "configuration file not found", "create site.yaml or pass --config FILE")]
         ) from None
+    except NotRegularFile as exc:
+        raise BuildFailed([ContentError(where, 0, exc.strerror, "pass --config FILE naming site.yaml")]) from None
+    except OSError as exc:
+        raise BuildFailed([ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
     try:
-        fields = load_mapping(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        refuse_not_xml(text, where)
+        fields = load_mapping(text)
     except UnicodeDecodeError:
         raise BuildFailed([ContentError(where, 0, "not UTF-8 text", "save the file as UTF-8")]) from None
+    except ContentError as exc:
+        raise BuildFailed([exc]) from None
     except YamlError as exc:
         raise BuildFailed([ContentError(where, exc.line, exc.message, exc.hint)]) from None
     return parse_config(fields, where, content_hash(data))
@@ -139,13 +167,10 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
         errors.append(ContentError(where, fields[key].line, message, hint))
 
     if "base_url" in values:
-        url = values["base_url"].strip()
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            bad(
-                "base_url", f"`base_url` must be an absolute http(s) URL, not {url!r}", "e.g. https://news.example.org/"
-            )
-        values["base_url"] = url if url.endswith("/") else url + "/"
+        try:
+            values["base_url"] = checked_base_url(values["base_url"])
+        except ValueError as exc:
+            bad("base_url", f"`base_url` {exc}", BASE_URL_HINT)
     if "timezone" in values:
         try:
             site_zone(values["timezone"])
@@ -181,9 +206,13 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
 
 
 def override(config: Config, **changes: Any) -> Config:
-    """A copy of ``config`` with command-line overrides (``--base-url``) applied."""
+    """A copy of ``config`` with command-line overrides (``--base-url``) applied; a base URL
+    is checked as site.yaml's is (:func:`checked_base_url`), else :class:`BuildFailed`."""
     from dataclasses import replace
 
-    if changes.get("base_url") and not changes["base_url"].endswith("/"):
-        changes["base_url"] += "/"
+    if changes.get("base_url"):
+        try:
+            changes["base_url"] = checked_base_url(changes["base_url"])
+        except ValueError as exc:
+            raise BuildFailed([ContentError("--base-url", 0, f"the base URL {exc}", BASE_URL_HINT)]) from None
     return replace(config, **{k: v for k, v in changes.items() if v is not None})

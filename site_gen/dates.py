@@ -41,6 +41,38 @@ def period_label(period) -> str:
 
 FORMATS_HINT = "write it as 2025-07-20, 2025-07-20 14:30 or 2025-07-20T14:30:00+05:00"
 
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+"""The years a date may fall in, in the site's time zone (every output shows dates there): the
+one range rule.
+
+Every output writes a year with four digits (RFC 3339 in Atom, JSON Feed and sitemaps, RFC 822
+in RSS, ``/YYYY/MM/DD/`` in URLs), so the first year is 1000; Python's dates end with 9999, and
+the last day plus any UTC offset (at most a day) plus the news sitemap's window (48 hours, see
+:data:`site_gen.sitemaps.NEWS_WINDOW`) must still be a date, so the last year is 9998. Inside
+the range every date can be shown, compared (as UTC timestamps), shifted by the window and
+written everywhere; a range of plausible news years (1900-2100, say) would refuse an archive's
+old stories and catch few typos that this one lets through."""
+RANGE_HINT = f"a date must fall in the years {FIRST_YEAR} to {LAST_YEAR}; is the year a typo?"
+
+
+class DateOutOfRange(ValueError):
+    """A date that can be read but lies outside :data:`FIRST_YEAR`…:data:`LAST_YEAR`."""
+
+    hint = RANGE_HINT
+
+
+def in_zone(at: datetime, zone: tzinfo, raw: str) -> datetime:
+    """An aware ``at`` in ``zone``, after checking its year there against the range rule
+    (:data:`FIRST_YEAR`); raises :class:`DateOutOfRange` naming ``raw``."""
+    try:
+        local = at.astimezone(zone)
+        at.astimezone(UTC)  # 0001-01-01T00:00:00+05:00 is in year 0 in UTC: OverflowError
+    except OverflowError:
+        local = None
+    if local is None or not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise DateOutOfRange(f"the date {raw!r} is out of range")
+    return local
+
 
 @dataclass(frozen=True, order=True)
 class Moment:
@@ -53,11 +85,17 @@ class Moment:
 
     def isoformat(self) -> str:
         """``2025-07-20T10:00:00+05:00``; a bare date is shown as its day only."""
-        return self.at.date().isoformat() if not self.has_time else self.at.isoformat()
+        return self.at.date().isoformat() if not self.has_time else self.timestamp_iso()
 
     def timestamp_iso(self) -> str:
         """Full RFC 3339 timestamp, also for bare dates (midnight local)."""
-        return self.at.isoformat()
+        return _whole_minutes(self.at).isoformat()
+
+    def rfc822(self) -> str:
+        """``Sun, 20 Jul 2025 10:00:00 +0500``, for RSS."""
+        from email.utils import format_datetime
+
+        return format_datetime(_whole_minutes(self.at))
 
     def human(self) -> str:
         """``20 July 2025`` or ``20 July 2025, 10:00 PKT``."""
@@ -69,6 +107,17 @@ class Moment:
         if zone.startswith(("+", "-")):
             zone = "UTC" + zone
         return f"{day}, {at.hour:02d}:{at.minute:02d} {zone}".rstrip()
+
+
+def _whole_minutes(at: datetime) -> datetime:
+    """``at`` with an offset RFC 3339 and RFC 822 can write: a zone's local mean time before
+    its standard time (Karachi's +04:28:12 until 1907) has seconds; the same instant is then
+    written at the next whole minute of offset (+04:29), 48 seconds later on the clock, so that
+    a bare date's midnight stays on its day."""
+    offset = at.utcoffset()
+    if offset is None or not offset.seconds % 60:
+        return at
+    return at.astimezone(timezone(timedelta(minutes=-(-offset // timedelta(minutes=1)))))
 
 
 def site_zone(name: str) -> ZoneInfo:
@@ -87,13 +136,15 @@ def parse_moment(text: str, zone: ZoneInfo) -> Moment:
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
-            return Moment(datetime.combine(day, time(0, 0), zone), has_time=False)
+            return Moment(in_zone(datetime.combine(day, time(0, 0), zone), zone, raw), has_time=False)
         parsed = datetime.fromisoformat(raw)
+    except DateOutOfRange:
+        raise
     except ValueError:
         raise ValueError(f"cannot read the date {raw!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
-    return Moment(parsed.astimezone(zone), has_time=True)
+    return Moment(in_zone(parsed, zone, raw), has_time=True)
 
 
 def utc_now() -> datetime:
@@ -177,7 +228,7 @@ def parse_newsroom_date(line: str, zone: ZoneInfo) -> NewsroomDate | None:
         except ValueError:
             raise ValueError(f"cannot read the date {text!r}") from None
         aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
-        return NewsroomDate(Moment(aware.astimezone(zone), True), _is_update(iso["label"]))
+        return NewsroomDate(Moment(in_zone(aware, zone, text), True), _is_update(iso["label"]))
     for form in _NEWSROOM_FORMS:
         match = form.match(text)
         if match:
@@ -202,7 +253,7 @@ def _moment_from(match: re.Match, text: str, zone: ZoneInfo) -> Moment:
     except ValueError:
         raise ValueError(f"there is no such day: {text!r}") from None
     if groups.get("hour") is None:
-        return Moment(datetime.combine(day, time(0, 0), zone), has_time=False)
+        return Moment(in_zone(datetime.combine(day, time(0, 0), zone), zone, text), has_time=False)
     if groups["minute"] is None and not groups["ampm"]:
         raise ValueError(f"cannot read the time in {text!r}")
     hour, minute, second = int(groups["hour"]), int(groups["minute"] or 0), int(groups["second"] or 0)
@@ -214,7 +265,7 @@ def _moment_from(match: re.Match, text: str, zone: ZoneInfo) -> Moment:
         raise ValueError(f"cannot read the time in {text!r}")
     tz = _zone_of(groups["zone"], text) if groups["zone"] else zone
     moment = datetime.combine(day, time(hour, minute, second), tz)
-    return Moment(moment.astimezone(zone), has_time=True)
+    return Moment(in_zone(moment, zone, text), has_time=True)
 
 
 def _zone_of(name: str, text: str) -> tzinfo:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from email.utils import format_datetime
 from typing import Any, NamedTuple
 
 from . import urls
@@ -92,7 +91,7 @@ def absolute_links(html: str, base_url: str, page_url: str) -> str:
 
 
 def _time(moment: Moment) -> dict:
-    return {"iso": moment.timestamp_iso(), "rfc822": format_datetime(moment.at)}
+    return {"iso": moment.timestamp_iso(), "rfc822": moment.rfc822()}
 
 
 class FeedPlanner:

@@ -23,8 +23,7 @@ from zoneinfo import ZoneInfo
 from . import urls
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
-from .load import MAX_FILE_BYTES
-from .sources import decode_utf8
+from .sources import MAX_FILE_BYTES, NotRegularFile, decode_utf8, read_content
 from .wire import Dropped, WireResult, convert
 from .yamlload import YamlError, load_mapping
 
@@ -99,6 +98,15 @@ def import_one(
         status, path, document = place(result, options, where, stories or StoryIndex())
     except ContentError as exc:
         return Outcome(where, FAILED, error=exc)
+    except OSError as exc:  # --out or --content names a file, a folder that cannot be written, /proc/…
+        target = display_path(Path(exc.filename)) if exc.filename else "the target folder"
+        error = ContentError(
+            where,
+            0,
+            f"cannot write {target}: {exc.strerror or exc}",
+            "--out and --content must name folders you can write to",
+        )
+        return Outcome(where, FAILED, error=error)
     return Outcome(where, status, path, document, None, result.warnings, result.dropped)
 
 
@@ -109,12 +117,13 @@ def read_source(source: str, where: str, read_stdin: Callable[[], bytes] | None)
             raise ContentError(where, 0, "standard input is not available")
         return read_stdin()
     try:
-        with open(source, "rb") as stream:
-            return stream.read(MAX_FILE_BYTES + 1)  # more than the limit is refused by decode()
+        return read_content(source)  # more than the limit is refused by decode()
     except FileNotFoundError:
         raise ContentError(where, 0, "file not found", "check the name") from None
-    except IsADirectoryError:
-        raise ContentError(where, 0, "is a folder, not a file", "name the .txt files, e.g. inbox/*.txt") from None
+    except (IsADirectoryError, NotRegularFile) as exc:
+        if isinstance(exc, IsADirectoryError) or "folder" in exc.strerror:
+            raise ContentError(where, 0, "is a folder, not a file", "name the .txt files, e.g. inbox/*.txt") from None
+        raise ContentError(where, 0, exc.strerror, "import wire copy saved as a .txt file") from None
     except PermissionError:
         raise ContentError(where, 0, "cannot read the file: permission denied") from None
     except OSError as exc:

@@ -25,10 +25,19 @@ from .images import body_image_refs
 from .markdown import render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import PARALLEL_PARSE_MIN, in_order, parse_chunk_size, shared_work
-from .sources import Scan, decode_utf8, find_sources, read_content, stat_signature
+from .sources import (
+    MAX_FILE_BYTES,
+    NOT_REGULAR_HINT,
+    NotRegularFile,
+    Scan,
+    decode_utf8,
+    find_sources,
+    read_content,
+    refuse_not_xml,
+    stat_signature,
+)
 from .yamlload import Field, YamlError, load_mapping
 
-MAX_FILE_BYTES = 2_000_000
 KNOWN_KEYS = [
     "title",
     "date",
@@ -111,9 +120,7 @@ def load_content(
                 continue
             signature, digest_hex = result.sources[where] = source_state(path, where, known, signatures)
         except OSError as exc:
-            result.errors.append(
-                ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
-            )
+            result.errors.append(unreadable(where, exc))
             continue
         key = article_key(where, digest_hex)
         keys[key] = (kind, where)
@@ -232,7 +239,14 @@ def _parse_one(item) -> tuple | list[ContentError]:
     except _Problems as exc:
         return exc.errors
     except OSError as exc:
-        return [ContentError(where, 0, f"cannot read the file: {exc.strerror}")]
+        return [unreadable(where, exc)]
+
+
+def unreadable(where: str, exc: OSError) -> ContentError:
+    """The error for a content file that cannot be read, or that is not a regular file."""
+    if isinstance(exc, NotRegularFile):
+        return ContentError(where, 0, exc.strerror, NOT_REGULAR_HINT)
+    return ContentError(where, 0, f"cannot read the file: {exc.strerror or exc}", "check that it exists")
 
 
 def _parse_chunk(items: list) -> list:
@@ -265,10 +279,13 @@ def parse_article(
     Raises :class:`ContentError` for one fatal problem or ``_Problems`` for several.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise ContentError(where, 0, f"the file is too large ({len(data):,} bytes)", "split it or remove pasted data")
+        # read_content stops one byte past the limit: the file's own size is not known here
+        limit = f"{MAX_FILE_BYTES:,}"
+        raise ContentError(where, 0, f"the file is too large (over {limit} bytes)", "split it or remove pasted data")
     if b"\0" in data:
         raise ContentError(where, 0, "the file holds binary data, not text", "save it as UTF-8 text")
     text = decode_utf8(data, where, "save it as UTF-8 (Unicode)")
+    refuse_not_xml(text, where)
     parts = split_front_matter(text.replace("\r\n", "\n"), where)
     try:
         fields = load_mapping(parts.yaml)
@@ -326,7 +343,7 @@ class _FieldReader:
         try:
             return parse_moment(raw, self.zone)
         except ValueError as exc:
-            self.error(key, str(exc), FORMATS_HINT)
+            self.error(key, str(exc), getattr(exc, "hint", FORMATS_HINT))
             return None
 
     def names(self, key: str, split_commas: bool) -> tuple[str, ...]:
@@ -440,7 +457,7 @@ class _FieldReader:
             return None
         value = item.value
         if isinstance(value, str):
-            return Image(src=value.strip())
+            return self.checked_image(Image(src=value.strip()))
         if not isinstance(value, dict) or not all(isinstance(v, (str, type(None))) for v in value.values()):
             self.error(
                 "image", "`image` must be a path or a mapping of text", "write `image: {src: /images/x.jpg, alt: …}`"
@@ -453,7 +470,19 @@ class _FieldReader:
         if not clean["src"] and not clean["caption"]:
             self.error("image", "`image` has no `src`", "write `image: {src: /images/x.jpg, alt: …}`")
             return None
-        return Image(**clean)
+        return self.checked_image(Image(**clean))
+
+    def checked_image(self, image: Image) -> Image | None:
+        """``image`` unless its path leaves the site (``/images/../../../etc/passwd``)."""
+        src = image.src
+        if not src or src.startswith(("https://", "http://")):
+            return image
+        if not urls.is_safe_path(src.lstrip("/").split("?")[0].split("#")[0]) or "\\" in src:
+            self.error(
+                "image", f"image {src!r} points outside the site", "write a path under static/, such as /images/x.jpg"
+            )
+            return None
+        return image
 
     def aliases(self) -> tuple[str, ...]:
         found = []
@@ -484,7 +513,7 @@ class _FieldReader:
             try:
                 when = parse_moment(str(entry.get("date") or ""), self.zone)
             except ValueError as exc:
-                self.error("corrections", f"correction date: {exc}", FORMATS_HINT)
+                self.error("corrections", f"correction date: {exc}", getattr(exc, "hint", FORMATS_HINT))
                 continue
             if not text:
                 self.error("corrections", "a correction has no `text`")

@@ -6,7 +6,10 @@ not the parsers.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,11 +80,52 @@ def scan_sources(found: list[tuple[str, str, str]], table: dict[str, tuple[str, 
     return Scan(signatures, stale, known)
 
 
-def read_content(path: str | Path) -> bytes:
-    """A content file's bytes. Unbuffered, the file's size sizes the read: about half the time
-    of ``Path.read_bytes``."""
-    with open(path, "rb", buffering=0) as handle:
-        return handle.read()
+MAX_FILE_BYTES = 2_000_000
+"""Largest content file (or wire copy) read; :func:`read_content` reads one byte more, so
+that the caller can tell a file over the limit and refuse it."""
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+NOT_REGULAR_HINT = "only regular files are read; remove it, or put the file itself there"
+
+
+class NotRegularFile(OSError):
+    """The path names a FIFO, a device, a socket or a folder (perhaps through a symbolic
+    link): reading it could wait forever (a FIFO) or never end (``/dev/zero``)."""
+
+    def __init__(self, path: str | Path, mode: int):
+        self.kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
+        super().__init__(errno.EINVAL, f"not a regular file — it is {self.kind}", os.fspath(path))
+
+
+def read_content(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, at most ``limit`` + 1 of them; only a regular file is read (else
+    :class:`NotRegularFile`). Opened without blocking, so that a FIFO cannot hang the open,
+    and unbuffered, the file's size sizing the read."""
+    handle = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(handle)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path, st.st_mode)
+        want = limit + 1
+        chunks = []
+        while want > 0:
+            chunk = os.read(handle, min(want, st.st_size + 1 if not chunks else 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+        return chunks[0][: limit + 1] if len(chunks) == 1 else b"".join(chunks)[: limit + 1]
+    finally:
+        os.close(handle)
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def stat_signature(path: str | Path) -> str:
@@ -104,3 +148,26 @@ def decode_utf8(data: bytes, where: str, hint: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(where, line, "the file is not UTF-8 text", hint) from None
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry (C0 controls but tab, LF and CR; lone surrogates; U+FFFE,
+U+FFFF): one in a title or a body would make every feed and sitemap holding it unreadable, so
+a file that holds one is refused where it is read (see :func:`refuse_not_xml`)."""
+NOT_XML_HINT = "delete it: feeds and sitemaps cannot carry it (it is invisible, often pasted from a terminal or a PDF)"
+
+
+def describe_char(char: str) -> str:
+    """``U+0007`` for a character an editor cannot see."""
+    return f"U+{ord(char):04X}"
+
+
+def refuse_not_xml(text: str, where: str, first_line: int = 1) -> None:
+    """Raise :class:`ContentError` at the line of the first character of ``text`` that XML
+    cannot carry (see :data:`NOT_XML`); ``first_line`` is the line ``text`` starts on."""
+    bad = NOT_XML.search(text)
+    if bad:
+        line = first_line + text.count("\n", 0, bad.start())
+        raise ContentError(
+            where, line, f"the file holds the control character {describe_char(bad.group())}", NOT_XML_HINT
+        )

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .sources import NOT_XML, NOT_XML_HINT, describe_char
+
 try:  # pragma: no cover - which loader exists depends on the PyYAML build
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
@@ -31,7 +33,7 @@ MAX_NODES = 10_000
 """Most values a YAML text may hold once its aliases are expanded."""
 MAX_DEPTH = 40
 """Deepest nesting of lists and mappings."""
-_UNSAFE_TAG = re.compile(r"constructor for the tag '(?:tag:yaml\.org,2002:)?([^']*)'")
+_UNSAFE_TAG = re.compile(r"constructor for the tag '(?P<standard>tag:yaml\.org,2002:)?(?P<name>[^']*)'")
 _SAFE_TAG_HINT = "front matter holds only text, numbers, true/false, lists and mappings"
 
 
@@ -159,6 +161,23 @@ def _size(
     return total, height
 
 
+def _refuse_not_xml(key: str, value: object, line: int) -> None:
+    """A YAML escape (``"a \\0 b"``, ``"\\a"``, ``"\\ud800"``) can give text any character; refuse
+    those XML cannot carry (:data:`site_gen.sources.NOT_XML`), as in the raw file."""
+    found = None
+    if isinstance(value, str):
+        found = NOT_XML.search(value) or NOT_XML.search(key)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_not_xml(key, item, line)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            _refuse_not_xml(key, name, line)
+            _refuse_not_xml(key, item, line)
+    if found:
+        raise YamlError(f"`{key}` holds the control character {describe_char(found.group())}", line, NOT_XML_HINT)
+
+
 def load_mapping(text: str) -> dict[str, Field]:
     """Parse ``text`` as a YAML mapping of string keys; raise :class:`YamlError`."""
     if len(text) > MAX_CHARS:
@@ -189,6 +208,7 @@ def load_mapping(text: str) -> dict[str, Field]:
             if key in fields:
                 raise YamlError(f"`{key}` is given twice", line, f"keep one `{key}:` line")
             value = loader.construct_object(value_node, deep=True)
+            _refuse_not_xml(key, value, line)
             text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
             fields[key] = Field(value, text, line)
         return fields
@@ -198,7 +218,9 @@ def load_mapping(text: str) -> dict[str, Field]:
         tag = _UNSAFE_TAG.search(problem)
         if tag:
             line = mark.line + 1 if mark else 1
-            raise YamlError(f"the YAML tag `!!{tag.group(1)}` is not allowed", line, _SAFE_TAG_HINT) from None
+            # As written: `!!foo` is the standard prefix and `foo`; a local tag (`!foo`) is reported whole.
+            written = ("!!" if tag["standard"] else "") + tag["name"]
+            raise YamlError(f"the YAML tag `{written}` is not allowed", line, _SAFE_TAG_HINT) from None
         hint = ""
         context = exc.context or ""
         if context.startswith("while parsing a flow") and exc.context_mark:

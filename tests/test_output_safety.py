@@ -82,7 +82,8 @@ def test_output_folder_may_not_hold_the_project(tmp_path, output, problem):
         ),
         (
             {"aliases": ["/a\x00b/"]},
-            "4: alias '/a\\x00b/' points outside the site — write a site path such as /2024/01/02/old-slug/",
+            "4: `aliases` holds the control character U+0000 — delete it: feeds and sitemaps cannot carry it"
+            " (it is invisible, often pasted from a terminal or a PDF)",
         ),
         (
             {"aliases": ["/.site-gen-staging/x/"]},

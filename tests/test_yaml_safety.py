@@ -39,6 +39,16 @@ def test_other_python_tags(tag):
         load_mapping(f"title: {tag}\n")
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("!foo x", "!foo"), ("!!foo x", "!!foo"), ("!<tag:example.org,2025:x> y", "tag:example.org,2025:x")],
+)
+def test_a_tag_is_named_as_written(written, shown):
+    with pytest.raises(YamlError) as caught:
+        load_mapping(f"title: {written}\n")
+    assert caught.value.message == f"the YAML tag `{shown}` is not allowed"
+
+
 def test_billion_laughs_fails_fast(tmp_path):
     code, out = errors_of(tmp_path, "---\n" + LAUGHS + "title: Bomb\ndate: 2025-07-20\n---\nText.\n")
     assert code == 1
@@ -101,7 +111,9 @@ def test_aliases_that_nest_deeper_than_the_limit(tmp_path):
 def test_huge_file(tmp_path):
     code, out = errors_of(tmp_path, article("Huge", body="word " * 600_000))
     assert code == 1
-    assert out.splitlines()[0] == f"{A}a.md: the file is too large (3,000,040 bytes) — split it or remove pasted data"
+    assert (
+        out.splitlines()[0] == f"{A}a.md: the file is too large (over 2,000,000 bytes) — split it or remove pasted data"
+    )
 
 
 def test_huge_front_matter(tmp_path):
