@@ -16,6 +16,12 @@
   lines) that carries the reload script, so fixing the file brings the page back.
 * Only files inside the preview folder are served: ``..`` (plain or
   percent-encoded), hidden files and links that lead out of it are refused.
+* ``--output`` may not be a folder a plain build uses: ``build/`` (or a folder
+  inside it), nor a folder ``site-gen build`` wrote (its ``.site-gen-manifest``
+  is there). Serve tells its own folders apart by the marker file
+  :data:`MARKER` it leaves after each build (or by their parent,
+  ``.site-gen-preview/``, the layout serve has always used). Refused before
+  anything is written, with exit 2.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from markupsafe import escape
 
 from .build import BuildOptions, build_site, check_output_folder
 from .errors import BuildFailed, ContentError, display_path
-from .write import read_manifest
+from .write import LEGACY_MANIFEST, MANIFEST, read_manifest
 
 PREVIEW = Path(".site-gen-preview")
 """The preview's folder: ``site/`` (what is served) and ``cache/``."""
@@ -48,6 +54,14 @@ PORT_TRIES = 20
 """How many ports after a busy one are tried."""
 SNIPPET = 3
 """Lines shown before and after the offending line on the error page."""
+BUILD_FOLDER = Path("build")
+"""``site-gen build``'s default output (cli.py's default), which the preview never writes into."""
+MARKER = ".site-gen-preview"
+"""The file that marks an output folder as the preview's (hidden names are never served)."""
+
+
+class PreviewFolderRefused(BuildFailed):
+    """``serve --output`` names a folder a plain build uses; nothing was written (exit 2)."""
 
 
 def preview_options(options: BuildOptions) -> BuildOptions:
@@ -69,6 +83,63 @@ def ensure_preview_folder(options: BuildOptions) -> None:
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# site-gen serve's preview (drafts included): never deploy\n*\n", "utf-8")
+
+
+def is_preview_folder(folder: Path) -> bool:
+    """Whether serve wrote ``folder``: it holds :data:`MARKER`, or sits in ``.site-gen-preview/``."""
+    return (folder / MARKER).is_file() or folder.parent.name == PREVIEW.name
+
+
+def check_preview_folder(options: BuildOptions) -> None:
+    """Refuse an output folder that a plain build uses (:class:`PreviewFolderRefused`).
+
+    ``build/`` and any folder inside it are refused even before a build made
+    them; so is any folder that holds (or lies inside one that holds) a build
+    manifest without being serve's own: the preview would add drafts and
+    scheduled articles to a site that gets deployed.
+    """
+    out = options.path("output").resolve()
+    build = (options.root / BUILD_FOLDER).resolve()
+    shown = display_path(out, options.root)
+    problem = ""
+    if out == build:
+        problem = f"it is {BUILD_FOLDER}/, where `site-gen build` writes the site"
+    elif build in out.parents:
+        problem = f"it is inside {BUILD_FOLDER}/, where `site-gen build` writes the site"
+    else:
+        for folder in (out, *out.parents):
+            manifest = next((folder / n for n in (MANIFEST, LEGACY_MANIFEST) if (folder / n).is_file()), None)
+            if manifest is None or is_preview_folder(folder):
+                continue
+            built = display_path(manifest, options.root)
+            if folder == out:
+                problem = f"`site-gen build` wrote it ({built} is there)"
+            else:
+                problem = f"it is inside {display_path(folder, options.root)}/, which `site-gen build` wrote ({built} is there)"
+            break
+    if problem:
+        raise PreviewFolderRefused(
+            [
+                ContentError(
+                    "--output",
+                    0,
+                    f"refusing to serve the preview into {shown}/: {problem}, and the preview adds drafts "
+                    "and scheduled articles",
+                    f"leave --output out (the preview then goes into {PREVIEW}/site/) or name a folder of its own",
+                )
+            ]
+        )
+
+
+def mark_preview_folder(out: Path) -> None:
+    """Leave :data:`MARKER` in the preview's output folder (after a build: an empty folder builds faster)."""
+    marker = out / MARKER
+    if out.is_dir() and not marker.is_file():
+        with contextlib.suppress(OSError):
+            marker.write_text(
+                "site-gen serve's preview (drafts and scheduled articles included): never deploy this folder\n",
+                "utf-8",
+            )
 
 
 # -- error page -------------------------------------------------------------
@@ -175,6 +246,7 @@ class Preview:
                 ]
             self.builds += 1
             self.errors = errors
+            mark_preview_folder(self.out)
             if errors is not None:
                 for error in self.errors:
                     self.warn(str(error))
@@ -444,6 +516,7 @@ def serve(
     warn = warn or (lambda text: print(text, file=sys.stderr, flush=True))
     options = preview_options(options)
     check_output_folder(options)  # raises BuildFailed: never serve a refused folder
+    check_preview_folder(options)  # raises PreviewFolderRefused: never add drafts to a build's folder
     ensure_preview_folder(options)
     preview = Preview(options, say, warn)
     preview.build()  # errors are shown in the browser, not fatal

@@ -1,15 +1,35 @@
-"""The pure parts of ``site-gen serve``: error page, path resolution, reload messages.
+"""``site-gen serve``: error page, path resolution, reload messages, the output folder it refuses.
 
-The server itself is exercised end to end in tests/browser/test_serve.py.
+The output-folder tests run the real command on a free loopback port, bounded
+in time. The server itself is exercised end to end in tests/browser/test_serve.py.
 """
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from site_gen.build import BuildOptions
 from site_gen.cli import make_parser
 from site_gen.errors import ContentError
-from site_gen.serve import error_page, inject, looks_like_html, reload_paths, resolve_request, snippet
+from site_gen.serve import (
+    MARKER,
+    PreviewFolderRefused,
+    check_preview_folder,
+    error_page,
+    inject,
+    looks_like_html,
+    reload_paths,
+    resolve_request,
+    snippet,
+)
+from tests._site import NOW_ARG, article, make_site, run_cli, tree
+
+DRAFT_TITLE = "Zebra Crossing Plan Kept Under Wraps"
 
 
 def test_error_page_names_file_line_and_marks_the_offending_line_escaped(tmp_path: Path):
@@ -76,3 +96,82 @@ def test_serve_defaults_to_the_preview_folder_and_this_computer():
     assert args.output == Path(".site-gen-preview/site")
     assert args.host == "127.0.0.1" and args.port == 8000
     assert make_parser().parse_args(["build"]).output == Path("build")
+
+
+# -- the output folder ------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve_exits(root: Path, *args: str) -> tuple[int, str]:
+    """Run serve with ``args``; it must exit by itself within 30 s (a server that starts fails)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_gen", "serve", "--host", "127.0.0.1", "--port", str(_free_port()), *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        pytest.fail(f"serve {' '.join(args)} was accepted and kept serving:\n{output}")
+    return process.returncode, output
+
+
+def _site(tmp_path: Path) -> Path:
+    return make_site(
+        tmp_path / "site",
+        {"articles/2025/07/draft.md": article(DRAFT_TITLE, "2025-07-20 10:00", draft=True)},
+    )
+
+
+@pytest.mark.parametrize("output", ["build", "./build/", "build/preview"])
+def test_serve_refuses_build_folder(tmp_path, output):
+    root = _site(tmp_path)
+    code, said = _serve_exits(root, "--output", output)
+    assert code == 2, said
+    assert "--output: refusing to serve the preview into build" in said
+    assert "where `site-gen build` writes the site" in said and "Traceback" not in said
+    assert not (root / "build").exists()
+    assert not (root / ".site-gen-preview").exists()
+
+
+def test_serve_refuses_a_folder_a_build_wrote(tmp_path):
+    root = _site(tmp_path)
+    code, _out, err = run_cli(root, "build", "--output", "public", "--now", NOW_ARG, "-q")
+    assert code == 0, err
+    before = tree(root / "public")
+    assert ".site-gen-manifest" in before
+    for output in ("public", "public/drafts"):
+        code, said = _serve_exits(root, "--output", output)
+        assert code == 2, said
+        assert "`site-gen build` wrote it (public/.site-gen-manifest is there)" in said or (
+            "it is inside public/, which `site-gen build` wrote" in said
+        ), said
+        assert tree(root / "public") == before
+        assert not (root / "public" / "drafts").exists()
+
+
+def test_serve_keeps_its_own_folders(tmp_path):
+    root = _site(tmp_path)
+
+    def options(output: str) -> BuildOptions:
+        return BuildOptions(root=root, output=Path(output))
+
+    check_preview_folder(options(".site-gen-preview/site"))  # nothing there yet
+    check_preview_folder(options("elsewhere"))
+    for folder in (".site-gen-preview/site", "elsewhere"):  # a preview's own manifest: the folder was serve's
+        (root / folder).mkdir(parents=True)
+        (root / folder / ".site-gen-manifest").write_text("{}", "utf-8")
+    check_preview_folder(options(".site-gen-preview/site"))
+    with pytest.raises(PreviewFolderRefused):
+        check_preview_folder(options("elsewhere"))
+    (root / "elsewhere" / MARKER).write_text("", "utf-8")
+    check_preview_folder(options("elsewhere"))
