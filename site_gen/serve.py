@@ -16,6 +16,14 @@
   lines) that carries the reload script, so fixing the file brings the page back.
 * Only files inside the preview folder are served: ``..`` (plain or
   percent-encoded), hidden files and links that lead out of it are refused.
+* The preview serves only its own browser: a request whose ``Host`` is not
+  ``localhost``, ``127.0.0.1``, ``[::1]``, the ``--host`` name or the address
+  the connection reached (with any port) gets 403 on every path, the error
+  page included, so a DNS-rebinding page cannot read the drafts. The
+  ``/livereload`` websocket also refuses an ``Origin`` that is not one of
+  those names; a handshake without ``Origin`` is allowed, since browsers
+  always send one (RFC 6455) and only a program on a computer that could
+  fetch the pages anyway leaves it out.
 * ``--output`` may not be a folder a plain build uses: ``build/`` (or a folder
   inside it), nor a folder ``site-gen build`` wrote (its ``.site-gen-manifest``
   is there). Serve tells its own folders apart by the marker file
@@ -275,6 +283,60 @@ def reload_paths(changed: list[str]) -> list[str]:
 # -- HTTP ---------------------------------------------------------------------
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+REFUSED = (
+    "403 Forbidden: this preview answers only requests addressed to localhost, 127.0.0.1, [::1] "
+    "or the name given with --host\n"
+)
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The names a request may address: the loopback names and the ``--host`` value."""
+    return frozenset((*LOOPBACK_NAMES, host_name(host) or host.lower()))
+
+
+def host_name(value: str) -> str | None:
+    """The name of a ``Host`` value (``name``, ``name:port``, ``[v6]``, ``[v6]:port``), lower case.
+
+    None when it is malformed: a bare IPv6 address, a port that is not digits.
+    """
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        port = rest.removeprefix(":")
+        if not bracket or (rest and (rest == port or (port and not (port.isascii() and port.isdigit())))):
+            return None
+        return name
+    name, colon, port = value.partition(":")
+    if colon and port and not (port.isascii() and port.isdigit()):
+        return None
+    return name
+
+
+def origin_name(origin: str) -> str | None:
+    """The host name of an ``Origin`` (``http://name:port``); None when it is not http(s) or is ``null``."""
+    scheme, sep, rest = origin.strip().partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or "/" in rest or "@" in rest:
+        return None
+    return host_name(rest)
+
+
+def local_address(request) -> str | None:
+    """The address the request's connection reached (an interface's, when bound to every one)."""
+    try:
+        address = request.connection.stream.socket.getsockname()[0]
+    except (AttributeError, OSError, IndexError, TypeError):
+        return None
+    address = address.lower()
+    return address.removeprefix("::ffff:") if "." in address else address
+
+
+def addressed_here(name: str | None, allowed: frozenset[str], request) -> bool:
+    """Whether a Host or Origin name is this preview: an allowed name or the connection's own address."""
+    return bool(name) and (name in allowed or name == local_address(request))
+
+
 def live_script(port: int) -> str:
     return f'<script src="/livereload.js?port={port}"></script>'
 
@@ -326,10 +388,43 @@ def resolve_request(root: Path, path: str) -> tuple[int, Path | None, str]:
     return 200, Path(target), ""
 
 
-def make_app(preview: Preview, port_box: list[int]):
-    """The tornado application: livereload's websocket and script, and the preview's files."""
+def make_app(preview: Preview, port_box: list[int], host: str = "127.0.0.1"):
+    """The tornado application: livereload's websocket and script, and the preview's files.
+
+    Every request addressed to another name (``Host``) gets 403 before any
+    handler runs: :class:`RefusedHandler`.
+    """
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from tornado import web
+
+    allowed = allowed_hosts(host)
+    told: set[str] = set()
+
+    def refused(what: str, value: str) -> None:
+        """Say once per value in the terminal why a request was refused (the value shown escaped)."""
+        if value in told or len(told) >= 20:
+            return
+        told.add(value)
+        preview.warn(
+            f"refused a request with {what} {value[:100]!r}: the preview answers only localhost, 127.0.0.1, "
+            "[::1] and the --host name (a web page may be trying to read the drafts)"
+        )
+
+    class RefusedHandler(web.RequestHandler):
+        SUPPORTED_METHODS = ("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS")
+
+        def prepare(self) -> None:
+            refused("Host", self.request.host)
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(b"" if self.request.method == "HEAD" else REFUSED.encode())
+
+    class PreviewApplication(web.Application):
+        def find_handler(self, request, **kwargs):
+            if not addressed_here(host_name(request.host), allowed, request):
+                return self.get_handler_delegate(request, RefusedHandler)
+            return super().find_handler(request, **kwargs)
 
     class PreviewHandler(web.RequestHandler):
         def compute_etag(self):
@@ -380,9 +475,20 @@ def make_app(preview: Preview, port_box: list[int]):
             self.finish(b"" if head else data)
 
     class QuietReloadHandler(LiveReloadHandler):
-        pass
+        def check_origin(self, origin: str) -> bool:
+            return addressed_here(origin_name(origin), allowed, self.request)
 
-    return web.Application(
+        def prepare(self) -> None:
+            # Checked here for every handshake: tornado skips check_origin when the browser
+            # says "Sec-Fetch-Site: same-origin", which a rebound name is.
+            origin = self.request.headers.get("Origin")
+            if origin is not None and not self.check_origin(origin):
+                refused("Origin", origin)
+                self.set_status(403)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish(REFUSED.encode())
+
+    return PreviewApplication(
         [
             (r"/livereload", QuietReloadHandler),
             (r"/livereload\.js", LiveReloadJSHandler),
@@ -525,14 +631,14 @@ def serve(
 
     sockets, bound = bind(host, port, warn)
     port_box = [bound]
-    app = make_app(preview, port_box)
+    app = make_app(preview, port_box, host)
     from tornado.httpserver import HTTPServer
 
     server = HTTPServer(app)
     server.add_sockets(sockets)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else shown}:{bound}/"
-    if host in ("0.0.0.0", "::", ""):
+    url = f"http://{'127.0.0.1' if host in WILDCARD_HOSTS else shown}:{bound}/"
+    if host in WILDCARD_HOSTS:
         warn(
             f"warning: listening on every network interface ({host}): anyone on the network can see "
             "the preview, drafts and scheduled articles included"
