@@ -301,12 +301,15 @@ def run_check(args) -> int:
 
 
 def run_serve(args) -> int:
-    from .serve import serve
+    from .serve import PreviewFolderRefused, serve
 
     print("note: the preview does not index search (/search/ finds nothing new); `make build` does", file=sys.stderr)
     try:
         options = options_from(args, drafts=True, future=True, cache_dir=Path(".site-gen-preview/cache"))
         return serve(options, args.host, args.port, args.open)
+    except PreviewFolderRefused as refused:
+        print_problems(refused.errors)
+        return EXIT_USAGE
     except BuildFailed as failed:
         print_problems(failed.errors)
         return EXIT_ERRORS

@@ -16,6 +16,20 @@
   lines) that carries the reload script, so fixing the file brings the page back.
 * Only files inside the preview folder are served: ``..`` (plain or
   percent-encoded), hidden files and links that lead out of it are refused.
+* The preview serves only its own browser: a request whose ``Host`` is not
+  ``localhost``, ``127.0.0.1``, ``[::1]``, the ``--host`` name or the address
+  the connection reached (with any port) gets 403 on every path, the error
+  page included, so a DNS-rebinding page cannot read the drafts. The
+  ``/livereload`` websocket also refuses an ``Origin`` that is not one of
+  those names; a handshake without ``Origin`` is allowed, since browsers
+  always send one (RFC 6455) and only a program on a computer that could
+  fetch the pages anyway leaves it out.
+* ``--output`` may not be a folder a plain build uses: ``build/`` (or a folder
+  inside it), nor a folder ``site-gen build`` wrote (its ``.site-gen-manifest``
+  is there). Serve tells its own folders apart by the marker file
+  :data:`MARKER` it leaves after each build (or by their parent,
+  ``.site-gen-preview/``, the layout serve has always used). Refused before
+  anything is written, with exit 2.
 """
 
 from __future__ import annotations
@@ -40,7 +54,7 @@ from markupsafe import escape
 
 from .build import BuildOptions, build_site, check_output_folder
 from .errors import BuildFailed, ContentError, display_path
-from .write import read_manifest
+from .write import LEGACY_MANIFEST, MANIFEST, read_manifest
 
 PREVIEW = Path(".site-gen-preview")
 """The preview's folder: ``site/`` (what is served) and ``cache/``."""
@@ -48,6 +62,14 @@ PORT_TRIES = 20
 """How many ports after a busy one are tried."""
 SNIPPET = 3
 """Lines shown before and after the offending line on the error page."""
+BUILD_FOLDER = Path("build")
+"""``site-gen build``'s default output (cli.py's default), which the preview never writes into."""
+MARKER = ".site-gen-preview"
+"""The file that marks an output folder as the preview's (hidden names are never served)."""
+
+
+class PreviewFolderRefused(BuildFailed):
+    """``serve --output`` names a folder a plain build uses; nothing was written (exit 2)."""
 
 
 def preview_options(options: BuildOptions) -> BuildOptions:
@@ -69,6 +91,63 @@ def ensure_preview_folder(options: BuildOptions) -> None:
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# site-gen serve's preview (drafts included): never deploy\n*\n", "utf-8")
+
+
+def is_preview_folder(folder: Path) -> bool:
+    """Whether serve wrote ``folder``: it holds :data:`MARKER`, or sits in ``.site-gen-preview/``."""
+    return (folder / MARKER).is_file() or folder.parent.name == PREVIEW.name
+
+
+def check_preview_folder(options: BuildOptions) -> None:
+    """Refuse an output folder that a plain build uses (:class:`PreviewFolderRefused`).
+
+    ``build/`` and any folder inside it are refused even before a build made
+    them; so is any folder that holds (or lies inside one that holds) a build
+    manifest without being serve's own: the preview would add drafts and
+    scheduled articles to a site that gets deployed.
+    """
+    out = options.path("output").resolve()
+    build = (options.root / BUILD_FOLDER).resolve()
+    shown = display_path(out, options.root)
+    problem = ""
+    if out == build:
+        problem = f"it is {BUILD_FOLDER}/, where `site-gen build` writes the site"
+    elif build in out.parents:
+        problem = f"it is inside {BUILD_FOLDER}/, where `site-gen build` writes the site"
+    else:
+        for folder in (out, *out.parents):
+            manifest = next((folder / n for n in (MANIFEST, LEGACY_MANIFEST) if (folder / n).is_file()), None)
+            if manifest is None or is_preview_folder(folder):
+                continue
+            built = display_path(manifest, options.root)
+            if folder == out:
+                problem = f"`site-gen build` wrote it ({built} is there)"
+            else:
+                problem = f"it is inside {display_path(folder, options.root)}/, which `site-gen build` wrote ({built} is there)"
+            break
+    if problem:
+        raise PreviewFolderRefused(
+            [
+                ContentError(
+                    "--output",
+                    0,
+                    f"refusing to serve the preview into {shown}/: {problem}, and the preview adds drafts "
+                    "and scheduled articles",
+                    f"leave --output out (the preview then goes into {PREVIEW}/site/) or name a folder of its own",
+                )
+            ]
+        )
+
+
+def mark_preview_folder(out: Path) -> None:
+    """Leave :data:`MARKER` in the preview's output folder (after a build: an empty folder builds faster)."""
+    marker = out / MARKER
+    if out.is_dir() and not marker.is_file():
+        with contextlib.suppress(OSError):
+            marker.write_text(
+                "site-gen serve's preview (drafts and scheduled articles included): never deploy this folder\n",
+                "utf-8",
+            )
 
 
 # -- error page -------------------------------------------------------------
@@ -175,6 +254,7 @@ class Preview:
                 ]
             self.builds += 1
             self.errors = errors
+            mark_preview_folder(self.out)
             if errors is not None:
                 for error in self.errors:
                     self.warn(str(error))
@@ -201,6 +281,60 @@ def reload_paths(changed: list[str]) -> list[str]:
 
 
 # -- HTTP ---------------------------------------------------------------------
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+REFUSED = (
+    "403 Forbidden: this preview answers only requests addressed to localhost, 127.0.0.1, [::1] "
+    "or the name given with --host\n"
+)
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The names a request may address: the loopback names and the ``--host`` value."""
+    return frozenset((*LOOPBACK_NAMES, host_name(host) or host.lower()))
+
+
+def host_name(value: str) -> str | None:
+    """The name of a ``Host`` value (``name``, ``name:port``, ``[v6]``, ``[v6]:port``), lower case.
+
+    None when it is malformed: a bare IPv6 address, a port that is not digits.
+    """
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        port = rest.removeprefix(":")
+        if not bracket or (rest and (rest == port or (port and not (port.isascii() and port.isdigit())))):
+            return None
+        return name
+    name, colon, port = value.partition(":")
+    if colon and port and not (port.isascii() and port.isdigit()):
+        return None
+    return name
+
+
+def origin_name(origin: str) -> str | None:
+    """The host name of an ``Origin`` (``http://name:port``); None when it is not http(s) or is ``null``."""
+    scheme, sep, rest = origin.strip().partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or "/" in rest or "@" in rest:
+        return None
+    return host_name(rest)
+
+
+def local_address(request) -> str | None:
+    """The address the request's connection reached (an interface's, when bound to every one)."""
+    try:
+        address = request.connection.stream.socket.getsockname()[0]
+    except (AttributeError, OSError, IndexError, TypeError):
+        return None
+    address = address.lower()
+    return address.removeprefix("::ffff:") if "." in address else address
+
+
+def addressed_here(name: str | None, allowed: frozenset[str], request) -> bool:
+    """Whether a Host or Origin name is this preview: an allowed name or the connection's own address."""
+    return bool(name) and (name in allowed or name == local_address(request))
 
 
 def live_script(port: int) -> str:
@@ -254,10 +388,43 @@ def resolve_request(root: Path, path: str) -> tuple[int, Path | None, str]:
     return 200, Path(target), ""
 
 
-def make_app(preview: Preview, port_box: list[int]):
-    """The tornado application: livereload's websocket and script, and the preview's files."""
+def make_app(preview: Preview, port_box: list[int], host: str = "127.0.0.1"):
+    """The tornado application: livereload's websocket and script, and the preview's files.
+
+    Every request addressed to another name (``Host``) gets 403 before any
+    handler runs: :class:`RefusedHandler`.
+    """
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from tornado import web
+
+    allowed = allowed_hosts(host)
+    told: set[str] = set()
+
+    def refused(what: str, value: str) -> None:
+        """Say once per value in the terminal why a request was refused (the value shown escaped)."""
+        if value in told or len(told) >= 20:
+            return
+        told.add(value)
+        preview.warn(
+            f"refused a request with {what} {value[:100]!r}: the preview answers only localhost, 127.0.0.1, "
+            "[::1] and the --host name (a web page may be trying to read the drafts)"
+        )
+
+    class RefusedHandler(web.RequestHandler):
+        SUPPORTED_METHODS = ("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS")
+
+        def prepare(self) -> None:
+            refused("Host", self.request.host)
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(b"" if self.request.method == "HEAD" else REFUSED.encode())
+
+    class PreviewApplication(web.Application):
+        def find_handler(self, request, **kwargs):
+            if not addressed_here(host_name(request.host), allowed, request):
+                return self.get_handler_delegate(request, RefusedHandler)
+            return super().find_handler(request, **kwargs)
 
     class PreviewHandler(web.RequestHandler):
         def compute_etag(self):
@@ -308,9 +475,20 @@ def make_app(preview: Preview, port_box: list[int]):
             self.finish(b"" if head else data)
 
     class QuietReloadHandler(LiveReloadHandler):
-        pass
+        def check_origin(self, origin: str) -> bool:
+            return addressed_here(origin_name(origin), allowed, self.request)
 
-    return web.Application(
+        def prepare(self) -> None:
+            # Checked here for every handshake: tornado skips check_origin when the browser
+            # says "Sec-Fetch-Site: same-origin", which a rebound name is.
+            origin = self.request.headers.get("Origin")
+            if origin is not None and not self.check_origin(origin):
+                refused("Origin", origin)
+                self.set_status(403)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish(REFUSED.encode())
+
+    return PreviewApplication(
         [
             (r"/livereload", QuietReloadHandler),
             (r"/livereload\.js", LiveReloadJSHandler),
@@ -444,6 +622,7 @@ def serve(
     warn = warn or (lambda text: print(text, file=sys.stderr, flush=True))
     options = preview_options(options)
     check_output_folder(options)  # raises BuildFailed: never serve a refused folder
+    check_preview_folder(options)  # raises PreviewFolderRefused: never add drafts to a build's folder
     ensure_preview_folder(options)
     preview = Preview(options, say, warn)
     preview.build()  # errors are shown in the browser, not fatal
@@ -452,14 +631,14 @@ def serve(
 
     sockets, bound = bind(host, port, warn)
     port_box = [bound]
-    app = make_app(preview, port_box)
+    app = make_app(preview, port_box, host)
     from tornado.httpserver import HTTPServer
 
     server = HTTPServer(app)
     server.add_sockets(sockets)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else shown}:{bound}/"
-    if host in ("0.0.0.0", "::", ""):
+    url = f"http://{'127.0.0.1' if host in WILDCARD_HOSTS else shown}:{bound}/"
+    if host in WILDCARD_HOSTS:
         warn(
             f"warning: listening on every network interface ({host}): anyone on the network can see "
             "the preview, drafts and scheduled articles included"
