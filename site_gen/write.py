@@ -285,8 +285,8 @@ class OutputWriter:
 
         found = []
         for _name, rel in self.pending:
-            if rel.split("/", 1)[0] not in there:
-                continue  # nothing of the output is on the way
+            if rel in self.old or rel.split("/", 1)[0] not in there:
+                continue  # replaces a file the last build left intact, or nothing of the output is on the way
             parts = rel.split("/")
             blocked = next((f for f in ("/".join(parts[:n]) for n in range(1, len(parts))) if not is_folder(f)), None)
             if blocked is not None:
