@@ -208,6 +208,7 @@ HOSTILE_CHARS = st.sampled_from(
 HOSTILE_TEXT = st.text(alphabet=HOSTILE_CHARS | st.characters(), max_size=24)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     title=HOSTILE_TEXT,
@@ -277,6 +278,7 @@ def special(path, kind):
     return "a character device"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "zero"])
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_special_file_under_content_is_refused_not_read(site, command, kind):

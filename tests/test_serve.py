@@ -254,6 +254,7 @@ def test_the_websocket_refuses_other_origins(draft_server):
     assert draft_server.handshake(rebound, None) == 403
 
 
+@pytest.mark.slow
 def test_the_error_page_is_refused_to_another_host(tmp_path):
     """A content file symlinked to a secret: the error page shows its first line, to this computer only."""
     secret = tmp_path / "secret.txt"
@@ -306,6 +307,7 @@ def _site(tmp_path: Path) -> Path:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", ["build", "./build/", "build/preview"])
 def test_serve_refuses_build_folder(tmp_path, output):
     root = _site(tmp_path)
@@ -317,6 +319,7 @@ def test_serve_refuses_build_folder(tmp_path, output):
     assert not (root / ".site-gen-preview").exists()
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_folder_a_build_wrote(tmp_path):
     root = _site(tmp_path)
     code, _out, err = run_cli(root, "build", "--output", "public", "--now", NOW_ARG, "-q")
@@ -333,6 +336,7 @@ def test_serve_refuses_a_folder_a_build_wrote(tmp_path):
         assert not (root / "public" / "drafts").exists()
 
 
+@pytest.mark.slow
 def test_serve_keeps_its_own_folders(tmp_path):
     root = _site(tmp_path)
 
