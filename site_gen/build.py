@@ -629,16 +629,10 @@ def check_output_folder(options: BuildOptions) -> None:
         problem = "it is a file"
     for name, label in (("root", "the project folder"), ("content", "content/"), ("templates", "templates/")):
         folder = (options.root if name == "root" else options.path(name)).resolve()
-        if problem:
-            break
-        if out == folder:
-            problem = f"it is {label}"
-        elif out in folder.parents:
-            problem = f"it contains {label}"
-        elif name != "root" and folder in out.parents:
-            problem = f"it is inside {label}"
-    static = options.path("static").resolve()
-    if not problem and (out == static or out in static.parents or static in out.parents):
+        relation = overlap(out, folder)
+        if not problem and relation and not (name == "root" and relation == "is inside"):
+            problem = f"it {relation} {label}"
+    if not problem and overlap(out, options.path("static").resolve()):
         problem = "it overlaps static/"
     if not problem and ".git" in out.parts:
         problem = "it is .git, a git repository's own folder" if out.name == ".git" else "it is inside .git"
@@ -659,6 +653,15 @@ def check_output_folder(options: BuildOptions) -> None:
         raise BuildFailed(errors)
 
 
+def overlap(path: Path, folder: Path) -> str:
+    """How two resolved folders overlap: ``is``, ``contains``, ``is inside``, or "" when apart."""
+    if path == folder:
+        return "is"
+    if path in folder.parents:
+        return "contains"
+    return "is inside" if folder in path.parents else ""
+
+
 def check_cache_folder(options: BuildOptions) -> ContentError | None:
     """Why the cache folder may not be used, or None: it holds every story, drafts and scheduled
     ones too, so it may not be, be inside or hold a folder that is published or read
@@ -668,23 +671,17 @@ def check_cache_folder(options: BuildOptions) -> ContentError | None:
     cache = options.path("cache_dir").resolve()
     root = options.root.resolve()
     problem = ""
-    if cache == root or cache in root.parents:
-        problem = "it is the project folder" if cache == root else "it contains the project folder"
+    if overlap(cache, root) in ("is", "contains"):
+        problem = f"it {overlap(cache, root)} the project folder"
     for name, label in (
         ("static", "static/"),
         ("content", "content/"),
         ("templates", "templates/"),
         ("output", "the output folder"),
     ):
-        folder = options.path(name).resolve()
-        if problem:
-            break
-        if cache == folder:
-            problem = f"it is {label}"
-        elif folder in cache.parents:
-            problem = f"it is inside {label}"
-        elif cache in folder.parents:
-            problem = f"it contains {label}"
+        relation = overlap(cache, options.path(name).resolve())
+        if not problem and relation:
+            problem = f"it {relation} {label}"
     if not problem and cache.is_file():
         problem = "it is a file"
     if not problem:
