@@ -17,6 +17,7 @@ Modules, each importing only modules above it in this list:
 - ``images``      responsive images: resize with Pillow, cache by content hash
 - ``wire``        wire copy (pasted news text) → front matter + Markdown; pure
 - ``load``        ``content/`` → Articles, with all errors gathered
+- ``identities``  what a page reads, by name; which names an edit changes
 - ``collect``     Articles → Site (publishing, order, taxonomies, archives, related)
 - ``metadata``    OpenGraph, Twitter card and schema.org JSON-LD views of a page
 - ``feeds``       Atom, RSS and JSON Feed views; stable entry ids

@@ -102,9 +102,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage."""
     planned_all: bool = True
-    """False when only the pages of edited articles were planned (see :func:`same_structure`)."""
-    kept: int = 0
-    """Article pages known unchanged after articles were added (see :func:`pages_to_recheck`)."""
+    """False when only the pages that read what changed were planned (see :func:`_load_edits`)."""
 
     def summary(self) -> str:
         held = []
@@ -162,22 +160,21 @@ def _load(
     found: list | None = None,
     scan: Scan | None = None,
 ):
-    """:func:`load_site`, and the sources whose edit changed no article's place in the site.
+    """:func:`load_site`, and what a rebuild that planned only some pages knows (:class:`Edits`).
 
-    When a writer of the previous output is given and only a few articles
-    changed, none of them in its :func:`~site_gen.plan.structure`, only the
-    pages that show them are planned (``changed`` is then the set of their
-    sources; None when every page was planned).
+    When a writer of the previous output is given, a rebuild after a few edits plans
+    only the pages that read what they changed (:func:`_load_edits`) or that a few new
+    stories change (:func:`_load_new_stories`); ``changed`` is None when every page was planned.
     """
     from .collect import collect_site
     from .images import process_images
     from .load import load_content
-    from .plan import affected_pages, plan_pages
+    from .plan import plan_pages
 
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     if writer is not None and cache is not None and found is not None and scan is not None:
-        for fast_path in (_load_body_edits, _load_new_stories):
+        for fast_path in (_load_edits, _load_new_stories):
             quick = fast_path(options, cache, config, writer, found, scan, now, lap)
             if quick is not None:
                 return quick
@@ -186,12 +183,7 @@ def _load(
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     lap("read")
-    changed = same_structure(options, cache, loaded, now, writer) if writer is not None else None
-    site = None
-    if changed is not None and not changed.added and cache is not None:
-        site = restore_site(cache.skeleton(), loaded)  # the same structure: the same site
-    if site is None:
-        site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
     lap("collect")
     images = process_images(
         (*site.articles, *site.pages),
@@ -202,27 +194,11 @@ def _load(
     )
     if images.errors:
         raise BuildFailed(images.errors)
-    if changed is not None and changed.added:
-        # New articles: every page is planned, but an article page that shows none of the
-        # new or edited articles is known to be as it was.
-        wanted = pages_to_recheck(site, changed.edited | changed.added)
-        unchanged = None if wanted is None else (lambda i: i not in wanted)
-        pages, errors = plan_pages(site, config, now, images.views, unchanged)
-        if errors:
-            raise BuildFailed(errors)
-        changed = None  # the whole site was planned (and is checked as such)
-    elif changed is None:
-        pages, errors = plan_pages(site, config, now, images.views)
-        if errors:
-            raise BuildFailed(errors)
-    else:
-        indexes = {i for i, a in enumerate(site.articles) if a.source in changed.edited}
-        pages = affected_pages(site, config, now, images.views, indexes)
-        published = {id(a) for a in (*site.articles, *site.pages)}
-        changed.checked = [site.articles[i] for i in sorted(indexes)]
-        changed.held = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
+    pages, errors = plan_pages(site, config, now, images.views)
+    if errors:
+        raise BuildFailed(errors)
     lap("plan")
-    return config, site, pages, loaded, images, changed
+    return config, site, pages, loaded, images, None
 
 
 class StaleCache(Exception):
@@ -276,7 +252,7 @@ def cached_articles(cache: Cache, loaded: Loaded, fresh: dict[str, Article]) -> 
     return resolve
 
 
-def _load_body_edits(
+def _load_edits(
     options: BuildOptions,
     cache: Cache,
     config: Config,
@@ -286,73 +262,52 @@ def _load_body_edits(
     now: datetime,
     lap,
 ):
-    """:func:`_load` after edits that changed only what an article's own page shows
-    (its body, corrections…): not its :func:`~site_gen.plan.structure`, its
-    :func:`~site_gen.plan.card_fields` nor the images it uses.
+    """:func:`_load` after edits that left the site arranged as it was: only the edited
+    files are read, turned into the identities they changed
+    (:func:`~site_gen.identities.changed`), and the pages of the last build that read one
+    of them (:meth:`~site_gen.cache.Cache.readers`) are planned, on the last build's site
+    restored around the edited files (every other article taken from the cache when a
+    planned page shows it, :class:`LazyArticles`); every other output file is kept. None
+    when the edits did more, or anything else changed: the caller reads everything."""
+    import pickle
 
-    Only the edited files are read; the last build's site is restored around
-    them, every other article taken from the cache when a planned page shows it
-    (:class:`LazyArticles`); the articles' own pages and the feeds that show them
-    are planned, and every other output file is kept. None when the edits are of
-    another kind (or anything else changed): the caller reads everything.
-    """
-    from .images import image_refs, process_images
+    from .identities import changed
+    from .images import ProcessedImages
     from .load import article_key, load_changed
-    from .plan import body_edit_pages, card_fields, structure
+    from .plan import Planner
 
     if not only_content_changed(options, cache, now):
         return None
     loaded = load_changed(scan, config, cache, AFFECTED_MAX)
-    if loaded is None or loaded.pages:
+    if loaded is None:
         return None
-    edited = {a.source: a for a in loaded.articles}
+    edited = {a.source: a for a in (*loaded.articles, *loaded.pages)}
     old = cache.sources
     before = cache.articles([article_key(where, old[where][1]) for where in edited])
-    if len(before) != len(edited):
-        return None
-    for previous, _warnings in before.values():
-        current = edited.get(previous.source)
-        if (
-            current is None
-            or previous.kind != "article"
-            or structure(previous) != structure(current)
-            or card_fields(previous) != card_fields(current)
-            or [p for p, _line in image_refs(previous)] != [p for p, _line in image_refs(current)]
-        ):
-            return None
+    names = changed({a.source: a for a, _warnings in before.values()}, edited)
     bare = _bare_site(cache.skeleton())
-    if bare is None:
+    views = cache.blob("images")
+    if names is None or bare is None or views is None:
         return None
-    index = {source: i for i, source in enumerate(bare.articles)}
-    if not edited.keys() <= index.keys():
-        return None  # an edited draft or scheduled story: the full read handles it
-
-    resolve = cached_articles(cache, loaded, edited)
-
-    site = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
-    changed = {index[source] for source in edited}
-    count = len(site.articles)
     published = {*bare.articles, *bare.pages}
+    if not edited.keys() <= published:
+        return None  # an edited draft or scheduled story: the full read handles it
+    keys = cache.readers(names) if names else set()
+    if keys is None:
+        return None
+    resolve = cached_articles(cache, loaded, edited)
+    site = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
     try:
-        shown = {n for i in changed for n in (i - 1, i, i + 1, *site.related[i]) if 0 <= n < count}
-        images = process_images(
-            [site.articles[n] for n in sorted(shown)],
-            options.path("static"),
-            options.path("image_cache"),
-            config.base_path,
-            options.root,
-        )
-        if images.errors:
-            return None
-        pages = body_edit_pages(site, config, now, images.views, changed)
+        images = ProcessedImages(views=pickle.loads(views), outputs={}, errors=[])
+        pages = Planner(site, config, images.views, now).pages_for(keys)
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
         held = [resolve(where) for _kind, _path, where in found if where not in published]
-    except StaleCache:
+    except (StaleCache, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
         return None
     lap("read")
-    edits = Edits(set(edited), set(), checked=[site.articles[i] for i in sorted(changed)], held=held, keep_rest=True)
-    return config, site, pages, loaded, images, edits
+    checked = [edited[source] for source in sorted(edited)]
+    return config, site, pages, loaded, images, Edits(set(edited), set(), checked=checked, held=held, keep_rest=True)
 
 
 def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
@@ -487,7 +442,7 @@ class Edits:
     """Content files changed since the last build that left every other article in its place."""
 
     edited: set[str]
-    """Articles whose :func:`~site_gen.plan.structure` did not change."""
+    """Files whose :func:`~site_gen.identities.place` did not change."""
     added: set[str]
     """New articles."""
     checked: list = field(default_factory=list)
@@ -504,42 +459,8 @@ class Edits:
     """The sitemap entries of the whole site, when they changed."""
 
 
-def same_structure(
-    options: BuildOptions, cache: Cache, loaded: Loaded, now: datetime, writer: OutputWriter
-) -> Edits | None:
-    """The articles edited or added since the last build, when no edit changed an
-    article's place in the site (:func:`~site_gen.plan.structure`), nothing was
-    deleted, nothing else changed (templates, static files, settings, the output)
-    and no story was published or left the news window since; None otherwise
-    (every page is planned and fingerprinted)."""
-    from .load import article_key
-    from .plan import structure
-
-    if not only_content_changed(options, cache, now):
-        return None
-    old, new = cache.sources, loaded.sources
-    if not old.keys() <= new.keys():
-        return None
-    added = new.keys() - old.keys()
-    changed = {where for where, (_stat, hashed) in new.items() if where in old and old[where][1] != hashed}
-    if len(changed) + len(added) > AFFECTED_MAX or not cache.pages.keys() <= writer.old.keys():
-        return None
-    articles = {a.source for a in loaded.articles}
-    if not added <= articles:
-        return None  # a new static page
-    before = cache.articles([article_key(where, old[where][1]) for where in changed])
-    if len(before) != len(changed):
-        return None
-    after = {a.source: a for a in loaded.articles if a.source in changed}
-    for previous, _warnings in before.values():
-        current = after.get(previous.source)
-        if current is None or previous.kind != "article" or structure(previous) != structure(current):
-            return None
-    return Edits(changed, set(added))
-
-
 def skeleton_of(site) -> bytes:
-    """The site with each article and page named by its source: what :func:`restore_site` reads."""
+    """The site with each article and page named by its source: what :func:`_bare_site` reads."""
     import pickle
 
     def sources(articles) -> tuple[str, ...]:
@@ -547,25 +468,6 @@ def skeleton_of(site) -> bytes:
 
     bare = replace(site, articles=sources(site.articles), pages=sources(site.pages))
     return pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def restore_site(data: bytes | None, loaded: Loaded):
-    """The site of the last build with this build's articles in it, or None.
-
-    Right only when no article moved (:func:`same_structure`): the order, tags,
-    sections, authors, date archives and related stories are then those of the
-    last build, and :func:`~site_gen.collect.collect_site` need not run again.
-    """
-    bare = _bare_site(data)
-    if bare is None:
-        return None
-    try:
-        by_source = {a.source: a for a in (*loaded.articles, *loaded.pages)}
-        articles = tuple(by_source[source] for source in bare.articles)
-        pages = tuple(by_source[source] for source in bare.pages)
-    except (KeyError, TypeError):
-        return None
-    return replace(bare, articles=articles, pages=pages)
 
 
 def _bare_site(data: bytes | None):
@@ -579,35 +481,6 @@ def _bare_site(data: bytes | None):
     except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
         return None
     return bare if isinstance(getattr(bare, "articles", None), tuple) else None
-
-
-def pages_to_recheck(site, sources: set[str]) -> set[int] | None:
-    """Indexes of the articles whose pages can show the articles from ``sources``
-    after some of them were added: themselves, their neighbours, the newer stories
-    whose related-stories window covers them. None when a new article may change
-    the name of one of its tags, sections or authors (another spelling is in use):
-    then every article page can change."""
-    from bisect import bisect_left
-
-    from .collect import RELATED_WINDOW, TERM_NAMES
-
-    count = len(site.articles)
-    mine = {i for i, a in enumerate(site.articles) if a.source in sources}
-    wanted = {n for k in mine for n in (k - 1, k, k + 1) if 0 <= n < count}
-    wanted.update(i for i, related in enumerate(site.related) if not mine.isdisjoint(related))
-    for k in mine:
-        for kind, names_of in TERM_NAMES.items():
-            for term in site.article_terms[k][kind]:
-                for j in term.articles:
-                    if any(
-                        name != term.name and urls.term_slug(name) == term.slug for name in names_of(site.articles[j])
-                    ):
-                        return None
-                if kind == "tag":
-                    members = term.articles
-                    place = bisect_left(members, k)
-                    wanted.update(members[max(0, place - RELATED_WINDOW) : place])
-    return wanted
 
 
 def check_output_folder(options: BuildOptions) -> None:
@@ -727,8 +600,7 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
 
 
 def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, outputs: Set[str]) -> None:
-    """:func:`refuse_errors` for a rebuild that planned only the pages of edited articles
-    (see :func:`same_structure`): the checks of those articles, with their links
+    """:func:`refuse_errors` for a rebuild that planned only some pages (:class:`Edits`): the checks of those articles, with their links
     checked against the output of the last build (the same pages, since no edit
     moved anything)."""
     from .check import check_article, check_links
@@ -940,8 +812,6 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         salt = salts(remembered_template_keys(options, cache, template_keys), site_key)
         missing = f"missing:{site_key}".encode()
         salt_key = digest(repr(sorted(salt.items())).encode())
-        trusted = salt_key == cache.site_key  # pages marked `keep` keep their last fingerprint
-        kept = 0
         fingerprints: dict[str, str] = {}
         todo: list[int] = []
         # A rebuild that keeps every file it does not plan needs the fingerprints of those it plans.
@@ -953,20 +823,11 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         for i, page in enumerate(pages):
             rel = page.rel
             record = previous.get(rel)
-            if page.keep and trusted and record and writer.is_current(rel, record.partition(" ")[2]):
-                fingerprints[rel] = record.partition(" ")[0]
-                writer.keep(rel)
-                kept += 1
-                continue
             fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
             if record is not None and record == f"{fp} {old.get(rel)}":
                 writer.keep(rel)
             else:
                 todo.append(i)
-        if changed is not None and not lean:  # the pages not planned are as the last build left them
-            rest = previous.keys() - fingerprints.keys()
-            writer.keep_all(rest)
-            fingerprints.update((rel, previous[rel].partition(" ")[0]) for rel in rest)
         lap("fingerprints")
         compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
         renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
@@ -1035,7 +896,8 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
             blobs = saved_state(site, pages, images, changed)
     new = writer.new
     records = {rel: f"{fp} {new[rel]}" for rel, fp in fingerprints.items()}
-    _save_cache(cache, loaded, records, valid, counts, frame, salt_key, blobs, lean, keys)
+    reads = {page.rel: (page.key, page.reads) for page in pages}
+    _save_cache(cache, loaded, records, valid, counts, frame, salt_key, blobs, lean, keys, reads)
     cache.close()
     lap("cache")
     return BuildReport(
@@ -1051,7 +913,6 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         warnings=loaded.warnings,
         timings=timings,
         planned_all=changed is None,
-        kept=kept,
     )
 
 
@@ -1079,8 +940,8 @@ def obstacle_errors(
 
 
 def saved_state(site, pages: list[Page], images: ProcessedImages, changed: Edits | None) -> dict[str, bytes]:
-    """What the next build's fast paths take from this one: the site's skeleton
-    (:func:`restore_site`), the sitemap entries and the image views, each when it
+    """What the next rebuild takes from this one: the site's skeleton
+    (:func:`skeleton_of`), the sitemap entries and the image views, each when it
     may have changed (a body edit changes none of them)."""
     import pickle
 
@@ -1142,6 +1003,7 @@ def _save_cache(
     blobs,
     some_pages: bool = False,
     keys: tuple | None = None,
+    reads: dict | None = None,
 ) -> None:
     """Save this build's state; ``keys``: :func:`cache_keys`, when already made."""
     live, moved = keys or cache_keys(cache, loaded)
@@ -1158,6 +1020,7 @@ def _save_cache(
         blobs=blobs,
         moved=moved,
         some_pages=some_pages,
+        reads=reads,
     )
 
 

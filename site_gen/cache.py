@@ -18,8 +18,12 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
 * ``bodies``: the rendered body HTML of each article key.
 * ``pages``: the record of every output page at the last build: its fingerprint
   (its template files + the data it shows) and the hash of the bytes it rendered
-  to. A page whose fingerprint did not change, and whose file in the output holds
-  those bytes, is not rendered again.
+  to, how the planner makes it again (its key) and the identities it read. A page
+  whose fingerprint did not change, and whose file in the output holds those
+  bytes, is not rendered again.
+* ``reads``: the same identities inverted, identity → the pages that read it (a row
+  each, the paths joined by NUL, which no path holds): which pages an edit changes
+  (:mod:`site_gen.identities`).
 * ``blobs``: what the next build's fast paths take whole (the site's skeleton,
   the sitemap entries, the image views), each named here and kept in a file of
   its own under ``blobs/`` (a large site's skeleton is tens of MB: written
@@ -47,7 +51,7 @@ from pathlib import Path
 from . import __version__
 from .hashing import content_hash
 
-SCHEMA = 14
+SCHEMA = 15
 """Raised whenever what the cache holds changes form or meaning: a cache of another schema
 starts empty (the commit history says what each one changed)."""
 _TABLES = """
@@ -55,11 +59,18 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);
 CREATE TABLE IF NOT EXISTS parsed (bucket INTEGER PRIMARY KEY, keys TEXT, data BLOB);
 CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT);
-CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT, plan TEXT, reads TEXT);
+CREATE TABLE IF NOT EXISTS reads (identity TEXT PRIMARY KEY, paths TEXT);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB);
 """
 #: The folder (in the cache folder) of the blob files; ``blobs.data`` holds a file's name.
 BLOBS = "blobs"
+
+
+def _chunks(items: list[str], size: int = 500):
+    """``items`` in runs short enough for one ``IN (…)`` of SQLite's bound parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def bucket_of(key: str) -> int:
@@ -233,6 +244,79 @@ class Cache:
             return {}
         return found
 
+    def readers(self, identities: set[str]) -> set[str] | None:
+        """The keys (:attr:`site_gen.plan.Page.key`) of the last build's pages that read one of
+        these identities; None when the cache cannot say."""
+        try:
+            paths: set[str] = set()
+            for chunk in _chunks(sorted(identities)):
+                marks = ",".join("?" * len(chunk))
+                for (text,) in self.db.execute(f"SELECT paths FROM reads WHERE identity IN ({marks})", chunk):
+                    paths.update(text.split("\0"))
+            found: set[str] = set()
+            for chunk in _chunks(sorted(paths)):
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    plan for (plan,) in self.db.execute(f"SELECT plan FROM pages WHERE path IN ({marks})", chunk)
+                )
+        except (sqlite3.DatabaseError, AttributeError):
+            return None
+        return found
+
+    def _save_pages(
+        self,
+        db: sqlite3.Connection,
+        pages: dict[str, str],
+        reads: dict[str, tuple[str, tuple[str, ...]]],
+        some_pages: bool,
+    ) -> None:
+        """The rows of ``pages`` and of the ``reads`` index for this build's pages (all of them,
+        or with ``some_pages`` those it planned); only what differs from the stored rows."""
+        if some_pages:
+            stored: dict[str, list[str]] = {}
+            for chunk in _chunks(sorted(pages)):
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT path, fingerprint, plan, reads FROM pages WHERE path IN ({marks})"
+                stored.update((path, rest) for path, *rest in db.execute(query, chunk))
+            gone: set[str] = set()
+        else:
+            stored = {path: rest for path, *rest in db.execute("SELECT path, fingerprint, plan, reads FROM pages")}
+            gone = stored.keys() - pages.keys()
+        rows = []
+        drop: dict[str, set[str]] = {}
+        add: dict[str, set[str]] = {}
+        for path in sorted(pages.keys() | gone):
+            old_record, old_plan, old_text = stored.get(path) or ("", "", "")
+            plan, names = reads.get(path, ("", ()))
+            text = "\0".join(names)
+            if path in pages and (pages[path], plan, text) != (old_record, old_plan or "", old_text or ""):
+                rows.append((path, pages[path], plan, text))
+            if text != (old_text or ""):
+                before, after = set((old_text or "").split("\0")) - {""}, set(names)
+                for name in before - after:
+                    drop.setdefault(name, set()).add(path)
+                for name in after - before:
+                    add.setdefault(name, set()).add(path)
+        db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in sorted(gone)])
+        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", rows)
+        touched = sorted(drop.keys() | add.keys())
+        if not stored and not some_pages:  # a first build: no row to merge with
+            db.executemany(
+                "INSERT INTO reads VALUES (?, ?)", [(name, "\0".join(sorted(add[name]))) for name in touched]
+            )
+            return
+        readers: dict[str, str] = {}
+        for chunk in _chunks(touched):
+            marks = ",".join("?" * len(chunk))
+            readers.update(db.execute(f"SELECT identity, paths FROM reads WHERE identity IN ({marks})", chunk))
+        merged = []
+        for name in touched:
+            paths = set(readers.get(name, "").split("\0")) - {""}
+            paths = (paths - drop.get(name, set())) | add.get(name, set())
+            merged.append((name, "\0".join(sorted(paths))))
+        db.executemany("DELETE FROM reads WHERE identity = ?", [(name,) for name, paths in merged if not paths])
+        db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?)", [row for row in merged if row[1]])
+
     # -- articles ------------------------------------------------------------
     def articles(self, keys: list[str]) -> dict[str, object]:
         """Cached parse results (without HTML) for the given keys."""
@@ -307,7 +391,7 @@ class Cache:
         return found
 
     def skeleton(self) -> bytes | None:
-        """The last build's site without its articles (see :func:`site_gen.build.restore_site`)."""
+        """The last build's site without its articles (see :func:`site_gen.build.skeleton_of`)."""
         return self.blob("site")
 
     def blob(self, name: str) -> bytes | None:
@@ -368,6 +452,7 @@ class Cache:
         blobs: dict[str, bytes] | None = None,
         moved: tuple[set[str], set[str]] | None = None,
         some_pages: bool = False,
+        reads: dict[str, tuple[str, tuple[str, ...]]] | None = None,
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped.
 
@@ -375,7 +460,8 @@ class Cache:
         structure leaves its skeleton as it is). ``moved``, the article keys that left and those
         that came since the last build, stands for ``live_keys`` when a rebuild knows
         them: only their rows are touched then. With ``some_pages``, ``pages`` holds only
-        the fingerprints of the pages this build planned (the others are as they were)."""
+        the fingerprints of the pages this build planned (the others are as they were);
+        ``reads`` gives each such page's key and the identities it read."""
         if self.db is None:
             return
         db = self.db
@@ -392,12 +478,7 @@ class Cache:
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
                 sorted((p, s, h) for p, (s, h) in sources.items() - self.sources.items()),
             )
-            if some_pages:
-                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items()))
-            else:
-                before = self.pages
-                db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in before.keys() - pages.keys()])
-                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items() - before.items()))
+            self._save_pages(db, pages, reads or {}, some_pages)
             db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", sorted(files.items()))
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",

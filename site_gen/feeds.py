@@ -170,8 +170,9 @@ class FeedPlanner:
             dep = self._deps[index] = (identity(a), named)
         return dep
 
-    def lazy(self, only: set[int] | None = None) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
-        """``(path, template, deps, make)`` of every feed: ``deps`` decides the context ``make()`` returns.
+    def lazy(self, only: set[int] | None = None) -> list[tuple[str, str, tuple, Callable[[], dict], Sequence[int]]]:
+        """``(path, template, deps, make, shown)`` of every feed: ``deps`` decides the context
+        ``make()`` returns, ``shown`` are the indexes of the articles it shows.
 
         Every feed shows the first ``feed_items`` articles of its list; the
         configuration (title, base URL…) is the same for the whole build.
@@ -189,14 +190,14 @@ class FeedPlanner:
                     (urls.JSON_FEED, "feeds/feed.json"),
                 )
             ):
-                result.append((path, template, site_deps, lambda n=number: self.site_outputs()[n].context))
+                result.append((path, template, site_deps, lambda n=number: self.site_outputs()[n].context, chosen))
         for term in (*self.site.sections, *self.site.tags):
             shown = term.articles[:items]
             if only is not None and only.isdisjoint(shown):
                 continue
             path = urls.term_feed_path(term.kind, term.slug)
             deps = ("term feed", term.kind, term.name, term.path, tuple(self.entry_dep(i) for i in shown))
-            result.append((path, "feeds/atom.xml", deps, lambda t=term: self.term_feed(t).context))
+            result.append((path, "feeds/atom.xml", deps, lambda t=term: self.term_feed(t).context, shown))
         return result
 
     def outputs(self) -> list[Output]:
@@ -282,9 +283,9 @@ def feed_outputs(site: Site, config: Config) -> list[Output]:
 
 def lazy_feeds(
     site: Site, config: Config, only: set[int] | None = None
-) -> list[tuple[str, str, tuple, Callable[[], dict]]]:
+) -> list[tuple[str, str, tuple, Callable[[], dict], Sequence[int]]]:
     """Every feed file of the site (or those showing the articles at ``only``) as
-    ``(path, template, deps, make)`` (see :meth:`FeedPlanner.lazy`)."""
+    ``(path, template, deps, make, shown)`` (see :meth:`FeedPlanner.lazy`)."""
     return FeedPlanner(site, config).lazy(only)
 
 

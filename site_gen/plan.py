@@ -21,12 +21,13 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from . import feeds, metadata, sitemaps, urls
+from . import feeds, identities, metadata, sitemaps, urls
 from .cache import serialize
 from .config import Config
 from .dates import MONTHS, Moment, period_label
 from .errors import ContentError
 from .hashing import digest
+from .identities import card_fields
 from .images import local_path
 from .model import Article, Period, Site, Term, identity
 
@@ -85,7 +86,19 @@ class Page:
     making it, and workers make only the contexts of pages they render.
     """
 
-    __slots__ = ("path", "rel", "template", "source", "keep", "lastmod", "_deps", "_deps_fn", "_context", "_make")
+    __slots__ = (
+        "path",
+        "rel",
+        "template",
+        "source",
+        "key",
+        "lastmod",
+        "_deps",
+        "_deps_fn",
+        "_reads",
+        "_context",
+        "_make",
+    )
 
     def __init__(
         self,
@@ -98,7 +111,8 @@ class Page:
         deps: Any = None,
         lastmod: str | None = None,
         deps_fn: Callable[[], Any] | None = None,
-        keep: bool = False,
+        key: str = "",
+        reads: tuple[str, ...] | Callable[[], tuple[str, ...]] = (),
     ):
         self.path = path
         """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
@@ -110,8 +124,10 @@ class Page:
         """File the page comes from, for messages (articles and static pages)."""
         self._deps = deps
         self._deps_fn = deps_fn
-        self.keep = keep
-        """True when the page is known to be as the last build left it (see :func:`plan_pages`)."""
+        self.key = key
+        """How the planner makes this page again (:meth:`Planner.pages_for`): its kind and
+        what names it, such as ``a content/x.md`` or ``l tag pakistan 3``."""
+        self._reads = reads
         self.lastmod = lastmod
         """``lastmod`` in the sitemap, for a made context (given contexts carry ``page.modified``)."""
         self._context = context
@@ -127,6 +143,13 @@ class Page:
         if self._deps is None and self._deps_fn is not None:
             return self._deps_fn()
         return self._deps
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The identities the page shows (:mod:`site_gen.identities`), besides the site's
+        arrangement: a rebuild after edits that change one of them plans this page again."""
+        reads = self._reads
+        return reads() if callable(reads) else reads
 
     @property
     def context(self) -> dict[str, Any]:
@@ -241,16 +264,21 @@ class Planner:
     def card_key(self, index: int) -> str:
         """What decides everything :meth:`card` shows, found without making the card.
 
-        The article's own identity (path and file hash) covers its front
-        matter; its section's name (the most used spelling across the site),
-        its image's variants and the clock (scheduled flag) come from elsewhere.
+        The article's :func:`~site_gen.identities.card_fields` and place in the
+        site (URL, date, language) say what it shows of the article itself (an edit of
+        its body leaves the key as it was); its section's name (the most used spelling
+        across the site), its image's variants and the clock (scheduled flag) come from elsewhere.
         """
         key = self._card_keys[index]
         if key is None:
             a = self.site.articles[index]
             section = self.site.article_terms[index]["section"]
             parts = (
-                identity(a),
+                card_fields(a),
+                a.path,
+                a.date.isoformat(),
+                a.lang,
+                a.draft,
                 (section[0].name, section[0].path) if section else None,
                 self.image_dep(a),
                 self.is_scheduled(a),
@@ -371,38 +399,71 @@ class Planner:
         return metadata.breadcrumbs(self.config, [(self.config.title, ""), *trail])
 
     # -- pages -------------------------------------------------------------
-    def pages(self, unchanged: Callable[[int], bool] | None = None) -> list[Page]:
-        pages: list[Page] = []
-        pages += self.article_pages(unchanged)
-        pages += [
-            Page(
-                p.path,
-                "page.html",
-                {
-                    "page": self.meta(
-                        p.title,
-                        p.path,
-                        p.summary,
-                        p.lang,
-                        modified=p.updated or (p.date if "date" in p.lines else None),
-                        image=metadata.image_of(p, self.config),
-                        jsonld=[self.crumbs((p.title, p.path))],
-                    ),
-                    "article": self.article_view(p, None),
-                },
-                p.source,
-            )
-            for p in self.site.pages
-        ]
+    def pages(self) -> list[Page]:
+        pages: list[Page] = [self.article_page(i) for i in range(len(self.site.articles))]
+        pages += [self.static_page(p) for p in self.site.pages]
         pages += self.home_pages()
         for kind, terms in self.taxonomies():
             pages.append(self.term_index_page(kind, terms))
             for term in terms:
                 pages += self.term_pages(term)
         pages += self.archive_pages()
-        pages.append(Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}))
-        pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}))
+        pages.append(
+            Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}, key="s")
+        )
+        pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}, key="s"))
         return pages
+
+    def pages_for(self, keys: set[str]) -> list[Page]:
+        """The pages with these keys (:attr:`Page.key`), as :meth:`pages` makes them, for a rebuild
+        that plans only the pages that read what an edit changed (see :mod:`site_gen.identities`).
+        Keys are those of pages that read identities: articles, static pages, lists, date pages."""
+        articles = self.site.articles
+        sources = getattr(articles, "sources", None) or [a.source for a in articles]
+        index = {source: i for i, source in enumerate(sources)}
+        statics = {p.source: p for p in self.site.pages}
+        lists: dict[str, set[int | None]] = {}
+        periods: set[str] = set()
+        redirected: list[Article] = []
+        pages: list[Page] = []
+        for key in sorted(keys):
+            kind, _, rest = key.partition(" ")
+            if kind == "a":
+                pages.append(self.article_page(index[rest]))
+            elif kind == "p":
+                pages.append(self.static_page(statics[rest]))
+            elif kind == "l":
+                name, _, number = rest.rpartition(" ")
+                lists.setdefault(name, set()).add(None if number == "-" else int(number))
+            elif kind == "d":
+                periods.add(rest)
+            elif kind == "r":
+                redirected.append(articles[index[rest]] if rest in index else statics[rest])
+            elif kind == "n":
+                pages.append(news_page(self.site, self.config, self.now))
+        terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
+        for name, numbers in sorted(lists.items()):
+            pages += self.home_pages(numbers) if name == "home" else self.term_pages(terms[name], numbers)
+        if periods:
+            pages += self.archive_pages(periods)
+        pages += alias_pages_of(redirected, self.config)
+        feed_paths = {key[2:] for key in keys if key.startswith("f ")}
+        if feed_paths:
+            pages += [page for page in feed_pages(self.site, self.config) if page.path in feed_paths]
+        return pages
+
+    def static_page(self, p: Article) -> Page:
+        view = self.meta(
+            p.title,
+            p.path,
+            p.summary,
+            p.lang,
+            modified=p.updated or (p.date if "date" in p.lines else None),
+            image=metadata.image_of(p, self.config),
+            jsonld=[self.crumbs((p.title, p.path))],
+        )
+        context = {"page": view, "article": self.article_view(p, None)}
+        return Page(p.path, "page.html", context, p.source, key=f"p {p.source}", reads=(identities.whole(p.source),))
 
     def taxonomies(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:
         return (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors))
@@ -418,10 +479,11 @@ class Planner:
             modified=self._changed[latest] if latest is not None else None,
             jsonld=[self.crumbs((title, index_path))],
         )
-        return Page(index_path, "terms.html", {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]})
+        context = {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]}
+        return Page(index_path, "terms.html", context, key=f"t {kind}")
 
-    def term_pages(self, term: Term, only: set[int] | None = None, upto: int | None = None) -> list[Page]:
-        """The list of a tag, section or author (see :meth:`list_pages` for ``only`` and ``upto``)."""
+    def term_pages(self, term: Term, numbers: set[int | None] | None = None, upto: int | None = None) -> list[Page]:
+        """The list of a tag, section or author (see :meth:`list_pages` for ``numbers`` and ``upto``)."""
         kind = term.kind
         index_path = urls.taxonomy_index_path(kind)
         title = TAXONOMY_TITLES[kind]
@@ -431,45 +493,36 @@ class Planner:
         own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
         crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
         return self.list_pages(
-            term.path, "term.html", term.name, term.articles, extra, older_extra, own_feeds, crumbs, only, upto
+            f"{kind} {term.slug}",
+            term.path,
+            "term.html",
+            term.name,
+            term.articles,
+            extra,
+            older_extra,
+            own_feeds,
+            crumbs,
+            numbers,
+            upto,
         )
 
-    def affected(self, changed: set[int]) -> list[Page]:
-        """The pages that show the articles at ``changed`` (indexes in ``site.articles``),
-        when nothing about where any article sits in the site changed (see :func:`structure`):
-        their own pages and their neighbours', pages that list them as related, the list
-        pages and date pages they are on. Any other page shows none of them."""
-        count = len(self.site.articles)
-        wanted = {n for k in changed for n in (k - 1, k, k + 1) if 0 <= n < count}
-        wanted.update(i for i, related in enumerate(self.site.related) if not changed.isdisjoint(related))
-        pages = [self.article_page(i) for i in sorted(wanted)]
-        pages += self.home_pages(only=changed)
-        seen: set[tuple[str, str]] = set()
-        for k in sorted(changed):
-            for kind in ("tag", "section", "author"):
-                for term in self.site.article_terms[k][kind]:
-                    if (kind, term.slug) not in seen:
-                        seen.add((kind, term.slug))
-                        pages += self.term_pages(term, only=changed)
-        pages += self.archive_pages(only=changed)
-        return pages
-
-    def home_pages(self, only: set[int] | None = None, upto: int | None = None) -> list[Page]:
+    def home_pages(self, numbers: set[int | None] | None = None, upto: int | None = None) -> list[Page]:
         """The front page (lead, latest, a block per menu section, other languages) and older pages."""
         empty = {"lead": None, "sections": [], "languages": []}
         everything = range(len(self.site.articles))
         pages = self.list_pages(
+            "home",
             "",
             "home.html",
             self.config.title,
             everything,
             empty,
             jsonld=metadata.home(self.config),
-            only=only,
+            numbers=numbers,
             upto=upto,
         )
-        first = pages[0]
-        cards = first.context["cards"]
+        first = pages[0] if pages and pages[0].path == "" else None
+        cards = first.context["cards"] if first else None
         if not cards:
             return pages
         home_lang = self.config.language
@@ -479,8 +532,29 @@ class Planner:
         context = dict(first.context, lead=lead, cards=latest)
         context["sections"] = self.home_sections(lead)
         context["languages"] = self.home_languages(lead)
-        pages[0] = Page(first.path, first.template, context)
+        pages[0] = Page(first.path, first.template, context, key=first.key, reads=self.home_reads(first.reads))
         return pages
+
+    def home_reads(self, listed: tuple[str, ...]) -> tuple[str, ...]:
+        """What the front page reads: its list, and the cards of its section blocks and language
+        columns (one more than each shows, since the lead is left out of them)."""
+        sources = [*listed]
+        by_slug = {t.slug: t for t in self.site.sections}
+        for name in self.config.menu:
+            term = by_slug.get(urls.term_slug(name))
+            if term is not None:
+                sources += self.card_reads(term.articles[: SECTION_CARDS + 1])
+        for lang, indexes in self.site.languages.items():
+            if lang != self.config.language:
+                sources += self.card_reads(indexes[: LANGUAGE_CARDS + 1])
+        return tuple(dict.fromkeys(sources))
+
+    def card_reads(self, indexes) -> list[str]:
+        articles = self.site.articles
+        sources = getattr(articles, "sources", None)
+        if sources is not None:
+            return [identities.card(sources[i]) for i in indexes]
+        return [identities.card(articles[i].source) for i in indexes]
 
     def home_sections(self, lead: dict) -> list[dict]:
         by_slug = {t.slug: t for t in self.site.sections}
@@ -512,20 +586,29 @@ class Planner:
             for lang, cards in sorted(found.items())
         ]
 
-    def article_pages(self, unchanged: Callable[[int], bool] | None = None) -> list[Page]:
-        """Every article's page; ``unchanged(i)`` marks those known to be as the last build left them."""
-        if unchanged is None:
-            return [self.article_page(i) for i in range(len(self.site.articles))]
-        return [self.article_page(i, keep=unchanged(i)) for i in range(len(self.site.articles))]
-
-    def article_page(self, i: int, keep: bool = False) -> Page:
-        """An article's page; its deps are made when asked for (a page marked ``keep`` may never be)."""
+    def article_page(self, i: int) -> Page:
+        """An article's page; its deps and reads are made when asked for."""
         a = self.site.articles[i]
         make = partial(self.article_context, i)
         deps = partial(self.article_deps, i)
+        reads = partial(self.article_reads, i)
+        key = f"a {a.source}"
         return Page(
-            a.path, "article.html", source=a.source, make=make, deps_fn=deps, keep=keep, lastmod=self.changed_iso(i)
+            a.path,
+            "article.html",
+            source=a.source,
+            make=make,
+            deps_fn=deps,
+            key=key,
+            reads=reads,
+            lastmod=self.changed_iso(i),
         )
+
+    def article_reads(self, i: int) -> tuple[str, ...]:
+        """The article itself, and the cards of the stories next to it and related to it."""
+        count = len(self.site.articles)
+        shown = [n for n in (i - 1, i + 1) if 0 <= n < count] + list(self.site.related[i])
+        return (identities.whole(self.site.articles[i].source), *self.card_reads(shown))
 
     def article_deps(self, i: int) -> tuple:
         articles = self.site.articles
@@ -570,6 +653,7 @@ class Planner:
 
     def list_pages(
         self,
+        name: str,
         first: str,
         template: str,
         title: str,
@@ -578,16 +662,17 @@ class Planner:
         older_extra: dict | None = None,
         feeds: list[dict] | None = None,
         jsonld: list[dict] | None = None,
-        only: set[int] | None = None,
+        numbers: set[int | None] | None = None,
         upto: int | None = None,
     ) -> list[Page]:
-        """Pages of one list with stable pagination (see the module docstring).
+        """Pages of one list (``name``, as in the pages' keys) with stable pagination (see the
+        module docstring).
 
         ``extra`` is added to the context of the first page, ``older_extra``
         (default: ``extra``) to that of the numbered older pages. ``feeds`` are
         linked from every page of the list, ``jsonld`` is on its first page.
-        With ``only``, the older pages are those that show one of these articles;
-        with ``upto``, those that show an article at an index up to it, and the
+        With ``numbers``, only the pages of these numbers (None: the first page);
+        with ``upto``, the older pages that show an article at an index up to it, and the
         two newest (a page added on top changes the links of the one below).
         """
         items = list(indexes)
@@ -618,29 +703,36 @@ class Planner:
             own = extra if number is None or older_extra is None else older_extra
             own_jsonld = jsonld if number is None else None
             navigation = nav(number)
-            deps = (template, label, tuple([card_key(i) for i in chunk]), own, feeds, own_jsonld, navigation)
+            lastmod = self.newest(chunk)
+            deps = (template, label, tuple([card_key(i) for i in chunk]), own, feeds, own_jsonld, navigation, lastmod)
             make = partial(self.list_context, path, label, chunk, own, feeds, own_jsonld, navigation)
-            return Page(path, template, make=make, deps=deps, lastmod=self.newest(chunk))
+            key = f"l {name} {'-' if number is None else number}"
+            reads = partial(self.list_reads, chunk)
+            return Page(path, template, make=make, deps=deps, key=key, reads=reads, lastmod=lastmod)
 
-        pages.append(page(None, first_items))
+        if numbers is None or None in numbers:
+            pages.append(page(None, first_items))
         total = len(items)
         for number in range(1, archive_count + 1):
-            chunk = items[total - number * per : total - (number - 1) * per]
-            if only is not None and only.isdisjoint(chunk):
+            if numbers is not None and number not in numbers:
                 continue
+            chunk = items[total - number * per : total - (number - 1) * per]
             if upto is not None and chunk[0] > upto and number < archive_count - 1:
                 continue
             pages.append(page(number, chunk))
         return pages
 
+    def list_reads(self, chunk: list[int]) -> tuple[str, ...]:
+        return tuple(self.card_reads(chunk))
+
     def list_context(self, path, label, chunk, own, feeds, jsonld, navigation) -> dict:
         page_meta = self.meta(label, path, modified=self.newest_moment(chunk), feeds=feeds, jsonld=jsonld)
         return dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=navigation)
 
-    def archive_pages(self, only: set[int] | None = None, near: set[int] | None = None) -> list[Page]:
-        """Year, month and day pages (with ``only``: those that hold one of these articles;
-        with ``near``: those, and the periods next to a period of only these articles, a new
-        one, whose "newer"/"older" link it changes; links carry no count)."""
+    def archive_pages(self, paths: set[str] | None = None, near: set[int] | None = None) -> list[Page]:
+        """Year, month and day pages (with ``paths``: those on these paths; with ``near``: those
+        that hold one of these articles, and the periods next to a period of only these
+        articles, a new one, whose "newer"/"older" link it changes; links carry no count)."""
         pages = []
         for periods, template in (
             (self.site.years, "year.html"),
@@ -654,7 +746,7 @@ class Planner:
                     *(k for n in holding if near.issuperset(periods[n].articles) for k in (n - 1, n + 1)),
                 }
             for i, period in enumerate(periods):
-                if only is not None and only.isdisjoint(period.articles):
+                if paths is not None and period.path not in paths:
                     continue
                 if near is not None and i not in wanted:
                     continue
@@ -672,7 +764,9 @@ class Planner:
                 lastmod = self.changed_iso(period.latest)  # a year page shows no cards, but its lastmod
                 deps = (template, frame, tuple(self.card_key(j) for j in shown), lastmod)
                 make = partial(self.archive_context, period, frame)
-                pages.append(Page(period.path, template, make=make, deps=deps, lastmod=lastmod))
+                reads = partial(self.list_reads, shown)
+                key = f"d {period.path}"
+                pages.append(Page(period.path, template, make=make, deps=deps, key=key, reads=reads, lastmod=lastmod))
         return pages
 
     def archive_context(self, period: Period, frame: dict) -> dict:
@@ -747,72 +841,17 @@ class Planner:
         return [self.period_view(p) for p in reversed(finer)]
 
 
-def structure(a: Article) -> tuple:
-    """Where an article sits in the site: everything :func:`site_gen.collect.collect_site`
-    and the planner take from it besides what page deps carry (its identity and card).
-
-    When an edit leaves this unchanged, the site has the same pages, lists and
-    related stories, and only the pages of :meth:`Planner.affected` can change.
-    """
-    updated = a.updated.isoformat() if a.updated else None
-    return (
-        a.kind,
-        a.source,
-        a.path,
-        a.slug,
-        a.date.isoformat(),
-        a.date.at,
-        updated,
-        a.draft,
-        a.tags,
-        a.section,
-        a.authors,
-        a.aliases,
-        a.lang,
-    )
-
-
-def card_fields(a: Article) -> tuple:
-    """What a card (:meth:`Planner.card`) shows of an article besides its :func:`structure`.
-
-    An edit that leaves both as they were (and the images the article uses)
-    changes only the article's own page and the feeds that carry its body:
-    :func:`body_edit_pages`. A test keeps this list and the card in step.
-    """
-    return (a.title, a.summary, a.dateline, a.image)
-
-
-def body_edit_pages(
-    site: Site, config: Config, now: datetime | None, images: dict[str, dict], changed: set[int]
-) -> list[Page]:
-    """The pages an edit of the articles at ``changed`` can change when it left their
-    :func:`structure`, :func:`card_fields` and images as they were: their own pages
-    and the feeds that show them. Every other page shows them as cards, or not at all."""
-    planner = Planner(site, config, images, now)
-    return [planner.article_page(i) for i in sorted(changed)] + feed_pages(site, config, only=changed)
-
-
-def affected_pages(
-    site: Site, config: Config, now: datetime | None, images: dict[str, dict], changed: set[int]
-) -> list[Page]:
-    """The pages an edit of the articles at ``changed`` can change, when their :func:`structure` did not.
-
-    Besides :meth:`Planner.affected`: the feeds, the alias redirects (they show
-    titles) and the news sitemap (it shows titles). The sitemap, term indexes,
-    static pages and the rest show nothing that such an edit changes.
-    """
-    pages = Planner(site, config, images, now).affected(changed)
-    pages += alias_pages(site, config)
-    pages += feed_pages(site, config, only=changed)
-    pages.append(Page(*sitemaps.news_output(site, config, now)))
-    return pages
-
-
 def feed_pages(site: Site, config: Config, only: set[int] | None = None) -> list[Page]:
-    """The feeds (those that show an article at ``only``, when given), made when rendered."""
+    """The feeds (those that show an article at ``only``, when given), made when rendered.
+    A feed reads the whole of each article it shows (its body is in it)."""
+    sources = getattr(site.articles, "sources", None)
+
+    def reads(shown) -> tuple[str, ...]:
+        return tuple(identities.whole(sources[i] if sources else site.articles[i].source) for i in shown)
+
     return [
-        Page(path, template, make=make, deps=deps)
-        for path, template, deps, make in feeds.lazy_feeds(site, config, only)
+        Page(path, template, make=make, deps=deps, key=f"f {path}", reads=partial(reads, shown))
+        for path, template, deps, make, shown in feeds.lazy_feeds(site, config, only)
     ]
 
 
@@ -825,21 +864,19 @@ def plan_pages(
     config: Config,
     now: datetime | None = None,
     images: dict[str, dict] | None = None,
-    unchanged: Callable[[int], bool] | None = None,
 ) -> tuple[list[Page], list[ContentError]]:
     """Every page of the site, and the errors of pages that would collide.
 
     ``now`` is the build's clock, for the news sitemap's 48-hour window
     (left empty without a clock). ``images`` are the responsive views of local
     images (see :mod:`site_gen.images`); without them, images are linked as they are.
-    ``unchanged(i)`` tells which article pages a caller knows to be as its last
-    build left them (``Page.keep``; see :func:`site_gen.build.same_structure`).
     """
-    pages = Planner(site, config, images, now).pages(unchanged)
+    pages = Planner(site, config, images, now).pages()
     pages += alias_pages(site, config)
     pages += feed_pages(site, config)
-    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sorted(sitemap_entries(pages), key=by_path), config)]
-    pages += [Page(*sitemaps.news_output(site, config, now)), Page(*sitemaps.robots_output(config))]
+    entries = sorted(sitemap_entries(pages), key=by_path)
+    pages += [Page(*out, key="s") for out in sitemaps.sitemap_outputs(entries, config)]
+    pages += [news_page(site, config, now), Page(*sitemaps.robots_output(config), key="s")]
     return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
 
@@ -877,9 +914,18 @@ def inserted_pages(
     entries = dict(sitemap)
     entries.update(sitemap_entries(pages))
     # One entry a path: the plain sort orders them by path, without a key function.
-    pages += [Page(*out) for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
-    pages.append(Page(*sitemaps.news_output(site, config, now)))
+    pages += [Page(*out, key="s") for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
+    pages.append(news_page(site, config, now))
     return pages, entries
+
+
+def news_page(site: Site, config: Config, now: datetime | None) -> Page:
+    """The news sitemap: it reads the titles of the stories in its window."""
+    output = sitemaps.news_output(site, config, now)
+    shown = sitemaps.news_articles(site, now)
+    sources = getattr(site.articles, "sources", None)
+    reads = tuple(identities.whole(sources[i] if sources else site.articles[i].source) for i in shown)
+    return Page(*output, key="n", reads=reads)
 
 
 def by_path(entry: tuple[str, str | None]) -> str:
@@ -911,7 +957,11 @@ def alias_pages_of(articles, config: Config) -> list[Page]:
                 "lang": a.lang,
                 "dir": "rtl" if config.is_rtl(a.lang) else "ltr",
             }
-            pages.append(Page(alias, "redirect.html", context, a.source))
+            pages.append(
+                Page(
+                    alias, "redirect.html", context, a.source, key=f"r {a.source}", reads=(identities.whole(a.source),)
+                )
+            )
     return pages
 
 

@@ -158,25 +158,34 @@ def news_language(lang: str) -> str:
     return parts[0]
 
 
-def news_output(site: Site, config: Config, now: datetime | None) -> Output:
-    """``news-sitemap.xml``: articles of the 48 hours up to ``now`` (none when ``now`` is None)."""
-    entries = []
+def news_articles(site: Site, now: datetime | None) -> list[int]:
+    """Indexes of the articles of the 48 hours up to ``now`` (none when ``now`` is None), newest first."""
+    found: list[int] = []
     if now is not None:
         start = now - NEWS_WINDOW
-        for a in site.articles:  # newest first: stop at the first one before the window
+        for i, a in enumerate(site.articles):  # newest first: stop at the first one before the window
             if a.date.at <= start:
                 break
             if a.date.at <= now:
-                entries.append(
-                    {
-                        "loc": urls.absolute(config.base_url, a.path),
-                        "language": news_language(a.lang),
-                        "date": a.date.timestamp_iso(),
-                        "title": a.title,
-                    }
-                )
-                if len(entries) == NEWS_MAX:
+                found.append(i)
+                if len(found) == NEWS_MAX:
                     break
+    return found
+
+
+def news_output(site: Site, config: Config, now: datetime | None) -> Output:
+    """``news-sitemap.xml``: the articles of :func:`news_articles`."""
+    entries = []
+    for i in news_articles(site, now):
+        a = site.articles[i]
+        entries.append(
+            {
+                "loc": urls.absolute(config.base_url, a.path),
+                "language": news_language(a.lang),
+                "date": a.date.timestamp_iso(),
+                "title": a.title,
+            }
+        )
     return Output(urls.NEWS_SITEMAP, "sitemaps/news.xml", {"entries": entries, "publication": config.publisher.name})
 
 

@@ -1,0 +1,83 @@
+"""What a page reads, by name, and which of those names an edit of content files changes.
+
+While planning, each page records the *identities* it reads (:attr:`site_gen.plan.Page.reads`):
+
+* ``a:<source>``: everything of one content file. The pages that show an article's body or
+  its words beyond a card read it: its own page, the feeds, its redirects, the news sitemap.
+* ``c:<source>``: what a card shows of an article (:func:`card_fields`): the lists and date
+  pages it is on, and the pages of the stories next to it or related to it.
+
+Where an article sits in the site (:func:`place`: its URL, dates, terms, language…) is what
+the site's arrangement is made of (:func:`site_gen.collect.collect_site`): an edit of a place
+arranges the site again rather than naming identities. The cache keeps what each page of
+the last build read (:meth:`site_gen.cache.Cache.readers`); a rebuild turns the edited files
+into the identities they changed (:func:`changed`) and plans the pages that read one of
+them. This module is the one answer to "what changed → which pages"; the planner only
+records, and the cache only stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .images import image_refs
+from .model import Article
+
+
+def whole(source: str) -> str:
+    """The identity of everything one content file holds."""
+    return "a:" + source
+
+
+def card(source: str) -> str:
+    """The identity of what a list shows of an article."""
+    return "c:" + source
+
+
+def place(a: Article) -> tuple:
+    """Where an article sits in the site: what :func:`~site_gen.collect.collect_site` and
+    the planner take from it to arrange the site (lists, terms, dates, URLs), besides what
+    pages read through :func:`whole` and :func:`card`."""
+    updated = a.updated.isoformat() if a.updated else None
+    return (
+        a.kind,
+        a.source,
+        a.path,
+        a.slug,
+        a.date.isoformat(),
+        a.date.at,
+        updated,
+        a.draft,
+        a.tags,
+        a.section,
+        a.authors,
+        a.aliases,
+        a.lang,
+    )
+
+
+def card_fields(a: Article) -> tuple:
+    """What a card (:meth:`site_gen.plan.Planner.card`) shows of an article besides its
+    :func:`place`. A test keeps this list and the card in step."""
+    return (a.title, a.summary, a.dateline, a.image)
+
+
+def changed(before: Mapping[str, Article], after: Mapping[str, Article]) -> set[str] | None:
+    """The identities an edit changed, from the parses of content files before and after
+    it (by source); None when the edit changed more than identities can say: a place, the
+    images a file uses (the published image files follow them), or a file that is new or gone."""
+    if before.keys() != after.keys():
+        return None
+    found: set[str] = set()
+    for source, new in after.items():
+        old = before[source]
+        if old == new:
+            continue
+        if old.kind != new.kind or place(old) != place(new):
+            return None
+        if [path for path, _line in image_refs(old)] != [path for path, _line in image_refs(new)]:
+            return None
+        found.add(whole(source))
+        if card_fields(old) != card_fields(new):
+            found.add(card(source))
+    return found
