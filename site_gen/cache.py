@@ -51,7 +51,7 @@ from pathlib import Path
 from . import __version__
 from .hashing import content_hash
 
-SCHEMA = 15
+SCHEMA = 16
 """Raised whenever what the cache holds changes form or meaning: a cache of another schema
 starts empty (the commit history says what each one changed)."""
 _TABLES = """

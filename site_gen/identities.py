@@ -53,6 +53,7 @@ def place(a: Article) -> tuple:
         a.authors,
         a.aliases,
         a.lang,
+        a.translations,
     )
 
 

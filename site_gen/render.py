@@ -20,8 +20,10 @@ change it.
 
 from __future__ import annotations
 
+import gettext
 import json
 import marshal
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,8 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup, escape
 
-from . import feeds, urls
+from . import feeds, i18n, urls
+from .collect import served_languages
 from .config import Config
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
@@ -131,7 +134,9 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,  # a plain dict: every template stays compiled, looked up without a lock
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)
     # |tojson (JSON Feed, JSON-LD): keys sorted for stable output, non-ASCII kept as
     # UTF-8; Jinja still writes <, >, & and ' as \u003c, \u003e, \u0026, \u0027.
     env.policies["json.dumps_kwargs"] = _JSON_OPTIONS
@@ -162,13 +167,23 @@ def _not_json(value: Any) -> Any:
     raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
+_FONT_STACK = re.compile(r"[\w\s\"',.-]*")
+
+
+def css_font(stack: str) -> Markup:
+    """A font stack from site.yaml, for a ``<style>`` block (where no entity is read): only
+    names, quotes, commas and spaces pass (config checks the same rule); anything else is dropped."""
+    return Markup(stack if _FONT_STACK.fullmatch(stack) and "</" not in stack else "")
+
+
 def body_html(html: str, dateline: str = "") -> Markup:
     """An article body, trusted as HTML, with the dateline opening its first paragraph."""
     return Markup(with_dateline(html, dateline))
 
 
 def site_view(site: Site, config: Config) -> dict[str, Any]:
-    """What every template sees as ``site``."""
+    """What every template sees as ``site``; ``site.chrome[page.ui]`` is the header, menu and
+    footer of a page in one of the site's languages (links into its own pages where it has them)."""
     link = lambda path: urls.href(config.base_path, path)  # noqa: E731
     sections = {t.slug: t for t in site.sections}
     menu = []
@@ -176,6 +191,36 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         term = sections.get(urls.term_slug(name))
         if term is not None:
             menu.append({"name": name, "url": link(term.path)})
+    default = config.site_languages[0]
+    served = served_languages(site, config)
+    chrome = {default.code: {"home": link(""), "search_url": link("search/"), "menu": menu, "feeds": []}}
+    for code in served:
+        mine = frozenset(site.languages[code])
+        chrome[code] = {
+            "home": link(urls.language_path(code, "")),
+            "search_url": link(urls.language_path(code, "search/")),
+            "menu": [
+                {
+                    "name": item["name"],
+                    "url": link(urls.language_path(code, sections[urls.term_slug(item["name"])].path)),
+                }
+                if not mine.isdisjoint(sections[urls.term_slug(item["name"])].articles)
+                else item
+                for item in menu
+            ],
+            "feeds": feeds.feed_links(config, code),
+        }
+    languages = [
+        {
+            "code": item.code,
+            "name": item.name,
+            "dir": item.direction,
+            "font": item.font,
+            "url": chrome[item.code]["home"],
+        }
+        for item in config.site_languages
+        if item.code in chrome
+    ]
     return {
         "title": config.title,
         "description": config.description,
@@ -193,6 +238,9 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         "menu": menu,
         "latest_year": link(site.years[0].path) if site.years else None,
         "feeds": feeds.feed_links(config),
+        "chrome": chrome,
+        "languages": languages,
+        "fonts": [{"code": item.code, "font": item.font} for item in config.site_languages if item.font],
     }
 
 
@@ -230,6 +278,7 @@ def template_keys(templates: Path) -> dict[str, str]:
             found = {None}
         refs[name] = set(names) if None in found else {f for f in found if f in names}
 
+    words = i18n.catalogues_key(templates)  # every template may use the catalogues' words
     keys = {}
     for name in names:
         seen, stack = set(), [name]
@@ -238,7 +287,7 @@ def template_keys(templates: Path) -> dict[str, str]:
             if current not in seen:
                 seen.add(current)
                 stack.extend(refs.get(current, ()))
-        joined = "".join(f"{n}={own[n]};" for n in sorted(seen))
+        joined = "".join(f"{n}={own[n]};" for n in sorted(seen)) + f"words={words}"
         keys[name] = content_hash(joined.encode())
     return keys
 
@@ -264,9 +313,49 @@ class Renderer:
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
+        self.env.filters["css_font"] = css_font
+        self._catalogues = i18n.compiled_catalogues(templates)
+        self._null = gettext.NullTranslations()
+        self.default_lang = site_globals.get("language", "en") if isinstance(site_globals, dict) else "en"
+        self.env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
+        self.env.globals["lgettext"] = self.lgettext
+        self.env.globals["lngettext"] = self.lngettext
         self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
+
+    def words_of(self, lang: str) -> Any:
+        if not lang or lang.__class__ is not str:
+            return self._null
+        return self._catalogues.get(lang.split("-")[0].lower(), self._null)
+
+    def lgettext(self, lang: str, message: str, **variables) -> Markup:
+        """``lgettext(article.lang, "By")``: a word in a story's own language (its labels), where
+        the page's chrome may be in another (a language the site does not serve)."""
+        return Markup(self.words_of(lang).gettext(message)) % variables
+
+    def lngettext(self, lang: str, singular: str, plural: str, number: int, **variables) -> Markup:
+        variables.setdefault("num", number)
+        return Markup(self.words_of(lang).ngettext(singular, plural, number)) % variables
+
+    def catalogue(self, context) -> Any:
+        """The catalogue of the language a template is rendering in: its page's chrome
+        (``page.ui``), a card's own language, a redirect's; English (the words as written) else."""
+        page = context.get("page")
+        if page.__class__ is dict:
+            lang = page.get("ui") or page.get("lang")
+        else:
+            card = context.get("card")
+            lang = card.get("lang") if card.__class__ is dict else context.get("lang")
+        return self.words_of(lang)
+
+    @jinja2.pass_context
+    def gettext(self, context, message: str) -> str:
+        return self.catalogue(context).gettext(message)
+
+    @jinja2.pass_context
+    def ngettext(self, context, singular: str, plural: str, number: int) -> str:
+        return self.catalogue(context).ngettext(singular, plural, number)
 
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""

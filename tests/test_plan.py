@@ -206,8 +206,9 @@ def test_article_page_context():
     ]
     context = plan(articles, base_url="https://example.org/news/")["2025/07/02/main/"].context
     article = context["article"]
-    assert article["date"] == {"human": "2 July 2025, 09:00 PKT", "iso": "2025-07-02T09:00:00+05:00"}
-    assert article["updated"] == {"human": "3 July 2025, 10:00 PKT", "iso": "2025-07-03T10:00:00+05:00"}
+    # An Urdu story's dates in Urdu words, from CLDR (ur_PK).
+    assert article["date"] == {"human": "2 جولائی، 2025 9:00 AM PKT", "iso": "2025-07-02T09:00:00+05:00"}
+    assert article["updated"] == {"human": "3 جولائی، 2025 10:00 AM PKT", "iso": "2025-07-03T10:00:00+05:00"}
     assert article["authors"] == [
         {"name": "Sana Mir", "url": "/news/authors/sana-mir/"},
         {"name": "Ali Khan", "url": "/news/authors/ali-khan/"},
@@ -224,7 +225,9 @@ def test_article_page_context():
         "srcset": "",
         "webp": "",
     }
-    assert article["corrections"] == [{"date": {"human": "3 July 2025", "iso": "2025-07-03"}, "text": "Fixed a name."}]
+    assert article["corrections"] == [
+        {"date": {"human": "3 جولائی، 2025", "iso": "2025-07-03"}, "text": "Fixed a name."}
+    ]
     assert (article["lang"], article["dir"], context["page"]["dir"]) == ("ur", "rtl", "rtl")
     assert context["page"]["canonical"] == "https://example.org/news/2025/07/02/main/"
     assert [c["title"] for c in context["related"]] == ["Old"]

@@ -102,11 +102,20 @@ def test_every_page_links_the_site_feeds_and_term_pages_their_own(site):
             continue
         assert alternates[:3] == ["/feed.xml", "/feed.json", "/rss.xml"], page
         rel = page.relative_to(site).as_posix()
+        # A page in a language with its own front page links that language's feeds too.
+        lang = re.search(r'<html lang="([^"]+)"', page.read_text("utf-8"))[1].split("-")[0]
+        own = (
+            [f"/{lang}/feed.xml", f"/{lang}/feed.json", f"/{lang}/rss.xml"]
+            if (site / lang / "feed.xml").is_file()
+            else []
+        )
+        assert alternates[3 : 3 + len(own)] == own, page
+        rest = alternates[3 + len(own) :]
         if re.match(r"(tags|sections)/[^/]+/(page/\d+/)?index\.html$", rel):
             term = rel.split("/")[1]
-            assert [unquote(u) for u in alternates[3:]] == [f"/{rel.split('/')[0]}/{term}/feed.xml"], page
+            assert [unquote(u) for u in rest] == [f"/{rel.split('/')[0]}/{term}/feed.xml"], page
         else:
-            assert alternates[3:] == [], page
+            assert rest == [], page
 
 
 def test_right_to_left_articles_say_so_in_html_and_feeds(generated):
@@ -254,7 +263,10 @@ def test_sitemap_lists_every_page_with_lastmod_within_the_limits(site):
     assert listed == html_pages_to_index(site)
     missing_lastmod = [u.find(SM + "loc").text for u in urls if u.find(SM + "lastmod") is None]
     # Only static pages without a date or update have no lastmod.
-    assert all(re.match(rf"^{re.escape(base)}[a-z0-9-]+/$", loc) for loc in missing_lastmod), missing_lastmod
+    # (and the search pages of each language)
+    assert all(re.match(rf"^{re.escape(base)}([a-z]{{2}}/)?[a-z0-9-]+/$", loc) for loc in missing_lastmod), (
+        missing_lastmod
+    )
 
 
 def test_news_sitemap_holds_the_last_48_hours(site):
