@@ -1137,7 +1137,7 @@ def check_site(options: BuildOptions) -> list[ContentError]:
 
     Returns errors, warnings and notes together, sorted by file and line.
     """
-    from .check import check_content
+    from .check import check_catalogues, check_content
     from .collect import collect_site
     from .load import load_content
     from .plan import plan_pages
@@ -1165,6 +1165,7 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         future=options.future,
         links=not loaded.errors,
     )
+    problems += check_catalogues(options.path("templates"), config, lambda p: display_path(p, options.root))
     renderer = Renderer(options.path("templates"), site_view(site, config), loaded.bodies, options.root)
     seen: set[str] = set()
     for page in pages:

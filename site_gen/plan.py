@@ -190,6 +190,7 @@ class Planner:
         self.served = served_languages(site, config)
         """Languages with a front page of their own (``/ur/``), besides the default one at ``/``."""
         self._lang_sets: dict[str, frozenset[int]] = {}
+        self._full_terms: dict[tuple[str, str], Term] | None = None
 
     # -- views -------------------------------------------------------------
     def link(self, path: str) -> str:
@@ -486,6 +487,12 @@ class Planner:
                 found[path] = alternates
         return found
 
+    def full_term(self, term: Term) -> Term:
+        """The site's own term of a language's term (:meth:`language_terms`): all its stories."""
+        if self._full_terms is None:
+            self._full_terms = {(t.kind, t.slug): t for _kind, group in self.taxonomies() for t in group}
+        return self._full_terms[(term.kind, term.slug)]
+
     def term_versions(self, term: Term) -> list[tuple[str, str]]:
         """The list of a term and its lists in each served language that has stories in it."""
         found = [(self.default_lang, term.path)]
@@ -585,7 +592,7 @@ class Planner:
         older_extra = {"term": dict(extra["term"], count=None)}
         own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") and lang is None else []
         crumbs = [self.crumbs((title, index_path), (term.name, path))]
-        versions = self.term_versions(term) if kind in LANGUAGE_PATHS else []
+        versions = self.term_versions(self.full_term(term)) if kind in LANGUAGE_PATHS else []
         return self.list_pages(
             f"{kind} {term.slug}" if lang is None else f"{lang}:{kind} {term.slug}",
             path,
