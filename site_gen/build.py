@@ -868,7 +868,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         if not errors:  # once every other file is recorded: the index reads the pages
             from .search import add_search_index
 
-            errors += add_search_index(writer, options.search, config.language)
+            errors += add_search_index(writer, options.search, "" if config.languages else config.language)
         if errors:
             writer.abort()
             raise BuildFailed(errors)

@@ -140,7 +140,11 @@ def test_right_to_left_articles_say_so_in_html_and_feeds(generated):
 
 
 def feed_files(out: Path) -> list[Path]:
-    return sorted([out / "feed.xml", out / "rss.xml", *out.glob("tags/*/feed.xml"), *out.glob("sections/*/feed.xml")])
+    """The site's feeds, its sections' and tags', and each language's (``ur/feed.xml``…)."""
+    languages = [*out.glob("*/feed.xml"), *out.glob("*/rss.xml")]
+    return sorted(
+        [out / "feed.xml", out / "rss.xml", *out.glob("tags/*/feed.xml"), *out.glob("sections/*/feed.xml"), *languages]
+    )
 
 
 def test_every_feed_parses_without_bozo(site):
@@ -185,12 +189,17 @@ def test_atom_feeds_hold_what_rfc_4287_requires(site):
         assert len(ids) == len(set(ids)) and ids, path
 
 
-def test_json_feed_has_the_fields_version_1_1_requires(site):
-    doc = json.loads((site / "feed.json").read_text("utf-8"))
+@pytest.mark.parametrize("lang", ["", "ur/", "ps/", "fa/"])
+def test_json_feed_has_the_fields_version_1_1_requires(site, lang):
+    if not (site / lang / "feed.json").is_file():
+        assert lang, "the site's own JSON feed is missing"
+        return
+    doc = json.loads((site / lang / "feed.json").read_text("utf-8"))
     assert doc["version"] == "https://jsonfeed.org/version/1.1"
     assert isinstance(doc["title"], str) and doc["title"]
     base = base_url_of(site)
-    assert doc["feed_url"] == base + "feed.json" and doc["home_page_url"] == base
+    assert doc["feed_url"] == base + lang + "feed.json" and doc["home_page_url"] == base + lang
+    assert doc["language"] == (lang[:2] or "en")
     assert isinstance(doc["items"], list) and doc["items"]
     assert all(a.get("name") for a in doc["authors"])
     ids = set()
