@@ -97,7 +97,7 @@ _PATTERNS: dict[str, tuple] = {}
 def human_date(moment: Moment, locale: str = ENGLISH) -> str:
     """``20 July 2025, 10:00 PKT`` in a locale's words, order and digits (CLDR's long date,
     short time and how it joins them), the zone as the site's time zone names it."""
-    key = (moment.at, moment.has_time, locale)
+    key = (moment.at, moment.at.tzinfo, moment.has_time, locale)  # equal instants in two zones read differently
     text = _HUMAN.get(key)
     if text is not None:
         return text
