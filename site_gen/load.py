@@ -388,12 +388,10 @@ class _FieldReader:
         date = self.moment("date", required=(kind == "article"))
         updated = self.moment("updated")
         slug = self.text("slug")
-        if slug and not urls.is_valid_slug(slug):
-            self.error(
-                "slug",
-                f"slug {slug!r} is not allowed",
-                "use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
-            )
+        refused = urls.slug_problem(slug) if slug else None
+        if refused:
+            self.error("slug", *refused)
+            slug = ""
         # An Urdu title in an Urdu-named file keeps its own words: a hash of the bytes would change the URL
         # at every edit.
         slug = (

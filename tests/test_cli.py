@@ -41,8 +41,8 @@ BROKEN_MESSAGES = [
     " — close the brackets, and quote names that contain `,` `:` or `#`",
     "content/articles/2025/07/c-bad-date.md:3: cannot read the date '21st July'"
     " — write it as 2025-07-20, 2025-07-20 14:30 or 2025-07-20T14:30:00+05:00",
-    "content/articles/2025/07/c-bad-date.md:4: slug 'Not A Slug' is not allowed"
-    " — use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+    "content/articles/2025/07/c-bad-date.md:4: slug 'Not A Slug' may not contain a space: a URL or file name cannot carry it"
+    " — use letters, digits and hyphens, e.g. not-a-slug",
     "content/articles/2025/07/d-unclosed.md:1: front matter is not closed"
     " — did you forget the closing `---` line after the last field?",
 ]
