@@ -36,7 +36,7 @@ from .config import Config
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
-from .markdown import with_dateline
+from .markdown import first_paragraph, with_dateline
 from .model import Site
 from .plan import Page
 
@@ -167,6 +167,12 @@ def body_html(html: str, dateline: str = "") -> Markup:
     return Markup(with_dateline(html, dateline))
 
 
+def summary_repeats_body(summary: str, html: str) -> bool:
+    """Whether ``summary`` is the first paragraph of the body ``html``, whole or cut short with "…"."""
+    first = first_paragraph(html)
+    return summary == first or (summary.endswith("…") and first.startswith(summary[:-1].rstrip()))
+
+
 def site_view(site: Site, config: Config) -> dict[str, Any]:
     """What every template sees as ``site``."""
     link = lambda path: urls.href(config.base_path, path)  # noqa: E731
@@ -264,6 +270,7 @@ class Renderer:
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
+        self.env.filters["standfirst"] = self.standfirst
         self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
@@ -272,6 +279,14 @@ class Renderer:
         """Filter: the body of an article view, with its dateline."""
         html = responsive_body(self.bodies[article["body"]], article.get("body_images") or {}, BODY_IMAGE_SIZES)
         return body_html(html, article.get("dateline", ""))
+
+    def standfirst(self, article: dict) -> str:
+        """Filter: the summary to print above the body, or "" when it is only the body's first
+        paragraph (the summary made from it when ``summary:`` is not set), which the body shows."""
+        summary = article.get("summary") or ""
+        if not summary:
+            return ""
+        return "" if summary_repeats_body(summary, self.bodies[article["body"]]) else summary
 
     def card_html(self, card: dict) -> Markup:
         """Filter: ``partials/card.html`` for one card, rendered once per distinct card.
