@@ -467,6 +467,7 @@ def site_path_of(url: str, config: Config, here: str) -> str | None:
     url = url.strip()
     if not url or url[0] in "#?":
         return None  # this page
+    url = urls.body_link(url, config.base_path)  # a root-relative link is read from the site's root
     if _NEEDS_URLLIB.search(url) is None:
         base_path = config.base_path
         if url[0] == "/":

@@ -266,6 +266,8 @@ class Renderer:
         """Body HTML by article key: a dict, or any mapping that loads on demand."""
         self.env = make_environment(templates, compiled)
         self.env.globals["site"] = site_globals
+        self.base_path = site_globals.get("home", "/")
+        """Path of ``base_url`` (the home page's link), put before the root-relative links of bodies."""
         self.env.filters["body_html"] = self.body_html
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
@@ -278,7 +280,7 @@ class Renderer:
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
         html = responsive_body(self.bodies[article["body"]], article.get("body_images") or {}, BODY_IMAGE_SIZES)
-        return body_html(html, article.get("dateline", ""))
+        return body_html(urls.body_links(html, self.base_path), article.get("dateline", ""))
 
     def standfirst(self, article: dict) -> str:
         """Filter: the summary to print above the body, or "" when it is only the body's first

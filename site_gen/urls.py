@@ -275,6 +275,32 @@ def href(base_path: str, path: str) -> str:
     return base_path + _quote_path(path)
 
 
+_BODY_ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
+
+
+def body_link(url: str, base_path: str) -> str:
+    """The link a page uses for a root-relative URL written in a body or front matter.
+
+    ``/2025/07/20/slug/`` and ``/contact/`` are site paths, read from the site's
+    root: under ``base_url: https://example.org/news/`` they become
+    ``/news/2025/07/20/slug/`` and ``/news/contact/``. A URL that already starts
+    with the base path (written with the prefix) is kept as it is, and so is every
+    other kind of URL (``https://…``, ``//host/…``, ``#note``, ``other/page/``).
+    """
+    if base_path == "/" or url[:1] != "/" or url[:2] == "//":
+        return url
+    if url.startswith(base_path) or url == base_path.rstrip("/") or url.startswith(base_path.rstrip("/") + "?"):
+        return url
+    return base_path + url[1:]
+
+
+def body_links(html: str, base_path: str) -> str:
+    """``html`` with the root-relative ``href`` and ``src`` values put under the base path (:func:`body_link`)."""
+    if base_path == "/" or '="/' not in html:
+        return html
+    return _BODY_ROOT_LINK.sub(lambda m: m[1] + body_link(m[2], base_path), html)
+
+
 def absolute(base_url: str, path: str) -> str:
     """Full URL of a site path, for feeds, sitemaps and canonical links."""
     return base_url + _quote_path(path)
