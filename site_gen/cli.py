@@ -143,6 +143,13 @@ def make_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
+        "--against",
+        default=None,
+        metavar="REV",
+        help="the git commit whose published URLs must keep answering (default: HEAD; in CI the commit before "
+        "the push); `none` skips this",
+    )
+    check.add_argument(
         "files",
         nargs="*",
         type=Path,
@@ -282,7 +289,8 @@ def run_check(args) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    problems = check_site(options)
+    problems = check_site(options) + url_moves(options, args.against)
+    problems.sort(key=lambda p: (p.path, p.line, p.message))
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
@@ -298,6 +306,22 @@ def run_check(args) -> int:
     if not args.quiet:
         print(f"ok: no errors, {warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return EXIT_OK
+
+
+def url_moves(options, against: str | None) -> list[ContentError]:
+    """Published URLs (at git commit ``against``) that the content files would lose (:mod:`site_gen.history`)."""
+    if against == "none":
+        return []
+    from .build import read_config
+    from .dates import utc_now
+    from .history import url_moves as moves
+
+    try:
+        config = read_config(options)
+    except BuildFailed:
+        return []  # check_site reported it
+    now = options.now or utc_now()
+    return moves(options.path("content"), options.root, config, now, against or "HEAD", explicit=against is not None)
 
 
 def run_serve(args) -> int:
