@@ -167,6 +167,15 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--lang", default="", help="language code (ur, ps, fa for right-to-left)")
     new.add_argument(
+        "--date",
+        default="",
+        metavar="TIME",
+        help="publication time as in front matter (default: now), e.g. 2025-07-20 14:30",
+    )
+    new.add_argument("--author", default="", help="the reporter's name")
+    new.add_argument("--slug", default="", help="the URL's last part (default: from the headline)")
+    new.add_argument("--draft", action="store_true", help="write `draft: true`: nothing publishes it yet")
+    new.add_argument(
         "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
     )
     new.add_argument(
@@ -346,7 +355,18 @@ def run_new(args) -> int:
     from .new import new_article
 
     try:
-        path = new_article(args.title, args.config, args.content, args.section, args.tags, args.lang)
+        path = new_article(
+            args.title,
+            args.config,
+            args.content,
+            args.section,
+            args.tags,
+            args.lang,
+            date=args.date,
+            author=args.author,
+            slug=args.slug,
+            draft=args.draft,
+        )
     except (BuildFailed, ContentError) as exc:
         print_problems(getattr(exc, "errors", [exc]))
         return EXIT_ERRORS

@@ -90,7 +90,7 @@ def _prefix(root: Path) -> str:
     return shown.stdout.decode("utf-8", "surrogateescape").strip() if shown and shown.returncode == 0 else ""
 
 
-def _kind(rel: str, content: str) -> str | None:
+def content_kind(rel: str, content: str) -> str | None:
     """``article`` or ``page`` for a content file's project path, else None."""
     inner = rel[len(content) + 1 :] if rel.startswith(content + "/") else None
     if inner is None or not inner.endswith(".md") or os.path.basename(inner).startswith("."):
@@ -147,7 +147,7 @@ def url_moves(
     new_versions: dict[str, Article | None] = {}
     served: set[str] = set()
     for change in changes:
-        kind = _kind(change.new, folder) if change.new else None
+        kind = content_kind(change.new, folder) if change.new else None
         if kind is None:
             continue
         try:
@@ -158,7 +158,7 @@ def url_moves(
         served.update(_served(article, now))
     problems: list[ContentError] = []
     for change in changes:
-        kind = _kind(change.old, folder) if change.old else None
+        kind = content_kind(change.old, folder) if change.old else None
         if kind is None:
             continue
         shown = _git(root, "show", f"{against}:./{change.old}")

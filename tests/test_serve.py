@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -359,3 +360,37 @@ def test_the_preview_marks_its_folder_and_does_not_serve_the_mark(draft_server):
     assert (draft_server.folder / ".site-gen-preview" / "site" / MARKER).is_file()
     status, body = draft_server.get(f"/{MARKER}", "127.0.0.1")
     assert status == 404 and b"never deploy" not in body
+
+
+def test_a_new_story_with_its_placeholder_shows_its_error_on_its_own_page_only(tmp_path):
+    """Issue 19, case 5: while the preview runs, `site-gen new` makes a file whose body is the
+    placeholder; the build fails, its page shows why, and the rest of the preview still works."""
+    from site_gen.serve import Preview
+
+    root = make_site(tmp_path / "site", {"articles/2025/07/ok.md": article("Fine", "2025-07-20 09:00")})
+    options = BuildOptions(
+        root=root,
+        output=Path(".site-gen-preview/site"),
+        cache_dir=Path(".site-gen-preview/cache"),
+        drafts=True,
+        future=True,
+        now=datetime.fromisoformat(NOW_ARG),
+    )
+    said: list[str] = []
+    preview = Preview(options, said.append, said.append)
+    preview.build()
+    assert preview.errors is None
+    assert run_cli(root, "new", "Border Talks Resume", "--date", "2025-07-21 10:00")[0] == 0
+    preview.build()
+    assert preview.errors and "only the placeholder text" in preview.errors[0].message
+    assert said[-1] == "build failed: 1 error; the pages of those files show them"
+    own = preview.page_errors("2025/07/21/border-talks-resume/", found=False)
+    assert own == preview.errors
+    assert preview.page_errors("", found=True) is None  # the home page is served
+    assert preview.page_errors("2025/07/20/fine/", found=True) is None
+    assert preview.page_errors("no/such/page/", found=False) == preview.errors
+    # An error outside the content (site.yaml, a template) still takes every page.
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "per_page: many\n", "utf-8")
+    preview.build()
+    assert preview.errors[0].path == "site.yaml"
+    assert preview.page_errors("", found=True) == preview.errors

@@ -130,7 +130,7 @@ def test_new_pins_the_slug_so_a_title_edit_keeps_the_url(tmp_path):
     when = datetime.fromisoformat("2025-07-20T10:00:00+05:00")
     path = new_article("Border Talks Resume", root / "site.yaml", root / "content", now=when)
     text = path.read_text("utf-8")
-    assert "\nslug: border-talks-resume\n" in text
+    assert "\nslug: border-talks-resume  # the URL; keep it once published\n" in text
     text = text.replace("title: Border Talks Resume", "title: Border Talks Resume After Two Weeks")
     path.write_text(text.replace("Write the story here.", "Officials met."), "utf-8")
     assert run_cli(root, "build", "--now", NOW_ARG, "-q")[0] == 0
