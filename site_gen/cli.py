@@ -298,8 +298,8 @@ def run_check(args) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    problems = check_site(options) + url_moves(options, args.against)
-    problems.sort(key=lambda p: (p.path, p.line, p.message))
+    moves = sorted(url_moves(options, args.against), key=lambda p: (p.path, p.line, p.message))
+    problems = check_site(options) + moves
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))

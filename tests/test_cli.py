@@ -213,8 +213,12 @@ def test_check_reports_the_same_errors_as_build(good_site):
 
 
 def test_check_strict_fails_on_warnings(good_site):
-    make_site(good_site, articles={"w.md": "---\ntitle: Typo\ndate: 2025-07-20\nsectoin: News\n---\nText.\n"})
-    warning = "content/articles/w.md:4: warning: unknown key `sectoin` — did you mean `section`?\n"
+    long = "A Very Long Headline " * 6
+    make_site(good_site, articles={"w.md": f"---\ntitle: {long}\ndate: 2025-07-20\n---\nText.\n"})
+    warning = (
+        f"content/articles/w.md:2: warning: the title is {len(long.strip())} characters long (more than 110)"
+        " — news apps and search results cut long headlines; shorten it\n"
+    )
     ok = "ok: no errors, 1 warning(s), 1 note(s)\n"
     assert run_cli(good_site, "check", *THEME, *PINNED) == (0, ok, SCHEDULED_NOTE + warning)
     strict = run_cli(good_site, "check", "--strict", *THEME, *PINNED)
@@ -276,14 +280,14 @@ def test_new_writes_an_article_that_builds(good_site):
     assert re.fullmatch(r"content/articles/\d{4}/\d\d/quetta-rail-link-reopens\.md\n", out)
     text = path.read_text("utf-8")
     assert text.startswith("---\ntitle: Quetta Rail Link Reopens\ndate: ")
-    assert "section: Pakistan\ntags:\n- Rail\n- Quetta\n" in text
+    assert "section: Pakistan\ntags: [Rail, Quetta]\n" in text
     code, _out, err = run_cli(good_site, "new", "Quetta Rail Link Reopens")
     assert code == 1
     assert err == f"{out.strip()}: already exists — choose another title or edit that file\n"
     # The new file holds a placeholder instead of a story: check refuses it until the story is written.
     code, _out, err = run_cli(good_site, "check", "--future", *THEME)
     assert code == 1
-    assert f"{out.strip()}:10: the article has no body (only the placeholder text)" in err
+    assert f"{out.strip()}:15: the article has no body (only the placeholder text)" in err
     path.write_text(text.replace("Write the story here.", "The line reopened on Monday."), "utf-8")
     assert run_cli(good_site, "check", "--future", *THEME)[0] == 0
 
