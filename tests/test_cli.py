@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from site_gen.write import STAGING
+from tests._site import NOW_ARG
 from tests.conftest import NOW, REPO, make_site, run_cli, snapshot
 
 THEME = ("--templates", str(REPO / "templates"), "--static", str(REPO / "static"))
@@ -263,10 +264,9 @@ def test_usage_errors_exit_2(site_dir):
     code, out, err = run_cli(site_dir, "build", "--now", "yesterday")
     assert (code, out) == (2, "")
     assert err.endswith(
-        "site-gen build: error: argument --now: cannot read 'yesterday'; use e.g. 2025-07-20T10:00:00+05:00\n"
+        "site-gen build: error: argument --now: cannot read 'yesterday';"
+        " use e.g. 2025-07-20, 2025-07-20 14:30 or 2025-07-20T10:00:00+05:00\n"
     )
-    code, _out, err = run_cli(site_dir, "build", "--now", "2025-07-20T10:00")
-    assert code == 2 and err.endswith("argument --now: give an offset, e.g. 2025-07-20T10:00:00+05:00\n")
     assert run_cli(site_dir, "publish")[0] == 2
     assert run_cli(site_dir)[0] == 2
 
@@ -308,3 +308,48 @@ def test_python_dash_m_entry_point_exit_codes(good_site):
         [sys.executable, "-m", "site_gen", "--version"], capture_output=True, text=True, timeout=60
     )
     assert (version.returncode, version.stdout) == (0, "site-gen 0.1.0\n")
+
+
+def test_now_without_an_offset_is_read_in_the_site_time_zone(tmp_path):
+    """Issue 19, case 7: `--now 2025-07-21 14:00` is Karachi time, as a front matter date is."""
+    from tests._site import article as story
+    from tests._site import make_site as site
+
+    root = site(tmp_path, {"articles/a.md": story("Later Today", date="2025-07-21 15:00")})
+    code, out, err = run_cli(root, "check", "--now", "2025-07-21 14:00")
+    assert code == 0 and "note: scheduled for 21 July 2025, 15:00 PKT" in err  # 14:00 UTC would be 19:00 PKT
+    assert run_cli(root, "check", "--now", "2025-07-21 16:00", "-q")[1:] == ("", "")
+    code, out, err = run_cli(root, "check", "--now", "2025-07-21")
+    assert code == 0 and "note: scheduled" in err
+    assert run_cli(root, "build", "--now", "2025-07-21 16:00", "-q")[0] == 0
+    assert (root / "build/2025/07/21/later-today/index.html").is_file()
+
+
+def test_site_gen_finds_site_yaml_from_a_subfolder(tmp_path):
+    """Issue 19, case 7: like git, the project is the nearest folder above holding site.yaml."""
+    from tests._site import article as story
+    from tests._site import make_site as site
+
+    root = site(tmp_path, {"articles/2025/07/a.md": story("A Story")})
+    inside = root / "content/articles/2025/07"
+    assert run_cli(inside, "check", "--now", NOW_ARG, "a.md") == (0, "ok: no errors, 0 warning(s)\n", "")
+    code, out, err = run_cli(inside, "new", "From the Desk", "--date", "2025-07-21")
+    assert (code, out, err) == (0, "from-the-desk.md\n", "")
+    assert (inside / "from-the-desk.md").is_file()
+    assert run_cli(inside, "build", "--now", NOW_ARG, "-q")[0] == 1  # the placeholder body
+    (inside / "from-the-desk.md").unlink()
+    assert run_cli(inside, "build", "--now", NOW_ARG, "-q")[0] == 0
+    assert (root / "build/index.html").is_file() and not (inside / "build").exists()
+
+
+def test_strict_check_warns_about_a_caption_without_a_picture(tmp_path):
+    from tests._site import article as story
+    from tests._site import make_site as site
+
+    root = site(tmp_path, {"articles/a.md": story("A", image={"caption": "Trucks at Torkham", "credit": "AP"})})
+    code, out, err = run_cli(root, "check", "--now", NOW_ARG, "--strict")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "content/articles/a.md:4: warning: the image has a caption but no picture (no `src:`)"
+        " — add `src: /images/photo.jpg` under `image:`, or remove the caption"
+    )
