@@ -394,3 +394,24 @@ def test_a_new_story_with_its_placeholder_shows_its_error_on_its_own_page_only(t
     preview.build()
     assert preview.errors[0].path == "site.yaml"
     assert preview.page_errors("", found=True) == preview.errors
+
+
+@pytest.mark.slow  # the real server
+def test_the_running_preview_keeps_serving_beside_a_new_placeholder_story(tmp_path):
+    root = make_site(tmp_path / "site", {"articles/2025/07/ok.md": article("Fine", "2025-07-20 09:00")})
+    running = Server(root, "--now", NOW_ARG)
+    try:
+        host = f"localhost:{running.port}"
+        assert running.get("/2025/07/20/fine/", host)[0] == 200
+        assert run_cli(root, "new", "Border Talks Resume", "--date", "2025-07-21 10:00")[0] == 0
+        deadline = time.monotonic() + 60
+        while "build failed" not in running.output() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "build failed: 1 error; the pages of those files show them" in running.output()
+        status, body = running.get("/2025/07/21/border-talks-resume/", host)
+        assert status == 500 and b"only the placeholder text" in body
+        status, body = running.get("/2025/07/20/fine/", host)
+        assert status == 200 and b"Fine" in body and b"site-gen-error" not in body
+        assert running.get("/", host)[0] == 200
+    finally:
+        running.stop()
