@@ -229,9 +229,9 @@ class Preview:
         self.errors: list[ContentError] | None = None
         """The last build's errors; None when it succeeded."""
         self.contained: dict[str, list[ContentError]] | None = None
-        """When every error of the last build is in an article or page file and an earlier build
-        is there to show: the errors by the site path of the page they belong to ("" for a file
-        whose URL cannot be read). Other pages are then served from the earlier build."""
+        """When every error of the last build is in an article or page file whose URL can be read
+        and an earlier build is there to show: the errors by the site path of the page they
+        belong to. Other pages are then served from the earlier build."""
         self.builds = 0
         self.lock = threading.Lock()
 
@@ -279,9 +279,9 @@ class Preview:
             return bool(changed) or failed_before, changed
 
     def contain(self, errors: list[ContentError]) -> dict[str, list[ContentError]] | None:
-        """:attr:`contained` for ``errors``: None unless each is in an article or page file
-        (a new story still holding its placeholder, a typo in one file) and the output holds
-        an earlier build."""
+        """:attr:`contained` for ``errors``: None unless each is in an article or page file that
+        still reads (a new story holding its placeholder, a broken link) and the output holds an
+        earlier build. A file whose front matter cannot be read shows its error on every page."""
         from .build import read_config
         from .history import content_kind
         from .load import _Problems, parse_article
@@ -298,13 +298,12 @@ class Preview:
             kind = content_kind(error.path, content)
             if kind is None:
                 return None
-            page = ""
             try:
                 data = (self.options.root / error.path).read_bytes()
                 stem = os.path.splitext(os.path.basename(error.path))[0]
                 page = parse_article(data, error.path, config, kind=kind, stem=stem)[0].path
             except (OSError, ContentError, _Problems):
-                pass
+                return None  # a file that cannot be read (bad YAML…) has no page of its own: show it everywhere
             by_page.setdefault(page, []).append(error)
         return by_page
 
@@ -316,7 +315,7 @@ class Preview:
         if self.contained is None:
             return self.errors
         page = path.strip("/") + "/" if path.strip("/") else ""
-        if page in self.contained and (page or not found):
+        if page in self.contained:
             return self.contained[page]
         return None if found else self.errors
 

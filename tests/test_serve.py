@@ -415,3 +415,16 @@ def test_the_running_preview_keeps_serving_beside_a_new_placeholder_story(tmp_pa
         assert running.get("/", host)[0] == 200
     finally:
         running.stop()
+
+
+def test_a_file_whose_front_matter_cannot_be_read_shows_its_error_everywhere(tmp_path):
+    from site_gen.serve import Preview
+
+    root = make_site(tmp_path / "site", {"articles/2025/07/ok.md": article("Fine", "2025-07-20 09:00")})
+    options = BuildOptions(root=root, output=Path(".site-gen-preview/site"), cache_dir=None, drafts=True, future=True)
+    preview = Preview(options, lambda _: None, lambda _: None)
+    preview.build()
+    (root / "content/articles/2025/07/ok.md").write_text("---\ntitle: [Fine\ndate: 2025-07-20\n---\nText.\n", "utf-8")
+    preview.build()
+    assert preview.contained is None
+    assert preview.page_errors("", found=True) == preview.errors
