@@ -84,6 +84,7 @@ def absolute_links(html: str, base_url: str, page_url: str) -> str:
     """Make root-relative (``/x/``) and fragment (``#fn1``) links of a body absolute."""
     origin = base_url.split("/", 3)
     root = "/".join(origin[:3])
+    html = urls.body_links(html, "/" + (origin[3] if len(origin) > 3 else ""))  # under base_url's path
     html = _ROOT_LINK.sub(lambda m: m.group(1) + root + "/", html)
     if 'href="#' not in html:  # most bodies have no footnotes: skip the slow scan
         return html
