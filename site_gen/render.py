@@ -39,6 +39,7 @@ from .images import BODY_IMAGE_SIZES, responsive_body
 from .markdown import with_dateline
 from .model import Site
 from .plan import Page
+from .sources import read_template
 
 #: What ``getattr`` finds on a dict (its methods and dunders): ``x.items`` means the method.
 _DICT_ATTRS = frozenset(dir(dict))
@@ -218,7 +219,7 @@ def template_keys(templates: Path) -> dict[str, str]:
     own: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
     for name in names:
-        source = (templates / name).read_bytes()
+        source = read_template(templates / name)
         own[name] = content_hash(source)
         try:
             ast = env.parse(source.decode("utf-8"))
