@@ -96,8 +96,7 @@ many (each pair of marks is a level of ``<strong>``)."""
 
 MAX_QUOTES = 10_000
 """Most ``"`` and ``'`` in one paragraph: markdown-it-py pairs typographic quotes in time
-quadratic in a paragraph's quotes (100,000 ``"`` then 100,000 ``'`` took 15 s; 10,000
-take 0.2 s)."""
+quadratic in a paragraph's quotes (figures in bench/README.md)."""
 
 
 class BodyTooComplex(ValueError):
@@ -297,8 +296,8 @@ def heading_slug(title: str) -> str:
 
 def unique_slug(slug: str, taken: set[str], tried: dict[str, int]) -> str:
     """``slug``, or ``slug-1``, ``slug-2``… when taken: the anchors plugin's ``unique_slug``,
-    which tries every suffix from 1 again for each repeat (20,000 headings ``## Same`` took
-    19 s). ``tried`` remembers, for each slug, the suffix its last repeat got: the names below
+    which tries every suffix from 1 again for each repeat (quadratic: bench/README.md).
+    ``tried`` remembers, for each slug, the suffix its last repeat got: the names below
     it were all taken then, and ``taken`` only grows, so the search goes on from there and
     gives the same id."""
     if slug not in taken:
