@@ -117,6 +117,9 @@ _THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _MARK_RUN = re.compile(f"\\*{{{2 * MAX_NESTING + 1},}}|_{{{2 * MAX_NESTING + 1},}}|~{{{2 * MAX_NESTING + 1},}}")
 _ESCAPED = re.compile(r"\\[*_~\\]")
+# A line opening with enough container marks to be MAX_NESTING deep (a list counts two), with
+# or without the spaces a mark needs: every line check_body could refuse for its depth matches.
+_MAYBE_DEEP = re.compile(rf"(?:[ \t]*(?:>|[-+*]|\d{{1,9}}[.)])){{{MAX_NESTING // 2}}}")
 
 
 def check_body(source: str) -> None:
@@ -133,8 +136,21 @@ def check_body(source: str) -> None:
             f"the body is too long ({len(source):,} characters; at most {MAX_BODY_CHARS:,})",
             "split the story, or remove pasted data",
         )
+    lines = source.split("\n")
+    if (
+        source.count('"') + source.count("'") <= MAX_QUOTES
+        and not any(mark * (2 * MAX_NESTING + 1) in source for mark in "*_~")
+        and not any(map(_MAYBE_DEEP.match, lines))
+    ):
+        return  # the usual body: a few quick passes, none of the look at each line below
+    check_lines(lines)
+
+
+def check_lines(lines: list[str]) -> None:
+    """:func:`check_body`'s look at each line (:class:`BodyTooComplex`), which its quick
+    passes leave out when no line could fail it."""
     fence, quotes = "", 0
-    for number, line in enumerate(source.split("\n")):
+    for number, line in enumerate(lines):
         quotes = quotes + line.count('"') + line.count("'") if line.strip() else 0  # a blank line ends a paragraph
         if quotes > MAX_QUOTES:
             raise BodyTooComplex(

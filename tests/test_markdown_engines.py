@@ -24,9 +24,18 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from site_gen.frontmatter import split_front_matter
-from site_gen.markdown import MAX_BODY_CHARS, MAX_NESTING, BodyTooComplex, check_body, first_paragraph, to_html
+from site_gen.markdown import (
+    MAX_BODY_CHARS,
+    MAX_NESTING,
+    BodyTooComplex,
+    check_body,
+    check_lines,
+    first_paragraph,
+    to_html,
+)
 from tests.markdown_bodies import HOSTILE, bodies, plugin_reference, reference_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,6 +127,25 @@ FUZZ_EXAMPLES = int(os.environ.get("SITE_GEN_FUZZ_EXAMPLES", "3000"))
 @given(bodies(60))
 def test_thousands_of_generated_bodies_are_the_plugins_html(source):
     _same_as_the_plugins(source)
+
+
+def _refused(check, source) -> bool:
+    try:
+        check(source)
+    except BodyTooComplex:
+        return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["> ", "- ", "1. ", "* ", "  ", "\t", ">", "-", "x", "\n", "```", "*" * 21, '"']), max_size=80
+    )
+)
+def test_the_quick_passes_refuse_what_the_look_at_each_line_refuses(pieces):
+    source = "".join(pieces)
+    assert _refused(check_body, source) == _refused(lambda s: check_lines(s.split("\n")), source)
 
 
 def test_the_summary_comes_from_the_html():
