@@ -35,7 +35,7 @@ from .parallel import (
     render_chunk_size,
     shared_work,
 )
-from .sources import Scan, find_sources, read_content, scan_sources, stat_signature
+from .sources import Scan, find_sources, read_static, read_template, scan_sources, stat_signature
 from .write import JOURNAL, MANIFEST, OutputWriter, check_rel, damaged_files, read_manifest_state, stage
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
@@ -1035,7 +1035,7 @@ def template_file_hashes(templates: Path) -> list[tuple[str, str]]:
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(current, name)
-            found.append((os.path.relpath(path, templates), content_hash(read_content(path))))
+            found.append((os.path.relpath(path, templates), content_hash(read_template(path))))
     return found
 
 
@@ -1066,7 +1066,9 @@ def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentErro
     files, errors = static_files(options)
     for rel, source in files.items():
         try:
-            writer.add(rel, source.read_bytes())
+            writer.add(rel, read_static(source, options.root))
+        except BuildFailed as failed:  # a FIFO, a device, a file over the size cap
+            errors += failed.errors
         except ContentError as exc:
             errors.append(ContentError(display_path(source, options.root), 0, exc.message, "rename it"))
     return errors

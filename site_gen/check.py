@@ -35,6 +35,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import urls
 from .collect import publishable
 from .config import Config
+from .embargo import embargoed_images
 from .errors import ContentError
 from .model import BODY_START, Article
 from .plan import Page
@@ -85,6 +86,7 @@ def check_content(
         later = [a for a in unpublished if id(a) not in held]
         held.update({id(a): "draft" if a.draft else "scheduled" for a in later})
         problems += check_links(everything, held, config, planned or (), static_files, later)
+    problems += embargoed_images(everything, now, drafts, future, static_files)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 

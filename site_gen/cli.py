@@ -299,7 +299,11 @@ def run_build(args) -> int:
             bar.update(done - bar.n)
 
     try:
-        report = build_site(options_from(args), progress)
+        from .serve import refuse_preview_output
+
+        options = options_from(args)
+        refuse_preview_output(options)
+        report = build_site(options, progress)
     except KeyboardInterrupt:
         if bar:
             bar.close()

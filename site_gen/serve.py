@@ -98,6 +98,26 @@ def is_preview_folder(folder: Path) -> bool:
     return (folder / MARKER).is_file() or folder.parent.name == PREVIEW.name
 
 
+def refuse_preview_output(options: BuildOptions) -> None:
+    """Refuse ``site-gen build --output`` into the preview's folder (BuildFailed): it holds
+    drafts and scheduled articles, and serve's next build would add them to the plain site
+    again (the converse of :func:`check_preview_folder`)."""
+    out = options.path("output").resolve()
+    preview = (options.root / PREVIEW).resolve()
+    if out == preview or preview in out.parents or out.name == PREVIEW.name or is_preview_folder(out):
+        raise BuildFailed(
+            [
+                ContentError(
+                    "--output",
+                    0,
+                    f"refusing to build into {display_path(out, options.root)}/: it is the preview's folder "
+                    "(site-gen serve writes drafts and scheduled articles there)",
+                    "leave --output out (the site then goes into build/) or name a folder of its own",
+                )
+            ]
+        )
+
+
 def check_preview_folder(options: BuildOptions) -> None:
     """Refuse an output folder that a plain build uses (:class:`PreviewFolderRefused`).
 
