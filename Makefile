@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test test-fast check new import bench lint format golden clean java browser messages
+.PHONY: build serve test test-fast fuzz check new import bench lint format golden clean java browser messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,17 @@ test: $(STAMP) java browser
 # rewritten test modules instead of rewriting them at every run (5 s of this target's time).
 test-fast: $(STAMP)
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -m "not browser and not validator and not slow"
+
+# Markdown bodies, random and hostile, against markdown-it-py configured with its plugins, and
+# through whole builds: `make fuzz`, `make fuzz BODIES=100000 EXAMPLES=50000 SEED=7`. Prints bodies
+# tried, differences and crashes; exit 1 on any.
+BODIES ?= 20000
+EXAMPLES ?= 20000
+SEED ?= 1
+fuzz: $(STAMP)
+	SITE_GEN_FUZZ_EXAMPLES=$(EXAMPLES) $(PY) -m pytest -q --hypothesis-show-statistics \
+		tests/test_markdown_engines.py -k thousands_of_generated_bodies
+	$(PY) -m tests.fuzz --bodies $(BODIES) --seed $(SEED)
 
 lint: $(STAMP)
 	$(PY) -m ruff format --check site_gen tests bench

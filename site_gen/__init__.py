@@ -14,7 +14,7 @@ Modules, each importing only modules above it in this list:
 - ``model``       frozen dataclasses: Article, Term, Period, Site; no I/O
 - ``urls``        URL, slug and output-path rules
 - ``frontmatter`` split front matter from body
-- ``markdown``    the configured Markdown renderer (markdown-it-py, or its Rust port)
+- ``markdown``    the configured Markdown renderer (markdown-it-py); the limits checked before it
 - ``images``      responsive images: resize with Pillow, cache by content hash
 - ``wire``        wire copy (pasted news text) → front matter + Markdown; pure
 - ``load``        ``content/`` → Articles, with all errors gathered
@@ -24,11 +24,13 @@ Modules, each importing only modules above it in this list:
 - ``feeds``       Atom, RSS and JSON Feed views; stable entry ids
 - ``sitemaps``    sitemap (index past the limit), Google News sitemap, robots.txt
 - ``plan``        Site → Pages (path + template + plain context)
+- ``embargo``     photos in static/images/ that only drafts or scheduled stories use
 - ``check``       editors' checks (links, tags, URLs, dates…): problems with a severity
 - ``write``       safe, atomic, only-changed writes into the output folder
 - ``render``      Jinja2 environment; the one place that knows about escaping
 - ``build``       load → collect → plan → render → write
 - ``search``      index the built site with Pagefind (``build --search``)
+- ``history``     published URLs at a git commit that the content would lose (``check``)
 - ``new``         ``site-gen new``: a new article file
 - ``importer``    ``site-gen import``: wire copy files → article files
 - ``serve``       live-reload preview

@@ -35,6 +35,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import urls
 from .collect import link_translations, publishable
 from .config import Config
+from .embargo import embargoed_images
 from .errors import ContentError
 from .model import BODY_START, Article
 from .plan import Page
@@ -78,7 +79,8 @@ def check_content(
     problems: list[ContentError] = []
     for article in everything:
         problems += check_article(article, config, now)
-    problems += check_languages(articles, config)
+    every = {a.source: a for a in (*unpublished, *articles) if a.kind == "article"}  # drafts are translations too
+    problems += check_languages(list(every.values()), config)
     problems += check_tags(articles)
     problems += check_slugs(articles)
     problems += check_urls(everything, planned or (), static_files)
@@ -86,6 +88,7 @@ def check_content(
         later = [a for a in unpublished if id(a) not in held]
         held.update({id(a): "draft" if a.draft else "scheduled" for a in later})
         problems += check_links(everything, held, config, planned or (), static_files, later)
+    problems += embargoed_images(everything, now, drafts, future, static_files)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 
@@ -178,6 +181,16 @@ def check_article(article: Article, config: Config, now: datetime) -> list[Conte
                 f"the {'article' if a.kind == 'article' else 'page'} has no body"
                 + (" (only the placeholder text)" if body else ""),
                 "write the story below the closing `---` line",
+            )
+        )
+    if a.image is not None and not a.image.src and (a.image.caption or a.image.credit):
+        found.append(
+            _problem(
+                a,
+                "image",
+                "the image has a caption but no picture (no `src:`)",
+                "add `src: /images/photo.jpg` under `image:`, or remove the caption",
+                "warning",
             )
         )
     if a.image is not None and a.image.src:
@@ -508,6 +521,7 @@ def site_path_of(url: str, config: Config, here: str) -> str | None:
     url = url.strip()
     if not url or url[0] in "#?":
         return None  # this page
+    url = urls.body_link(url, config.base_path)  # a root-relative link is read from the site's root
     if _NEEDS_URLLIB.search(url) is None:
         base_path = config.base_path
         if url[0] == "/":

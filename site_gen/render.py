@@ -39,9 +39,10 @@ from .config import Config
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
-from .markdown import with_dateline
+from .markdown import first_paragraph, with_dateline
 from .model import Site
 from .plan import Page
+from .sources import read_template
 
 #: What ``getattr`` finds on a dict (its methods and dunders): ``x.items`` means the method.
 _DICT_ATTRS = frozenset(dir(dict))
@@ -111,21 +112,50 @@ class _Environment(jinja2.Environment):
     template_class = _Template
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in this process (:data:`_COMPILED`), then in ``disk``
+    (the cache folder's, when there is one): a process that builds again (the preview, a
+    test run) does not compile the same template source twice. Jinja checks each entry
+    against a checksum of the template's source, and every environment is made by
+    :func:`make_environment` with the same options, so an entry compiles to the same code."""
+
+    def __init__(self, disk: jinja2.BytecodeCache | None):
+        self.disk = disk
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = _COMPILED.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)  # reset when the source's checksum differs
+            if bucket.code is not None:
+                return
+        if self.disk is not None:
+            self.disk.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        _COMPILED[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            self.disk.dump_bytecode(bucket)
+
+
+#: Compiled templates by Jinja's key (template name and file), each checked by its source's checksum.
+_COMPILED: dict[str, bytes] = {}
+
+
 def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
     """The configured environment for one templates folder.
 
     ``compiled``: a folder where compiled templates are kept between builds
     (Jinja's bytecode cache, keyed by each template's source).
     """
-    cache = None
+    disk = None
     if compiled is not None:
         try:
             compiled.mkdir(parents=True, exist_ok=True)
-            cache = jinja2.FileSystemBytecodeCache(str(compiled))
+            disk = jinja2.FileSystemBytecodeCache(str(compiled))
         except OSError:
-            cache = None
+            disk = None
     env = _Environment(
-        bytecode_cache=cache,
+        bytecode_cache=_CompiledTemplates(disk),
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -179,6 +209,12 @@ def css_font(stack: str) -> Markup:
 def body_html(html: str, dateline: str = "") -> Markup:
     """An article body, trusted as HTML, with the dateline opening its first paragraph."""
     return Markup(with_dateline(html, dateline))
+
+
+def summary_repeats_body(summary: str, html: str) -> bool:
+    """Whether ``summary`` is the first paragraph of the body ``html``, whole or cut short with "…"."""
+    first = first_paragraph(html)
+    return summary == first or (summary.endswith("…") and first.startswith(summary[:-1].rstrip()))
 
 
 def site_view(site: Site, config: Config) -> dict[str, Any]:
@@ -256,17 +292,36 @@ def template_keys(templates: Path) -> dict[str, str]:
     """For each template, a hash of its own file and of every file it extends,
     includes or imports: a page needs rendering again only when one of those
     changed. A template that picks another by a variable depends on them all.
+
+    The keys depend only on the files' names and bytes: a process that builds again
+    with the same templates (the preview, a test run) gets them from
+    :data:`_KNOWN_KEYS` without parsing every template again (bench/README.md).
     """
-    env = make_environment(templates)
     names = sorted(
         p.relative_to(templates).as_posix()
         for p in templates.rglob("*")
         if p.is_file() and p.suffix in TEMPLATE_SUFFIXES
     )
+    sources = [(name, read_template(templates / name)) for name in names]
+    words = i18n.catalogues_key(templates)  # every template may use the catalogues' words
+    known = digest(marshal.dumps([sources, words], 0))
+    keys = _KNOWN_KEYS.get(known)
+    if keys is None:
+        keys = _KNOWN_KEYS[known] = _keys_of(make_environment(templates), dict(sources), words)
+        while len(_KNOWN_KEYS) > 8:
+            del _KNOWN_KEYS[next(iter(_KNOWN_KEYS))]
+    return dict(keys)
+
+
+#: :func:`template_keys` by the digest of every template's name and bytes (the last few).
+_KNOWN_KEYS: dict[str, dict[str, str]] = {}
+
+
+def _keys_of(env: jinja2.Environment, sources: dict[str, bytes], words: str = "") -> dict[str, str]:
+    names = list(sources)
     own: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
-    for name in names:
-        source = (templates / name).read_bytes()
+    for name, source in sources.items():
         own[name] = content_hash(source)
         try:
             ast = env.parse(source.decode("utf-8"))
@@ -278,7 +333,6 @@ def template_keys(templates: Path) -> dict[str, str]:
             found = {None}
         refs[name] = set(names) if None in found else {f for f in found if f in names}
 
-    words = i18n.catalogues_key(templates)  # every template may use the catalogues' words
     keys = {}
     for name in names:
         seen, stack = set(), [name]
@@ -309,14 +363,16 @@ class Renderer:
         """Body HTML by article key: a dict, or any mapping that loads on demand."""
         self.env = make_environment(templates, compiled)
         self.env.globals["site"] = site_globals
+        self.base_path = site_globals.get("home", "/")
+        """Path of ``base_url`` (the home page's link), put before the root-relative links of bodies."""
         self.env.filters["body_html"] = self.body_html
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["card_html"] = self.card_html
+        self.env.filters["standfirst"] = self.standfirst
         self.env.filters["css_font"] = css_font
         self._catalogues = i18n.compiled_catalogues(templates)
         self._null = gettext.NullTranslations()
-        self.default_lang = site_globals.get("language", "en") if isinstance(site_globals, dict) else "en"
         self.env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
         self.env.globals["lgettext"] = self.lgettext
         self.env.globals["lngettext"] = self.lngettext
@@ -360,7 +416,15 @@ class Renderer:
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
         html = responsive_body(self.bodies[article["body"]], article.get("body_images") or {}, BODY_IMAGE_SIZES)
-        return body_html(html, article.get("dateline", ""))
+        return body_html(urls.body_links(html, self.base_path), article.get("dateline", ""))
+
+    def standfirst(self, article: dict) -> str:
+        """Filter: the summary to print above the body, or "" when it is only the body's first
+        paragraph (the summary made from it when ``summary:`` is not set), which the body shows."""
+        summary = article.get("summary") or ""
+        if not summary:
+            return ""
+        return "" if summary_repeats_body(summary, self.bodies[article["body"]]) else summary
 
     def card_html(self, card: dict) -> Markup:
         """Filter: ``partials/card.html`` for one card, rendered once per distinct card.

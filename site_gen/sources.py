@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import BuildFailed, ContentError, display_path
 
 
 def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, str, str]]:
@@ -123,6 +123,42 @@ def read_content(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
         return chunks[0][: limit + 1] if len(chunks) == 1 else b"".join(chunks)[: limit + 1]
     finally:
         os.close(handle)
+
+
+MAX_STATIC_BYTES = 200_000_000
+"""Largest file of ``static/`` published (a PDF, a video); larger is an error."""
+
+MAX_TEMPLATE_BYTES = MAX_FILE_BYTES
+"""Largest template read."""
+
+
+def read_site_file(path: str | Path, shown: str, limit: int) -> bytes:
+    """A file of ``static/`` or ``templates/`` by the rule of :func:`read_content` (a regular
+    file, at most ``limit`` bytes), or :class:`BuildFailed` naming it (as ``shown``): a FIFO
+    or a link to ``/dev/zero`` there would hang the build or never end it."""
+    try:
+        data = read_content(path, limit)
+    except NotRegularFile as exc:
+        raise BuildFailed([ContentError(shown, 0, exc.strerror, NOT_REGULAR_HINT)]) from None
+    except OSError as exc:
+        raise BuildFailed(
+            [ContentError(shown, 0, f"cannot read the file: {exc.strerror or exc}", "check that it can be read")]
+        ) from None
+    if len(data) > limit:
+        raise BuildFailed(
+            [ContentError(shown, 0, f"the file is too large (over {limit:,} bytes)", "remove it, or make it smaller")]
+        )
+    return data
+
+
+def read_static(path: str | Path, root: Path | None = None) -> bytes:
+    """A file of ``static/`` to publish (:func:`read_site_file`, at most MAX_STATIC_BYTES)."""
+    return read_site_file(path, display_path(Path(path), root), MAX_STATIC_BYTES)
+
+
+def read_template(path: str | Path, root: Path | None = None) -> bytes:
+    """A file of ``templates/`` (:func:`read_site_file`, at most MAX_TEMPLATE_BYTES)."""
+    return read_site_file(path, display_path(Path(path), root), MAX_TEMPLATE_BYTES)
 
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
