@@ -690,7 +690,7 @@ class Planner:
             "home" if lang is None else f"lang {lang}",
             first_path,
             "home.html",
-            self.config.title if lang is None else f"{self.config.title} — {self.language_name(lang)}",
+            self.config.title if lang is None else self.language_name(lang),
             range(len(self.site.articles)) if lang is None else self.site.languages.get(lang, ()),
             empty,
             jsonld=metadata.home(self.config) if lang is None else None,
@@ -877,7 +877,12 @@ class Planner:
 
         def page(number: int | None, chunk: list[int]) -> Page:
             path = urls.paged_path(first, number)
-            label = title if number is None else f"{title} — older stories, page {number}"
+            if number is None:
+                label = title
+            elif lang:  # the page's own words are the template's; its title only numbers it
+                label = f"{title} ({local_number(number, self.config.locale_of(lang))})"
+            else:
+                label = f"{title} — older stories, page {number}"
             own = extra if number is None or older_extra is None else older_extra
             own_jsonld = jsonld if number is None else None
             own_alternates = alternates if number is None else None

@@ -36,6 +36,7 @@ from markupsafe import Markup, escape
 from . import feeds, i18n, urls
 from .collect import served_languages
 from .config import Config
+from .dates import local_digits
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
@@ -371,6 +372,7 @@ class Renderer:
         self.env.filters["card_html"] = self.card_html
         self.env.filters["standfirst"] = self.standfirst
         self.env.filters["css_font"] = css_font
+        self.env.filters["digits"] = self.digits
         self._catalogues = i18n.compiled_catalogues(templates)
         self._null = gettext.NullTranslations()
         self.env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
@@ -404,6 +406,13 @@ class Renderer:
             card = context.get("card")
             lang = card.get("lang") if card.__class__ is dict else context.get("lang")
         return self.words_of(lang)
+
+    @jinja2.pass_context
+    def digits(self, context, value: Any) -> str:
+        """Filter: a number in the digits of the page's locale (``۲۳`` on a Pashto page)."""
+        page = context.get("page")
+        locale = page.get("locale") if page.__class__ is dict else None
+        return local_digits(str(value), locale) if locale else str(value)
 
     @jinja2.pass_context
     def gettext(self, context, message: str) -> str:
