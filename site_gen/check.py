@@ -450,7 +450,7 @@ def may_clash(articles: Sequence[Article], outputs: Set[str]) -> bool:
     """Whether new articles' URLs and aliases have a problem :func:`check_urls` reports
     among themselves, or take a file of the last build (``outputs``): a rebuild that
     checks only its new stories then checks the whole site, which says what and where.
-    Clashes in capitals or of files and folders are :func:`site_gen.build.files_clash`'s."""
+    Clashes in capitals or of files and folders are :func:`site_gen.rebuild.files_clash`'s."""
     if check_urls(articles, (), {}):
         return True
     claims = [urls.output_file(a.path) for a in articles]
