@@ -1,13 +1,10 @@
-"""The one place that chains the stages: load → collect → plan → render → write.
+"""The one place that chains the stages (:func:`_build_site`): start, load (read, arrange,
+plan), select, render and check, write, save, over one :class:`Run`.
 
-Nothing is written until every file has been read and checked, and every
-page rendered; a failure leaves the output folder as it was.
-
-Incremental builds (see :mod:`site_gen.cache`): unchanged files are not
-parsed again, and a page is rendered only when its *fingerprint* changed:
-the hash of its template files, the ``site`` view and its context (which
-names article bodies by their key, so a body edit changes it). A page that
-renders to the bytes already on disk is not written.
+Nothing is written until every file has been read and checked and every page rendered; a
+failure leaves the output folder as it was. A rebuild plans only what changed
+(:mod:`site_gen.rebuild`), and renders only pages whose fingerprint changed
+(:mod:`site_gen.rendering`).
 """
 
 from __future__ import annotations
@@ -15,7 +12,8 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Set
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .cache import Cache, serialize, settings_key
@@ -28,21 +26,20 @@ from .options import BuildOptions, BuildReport
 from .parallel import OVERLAP_MAX_ARTICLES, default_jobs
 from .rebuild import (
     Edits,
-    _load_changes,
-    _save_cache,
     cache_keys,
     frame_key,
+    load_changes,
     nothing_changed,
     remembered_template_keys,
+    save_cache,
     saved_state,
     valid_interval,
 )
 from .rendering import BodyStore, fingerprint, gather, render_pages, salts, timed
-from .sources import Scan, find_sources, read_static, scan_sources, static_files
-from .write import OutputWriter
+from .sources import Scan, find_sources, scan_sources, static_files
+from .write import OutputWriter, add_images, copy_static
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
-    from .images import ProcessedImages
     from .load import Loaded
     from .plan import Page
 
@@ -91,7 +88,7 @@ def _load(
 
     When a writer of the previous output is given, a rebuild after a few edits plans
     only the pages that read what they changed or that new stories change
-    (:func:`_load_changes`); ``changed`` is None when every page was planned.
+    (:func:`load_changes`); ``changed`` is None when every page was planned.
     """
     from .collect import collect_site
     from .images import process_images
@@ -101,7 +98,7 @@ def _load(
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     if writer is not None and cache is not None and found is not None and scan is not None:
-        quick = _load_changes(options, cache, config, writer, found, scan, now, lap)
+        quick = load_changes(options, cache, config, writer, found, scan, now, lap)
         if quick is not None:
             return quick
     signatures = scan.signatures if scan is not None else None
@@ -197,141 +194,212 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
             gc.enable()
 
 
-def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
+@dataclass
+class Run:
+    """The state one build carries from stage to stage."""
 
-    def lap(name: str) -> None:
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started - sum(timings.values())
+    options: BuildOptions
+    config: Config
+    cache: Cache
+    now: datetime
+    found: list | None
+    scan: Scan | None
+    timings: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+    writer: OutputWriter | None = None
+    site: object = None
+    pages: list = field(default_factory=list)
+    loaded: object = None
+    images: object = None
+    changed: Edits | None = None
+    """What a rebuild that planned only some pages knows; None when every page was planned."""
+    view: dict = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    todo: list[int] = field(default_factory=list)
+    """Indexes of the pages to render: their fingerprint or their file changed."""
+    salt_key: str = ""
+    results: list = field(default_factory=list)
+    saving: dict = field(default_factory=dict)
 
-    check_output_folder(options)
-    config = read_config(options)
-    cache = open_cache(options, config)
-    jobs = options.jobs or default_jobs()
-    now = options.now or utc_now()
-    found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
-    scan = scan_sources(found, cache.sources) if found is not None else None
-    if not (options.fresh or options.clean) and nothing_changed(options, cache, now, scan):
-        cache.close()
-        articles, drafts, scheduled, files = cache.counts
-        return BuildReport(
-            articles=articles,
-            drafts=drafts,
-            scheduled=scheduled,
-            unchanged=files,
-            seconds=time.perf_counter() - started,
+    def lap(self, name: str) -> None:
+        """Add the time since the last lap to stage ``name`` (for ``--timings``)."""
+        self.timings[name] = (
+            self.timings.get(name, 0.0) + time.perf_counter() - self.started - sum(self.timings.values())
         )
-    from .render import Renderer, site_view, template_keys  # not needed above: a build with nothing to do
 
-    options = replace(options, now=now)
+    @property
+    def lean(self) -> bool:
+        """Whether every output file not planned stays as the last build left it."""
+        return self.changed is not None and self.changed.keep_rest
+
+
+def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
+    """The stages: start, (nothing to do?), load, select, render and check, write, save."""
+    run = _start(options)
+    if not (options.fresh or options.clean) and nothing_changed(options, run.cache, run.now, run.scan):
+        run.cache.close()
+        articles, drafts, scheduled, files = run.cache.counts
+        return BuildReport(articles, drafts=drafts, scheduled=scheduled, unchanged=files, seconds=_since(run))
+    run.options = options = replace(options, now=run.now)
     try:
-        writer = OutputWriter(options.path("output"), fresh=options.fresh)
+        run.writer = OutputWriter(options.path("output"), fresh=options.fresh)
         # Files of the output changed by hand: every page is planned, and theirs written again.
-        incremental = None if options.fresh or options.clean or writer.damaged else writer
-        config, site, pages, loaded, images, changed = _load(options, cache, config, lap, incremental, found, scan)
-        view = site_view(site, config)
-        site_key = digest(serialize(view))
-        salt = salts(remembered_template_keys(options, cache, template_keys), site_key)
-        missing = f"missing:{site_key}".encode()
-        salt_key = digest(repr(sorted(salt.items())).encode())
-        fingerprints: dict[str, str] = {}
-        todo: list[int] = []
-        # A rebuild that keeps every file it does not plan needs the fingerprints of those it plans.
-        lean = changed is not None and changed.keep_rest
-        previous = cache.fingerprints_of([page.rel for page in pages]) if lean else cache.pages
-        # A page is current when its fingerprint is the one recorded and the output holds the
-        # bytes that fingerprint rendered to (another output folder or cache may have others).
-        old = writer.old
-        for i, page in enumerate(pages):
-            rel = page.rel
-            record = previous.get(rel)
-            fp = fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
-            if record is not None and record == f"{fp} {old.get(rel)}":
-                writer.keep(rel)
-            else:
-                todo.append(i)
-        lap("fingerprints")
-        compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
-        renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
-        saving: dict = {}
-
-        def check() -> None:  # before any page is written into place
-            if changed is None:
-                refuse_errors(options, config, site, pages, loaded)
-            else:
-                refuse_errors_of(options, config, changed, writer.old.keys() | changed.new_outputs)
-
-        def begin_save() -> None:
-            blobs = saved_state(site, pages, images, changed)
-            live, moved = keys = cache_keys(cache, loaded)
-            cache.begin_save(loaded.parsed, live, blobs, moved)
-            if not cache.begun:  # kept for save() to try again; else not held while pages render
-                saving.update(blobs=blobs, keys=keys)
-
-        gc.freeze()
-        gc.enable()
-        run_check, run_save = timed("check", check, timings), timed("cache", begin_save, timings)
-        overlap = len(site.articles) <= OVERLAP_MAX_ARTICLES
-        if not overlap:
-            run_check()
-        results = render_pages(renderer, pages, writer, todo, jobs, progress, [run_check, run_save] if overlap else [])
-        if not overlap:
-            run_save()
-        errors = gather(results, writer)
-        lap("render")
-        errors += copy_static(options, writer)
-        errors += add_images(images, writer)
-        if changed is not None and changed.keep_rest:
-            writer.keep_the_rest()
-        if not errors:  # once every other file is recorded: the index reads the pages
-            from .search import add_search_index
-
-            errors += add_search_index(writer, options.search, config.language)
-        if errors:
-            writer.abort()
-            raise BuildFailed(errors)
+        incremental = None if options.fresh or options.clean or run.writer.damaged else run.writer
+        loaded = _load(options, run.cache, run.config, run.lap, incremental, run.found, run.scan)
+        run.config, run.site, run.pages, run.loaded, run.images, run.changed = loaded
+        _select(run)
+        _render_and_check(run, progress)
     except BaseException:
-        if "writer" in locals():
-            writer.abort()
-        cache.close()
+        if run.writer is not None:
+            run.writer.abort()
+        run.cache.close()
         raise
-    blocked = writer.obstacles(writer.stale(options.clean))
-    if blocked:
-        writer.abort()
-        cache.close()
-        raise BuildFailed(obstacle_errors(blocked, options, loaded, pages))
-    removed = writer.commit(clean=options.clean)
-    lap("write")
-    counts = (len(site.articles), site.held_back.get("drafts", 0), site.held_back.get("scheduled", 0), len(writer.new))
-    frame = frame_key(options, cache) or ""
-    # An edit that moved no article moved no date either: the interval of the last build holds.
-    valid = valid_interval(loaded.articles, now) if changed is None else changed.valid or cache.valid
-    if cache.begun:  # the save goes on from begin_save, which needs none of these again
-        blobs, keys = None, (set(), None)
-    else:
-        blobs, keys = saving.get("blobs"), saving.get("keys")
-        if blobs is None:
-            blobs = saved_state(site, pages, images, changed)
-    new = writer.new
-    records = {rel: f"{fp} {new[rel]}" for rel, fp in fingerprints.items()}
-    reads = {result[1]: result[5] for result in results if len(result) == 6}
-    _save_cache(cache, loaded, records, valid, counts, frame, salt_key, blobs, lean, keys, reads)
-    cache.close()
-    lap("cache")
+    removed = _write(run)
+    _save(run)
+    site = run.site
     return BuildReport(
         articles=len(site.articles),
-        pages=len(pages),
-        written=len(writer.pending),
-        unchanged=writer.unchanged,
-        rendered=len(todo),
+        pages=len(run.pages),
+        written=len(run.writer.pending),
+        unchanged=run.writer.unchanged,
+        rendered=len(run.todo),
         removed=removed,
         drafts=site.held_back.get("drafts", 0),
         scheduled=site.held_back.get("scheduled", 0),
-        seconds=time.perf_counter() - started,
-        warnings=loaded.warnings,
-        timings=timings,
-        planned_all=changed is None,
+        seconds=_since(run),
+        warnings=run.loaded.warnings,
+        timings=run.timings,
+        planned_all=run.changed is None,
     )
+
+
+def _since(run: Run) -> float:
+    return time.perf_counter() - run.started
+
+
+def _start(options: BuildOptions) -> Run:
+    """The configuration, the cache, and what the content folder holds (stat signatures only)."""
+    check_output_folder(options)
+    config = read_config(options)
+    cache = open_cache(options, config)
+    now = options.now or utc_now()
+    found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
+    scan = scan_sources(found, cache.sources) if found is not None else None
+    return Run(options, config, cache, now, found, scan)
+
+
+def _select(run: Run) -> None:
+    """Fingerprint the planned pages: those whose fingerprint is the one recorded, and whose file
+    in the output holds the bytes it rendered to, are kept; the others are to render."""
+    from .render import site_view, template_keys
+
+    options, cache, writer = run.options, run.cache, run.writer
+    run.view = site_view(run.site, run.config)
+    site_key = digest(serialize(run.view))
+    salt = salts(remembered_template_keys(options, cache, template_keys), site_key)
+    missing = f"missing:{site_key}".encode()
+    run.salt_key = digest(repr(sorted(salt.items())).encode())
+    # A rebuild that keeps every file it does not plan needs the fingerprints of those it plans.
+    previous = cache.fingerprints_of([page.rel for page in run.pages]) if run.lean else cache.pages
+    old = writer.old
+    for i, page in enumerate(run.pages):
+        rel = page.rel
+        fp = run.fingerprints[rel] = fingerprint(salt.get(page.template, missing), page)
+        if previous.get(rel) == f"{fp} {old.get(rel)}":
+            writer.keep(rel)
+        else:
+            run.todo.append(i)
+    run.lap("fingerprints")
+
+
+def _render_and_check(run: Run, progress: Callable[[int, int], None] | None) -> None:
+    """Render and stage the pages to render; meanwhile check what is published and begin the
+    cache's save (see :data:`~site_gen.parallel.OVERLAP_MAX_ARTICLES`). Then queue the static
+    files, the images and the search index. Raises :class:`BuildFailed`, nothing moved."""
+    from .render import Renderer
+
+    options, cache, writer, changed = run.options, run.cache, run.writer, run.changed
+    compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
+    bodies = BodyStore(run.loaded.bodies, cache)
+    renderer = Renderer(options.path("templates"), run.view, bodies, options.root, compiled)
+
+    def check() -> None:  # before any page is written into place
+        if changed is None:
+            refuse_errors(options, run.config, run.site, run.pages, run.loaded)
+        else:
+            refuse_errors_of(options, run.config, changed, writer.old.keys() | changed.new_outputs)
+
+    def begin_save() -> None:
+        blobs = saved_state(run.site, run.pages, run.images, changed)
+        live, moved = keys = cache_keys(cache, run.loaded)
+        cache.begin_save(run.loaded.parsed, live, blobs, moved)
+        if not cache.begun:  # kept for save() to try again; else not held while pages render
+            run.saving.update(blobs=blobs, keys=keys)
+
+    gc.freeze()
+    gc.enable()
+    side = [timed("check", check, run.timings), timed("cache", begin_save, run.timings)]
+    overlap = len(run.site.articles) <= OVERLAP_MAX_ARTICLES
+    if not overlap:
+        side[0]()
+    run.results = render_pages(
+        renderer, run.pages, writer, run.todo, options.jobs or default_jobs(), progress, side if overlap else []
+    )
+    if not overlap:
+        side[1]()
+    errors = gather(run.results, writer)
+    run.lap("render")
+    errors += copy_static(options, writer)
+    errors += add_images(run.images, writer)
+    if run.lean:
+        writer.keep_the_rest()
+    if not errors:  # once every other file is recorded: the index reads the pages
+        from .search import add_search_index
+
+        errors += add_search_index(writer, options.search, run.config.language)
+    if errors:
+        raise BuildFailed(errors)
+
+
+def _write(run: Run) -> int:
+    """Move the staged files into place, unless something on disk stands in their way; the
+    number of files removed."""
+    writer = run.writer
+    blocked = writer.obstacles(writer.stale(run.options.clean))
+    if blocked:
+        writer.abort()
+        run.cache.close()
+        raise BuildFailed(obstacle_errors(blocked, run.options, run.loaded, run.pages))
+    removed = writer.commit(clean=run.options.clean)
+    run.lap("write")
+    return removed
+
+
+def _save(run: Run) -> None:
+    """Record this build for the next one: what each page read and rendered to, the sources,
+    and when the output stops being right (a scheduled story due, one leaving a window)."""
+    cache, site, changed = run.cache, run.site, run.changed
+    counts = (
+        len(site.articles),
+        site.held_back.get("drafts", 0),
+        site.held_back.get("scheduled", 0),
+        len(run.writer.new),
+    )
+    frame = frame_key(run.options, cache) or ""
+    # An edit that moved no article moved no date either: the interval of the last build holds.
+    valid = valid_interval(run.loaded.articles, run.now) if changed is None else changed.valid or cache.valid
+    if cache.begun:  # the save goes on from begin_save, which needs none of these again
+        blobs, keys = None, (set(), None)
+    else:
+        blobs, keys = run.saving.get("blobs"), run.saving.get("keys")
+        if blobs is None:
+            blobs = saved_state(site, run.pages, run.images, changed)
+    new = run.writer.new
+    records = {rel: f"{fp} {new[rel]}" for rel, fp in run.fingerprints.items()}
+    reads = {result[1]: result[5] for result in run.results if len(result) == 6}
+    save_cache(cache, run.loaded, records, valid, counts, frame, run.salt_key, blobs, run.lean, keys, reads)
+    cache.close()
+    run.lap("cache")
 
 
 def obstacle_errors(
@@ -354,30 +422,6 @@ def obstacle_errors(
             hint += ", or change the alias"
         message = f"cannot write {out}/{rel}" + (f" for the alias /{page.path}" if alias else "") + f": {what}"
         errors.append(ContentError(source or f"{out}/{rel}", line, message, hint))
-    return errors
-
-
-def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentError]:
-    """Queue every file of the static folder, as it is."""
-    files, errors = static_files(options)
-    for rel, source in files.items():
-        try:
-            writer.add(rel, read_static(source, options.root))
-        except BuildFailed as failed:  # a FIFO, a device, a file over the size cap
-            errors += failed.errors
-        except ContentError as exc:
-            errors.append(ContentError(display_path(source, options.root), 0, exc.message, "rename it"))
-    return errors
-
-
-def add_images(images: ProcessedImages, writer: OutputWriter) -> list[ContentError]:
-    """Queue the resized images (from the cache)."""
-    errors = []
-    for rel, cached in sorted(images.outputs.items()):
-        try:
-            writer.add(rel, cached.read_bytes())
-        except ContentError as exc:
-            errors.append(exc)
     return errors
 
 

@@ -66,7 +66,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage."""
     planned_all: bool = True
-    """False when only the pages that read what changed were planned (see :func:`_load_changes`)."""
+    """False when only the pages that read what changed were planned (see :func:`load_changes`)."""
 
     def summary(self) -> str:
         held = []

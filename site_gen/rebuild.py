@@ -81,7 +81,7 @@ def cached_articles(cache: Cache, loaded: Loaded, fresh: dict[str, Article]) -> 
     return resolve
 
 
-def _load_changes(
+def load_changes(
     options: BuildOptions,
     cache: Cache,
     config: Config,
@@ -302,7 +302,7 @@ def cache_keys(cache: Cache, loaded: Loaded) -> tuple[set[str], tuple[set[str], 
     return {article_key(where, hashed) for where, (_signature, hashed) in now.items()}, None
 
 
-def _save_cache(
+def save_cache(
     cache: Cache,
     loaded: Loaded,
     records: dict[str, str],
