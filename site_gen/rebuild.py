@@ -366,8 +366,12 @@ def frame_key(options: BuildOptions, cache: Cache) -> str | None:
     parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
     static = options.path("static")
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
-        if path.is_file():
-            parts.append(f"static {path.relative_to(static).as_posix()}={stat_signature(path)}")
+        if not path.is_dir():  # a FIFO or a broken link too: the build that reads it reports it
+            try:
+                signature = stat_signature(path)
+            except OSError:
+                signature = "unreadable"
+            parts.append(f"static {path.relative_to(static).as_posix()}={signature}")
     parts.append(
         repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output), options.search))
     )
