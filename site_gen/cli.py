@@ -282,7 +282,9 @@ def run_check(args) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    problems = check_site(options)
+    from .check import for_check
+
+    problems = for_check(check_site(options), args.strict)
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
@@ -385,7 +387,13 @@ def run_import(args) -> int:
         if outcome.status == PRINTED:
             sys.stdout.write(outcome.document)
         else:
-            note = " (replaced)" if outcome.status == REPLACED else ""
+            note = ""
+            if outcome.status == REPLACED:
+                note = (
+                    f" (replaced; changed: {', '.join(outcome.changed)})"
+                    if outcome.changed
+                    else " (replaced; no change)"
+                )
             print(f"{name} → {outcome.path.as_posix()}{note}", file=report)
     print(summary(outcomes), file=report)
     return EXIT_ERRORS if any(o.status == FAILED for o in outcomes) else EXIT_OK

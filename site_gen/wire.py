@@ -57,10 +57,20 @@ _SHARE_WORDS = frozenset(
     re.findall(
         r"\S+",
         "share shares sharing tweet facebook twitter x whatsapp linkedin telegram email e-mail mail print pinterest "
-        "reddit messenger copy link url sms google+ this article on story via icon",
+        "reddit messenger copy link url sms google+ this article on story via icon "
+        # Urdu, Pashto and Dari share buttons: share (do/kṛa/kunid), Facebook, Twitter, WhatsApp, e-mail, print
+        "شیئر شیئر کریں شیئر کیجیے شریک کړئ شریکول شریک کنید اشتراک اشتراک‌گذاری گذاری "
+        "فیس بک فیسبوک فېسبوک ٹوئٹر ٹویٹر ټویټر توییتر واٹس واٹس ایپ واټساپ واتس‌اپ واتساپ ای میل ایمیل "
+        "پرنٹ چاپ ټیلیگرام تلگرام ٹیلیگرام",
     )
 )
-_SHARE_SEPARATORS = re.compile(r"[\s|,/•·]+")
+#: The share words that make a line of share words a share line (not just "print this story").
+_SHARE_MARKERS = frozenset(
+    re.findall(
+        r"\S+", "facebook twitter whatsapp tweet share شیئر شریک اشتراک فیس فیسبوک فېسبوک ٹوئٹر واٹس واټساپ واتساپ"
+    )
+)
+_SHARE_SEPARATORS = re.compile(r"[\s|,/•·:،]+")
 _JUNK_PATTERNS = [
     (
         re.compile(
@@ -69,7 +79,25 @@ _JUNK_PATTERNS = [
         ),
         "“read more” link",
     ),
+    (
+        # Urdu "also read / read more / related", Pashto "read this too / more", Dari "also read / related".
+        re.compile(
+            r"^(?:یہ\s+بھی\s+پڑھیں|یہ\s+بھی\s+پڑھیے|مزید\s+پڑھیں|متعلقہ(?:\s+خبریں|\s+خبر)?|دا\s+هم\s+ولولئ|دا\s+هم\s+ولوله|"
+            r"نور\s+ولولئ|اړوند(?:\s+خبرونه)?|همچنین\s+بخوانید|این\s+را\s+هم\s+بخوانید|بیشتر\s+بخوانید|بخوانید|"
+            r"مطالب\s+مرتبط|مرتبط)\s*[:\-–—|>]"
+        ),
+        "“read more” link",
+    ),
     (re.compile(r"^published\s+in\s+\S.{0,100}$", re.I), "print edition footer"),
+    (
+        # یہ خبر/مضمون … اخبار میں شائع ہوئی · دا خبر … کې خپور شو · این گزارش … منتشر شده است
+        re.compile(
+            r"^(?:یہ\s+(?:خبر|مضمون|رپورٹ|تحریر)\s.{0,100}\sشائع\s+(?:ہوئی|ہوا)|"
+            r"دا\s+(?:خبر|راپور|مقاله)\s.{0,100}\sخپور\s+(?:شو|شوی|شوې)(?:\s+دی|\s+ده)?|"
+            r"(?:این|اين)\s+(?:گزارش|خبر|مقاله|مطلب)\s.{0,100}\sمنتشر\s+(?:شده|شد)(?:\s+است|\s+بود)?)[.۔]?$"
+        ),
+        "print edition footer",
+    ),
     (re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4}|all\s+rights\s+reserved)", re.I), "copyright notice"),
     (
         re.compile(
@@ -103,12 +131,26 @@ _DESK_BYLINES = {
         "Monitoring Desk",
         "Monitoring Report",
         "Agencies",
+        # Urdu: web desk, news desk, staff reporter, monitoring desk; Pashto: news desk, reporter; Dari: news desk
+        "ویب ڈیسک",
+        "نیوز ڈیسک",
+        "اسٹاف رپورٹر",
+        "سٹاف رپورٹر",
+        "مانیٹرنگ ڈیسک",
+        "د خبرونو ډیسک",
+        "خبریال",
+        "میز خبر",
+        "گزارشگر",
     )
 }
-_CAPTION_LABEL = re.compile(r"^(?:photo\s*caption|caption|photo|picture|image)\s*[:\-–—]\s*(?P<text>\S.*)$", re.I)
+_CAPTION_LABEL = re.compile(
+    r"^(?:photo\s*caption|caption|photo|picture|image|تصویر|فوٹو|انځور|عکس)\s*[:\-–—]\s*(?P<text>\S.*)$", re.I
+)
 _CREDIT_WORDS = re.compile(
     r"\b(?:photo|photos|file|pic|picture|image|courtesy|screengrab|screenshot|handout|reuters|afp|ap|app|xinhua|"
-    r"anadolu|epa|getty|dawn|online|inp|nni|ppi|radio\s+pakistan|pid|ispr)\b",
+    r"anadolu|epa|getty|dawn|online|inp|nni|ppi|radio\s+pakistan|pid|ispr|"
+    # Urdu: file photo, photo, picture, courtesy, AFP, Reuters; Pashto: picture, archive; Dari: photo, archive
+    r"فائل|فوٹو|تصویر|بشکریہ|اے\s+ایف\s+پی|رائٹرز|انځور|ارشیف|آرشیف|عکس|فایل)\b",
     re.I,
 )
 _CREDIT_TAIL = re.compile(r"^(?P<caption>.*\S)\s*(?:\s[—–-]+|\s*\|)\s*(?P<credit>[^—–|]{1,40}?)\s*\.?$")
@@ -218,6 +260,12 @@ class _FrontMatterDumper(_SafeDumper):
 
 
 _FrontMatterDumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", ""))
+_FrontMatterDumper.add_representer(
+    list,  # tags: [Pakistan, Budget] as editors write them; a list of mappings (corrections) one item a line
+    lambda d, items: d.represent_sequence(
+        "tag:yaml.org,2002:seq", items, flow_style=all(isinstance(i, str | int | float) for i in items)
+    ),
+)
 _FrontMatterDumper.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _SafeDumper.yaml_implicit_resolvers.items()
@@ -288,7 +336,7 @@ class _Converter:
         if head.caption is None:
             head.caption = self.caption_in_body(blocks)
         dateline, agency = self.take_dateline(blocks[0])
-        body, lead = render_body(blocks)
+        body, _lead = render_body(blocks)
         if not body.strip():
             raise self.fail(
                 head.title_line, "no story under the headline", "paste the paragraphs of the story after the headline"
@@ -312,7 +360,8 @@ class _Converter:
             fields["image"] = {"caption": caption, **({"credit": credit} if credit else {})}
         if lang:
             fields["lang"] = lang
-        fields["summary"] = head.standfirst or shorten(lead)
+        if head.standfirst:  # never the lead again: the article page shows the first paragraph itself
+            fields["summary"] = head.standfirst
         return WireResult(fields, body, published, tuple(self.dropped), tuple(self.warnings))
 
     def split_blocks(self, raw: list[str]) -> list[_Line]:
@@ -493,7 +542,7 @@ def junk_reason(text: str) -> str:
         words
         and len(words) <= 12
         and all(w in _SHARE_WORDS or w.startswith("icon-") for w in words)
-        and any(w.startswith("icon-") or w in {"facebook", "twitter", "whatsapp", "tweet", "share"} for w in words)
+        and any(w.startswith("icon-") or w in _SHARE_MARKERS for w in words)
     ):
         return "share buttons"
     for pattern, reason in _JUNK_PATTERNS:
@@ -545,7 +594,9 @@ def split_credit(caption: str) -> tuple[str, str]:
     for pattern in (_CREDIT_TAIL, _CREDIT_PARENS):
         match = pattern.match(caption)
         if match and _CREDIT_WORDS.search(match["credit"]) and len(match["credit"].split()) <= 5:
-            credit = re.sub(r"^(?:photo|picture|image)\s*(?:by|:)\s*", "", match["credit"], flags=re.I).strip()
+            credit = re.sub(
+                r"^(?:photo|picture|image|فوٹو|تصویر|انځور|عکس)\s*(?:by|از|:)\s*", "", match["credit"], flags=re.I
+            ).strip()
             credit = credit[:1].upper() + credit[1:]
             return match["caption"].rstrip(" ,;:—–-|"), credit
     return caption, ""
