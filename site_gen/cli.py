@@ -166,13 +166,18 @@ def make_parser() -> argparse.ArgumentParser:
         "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
     )
 
+    from .documents import KEEPS
+
     wire = commands.add_parser(
         "import",
-        help="turn pasted wire copy (.txt) into article files",
-        description="Write each wire copy file as content/articles/YYYY/MM/slug.md and say where. "
-        "Never overwrites a file; an earlier import of the same story is replaced only with --force.",
+        help="turn wire copy (.txt), Word documents (.docx) and saved web pages (.html) into article files",
+        description="Write each file as content/articles/YYYY/MM/slug.md and say where. Never overwrites a file; "
+        "--force merges the new copy into an earlier import of the same story. "
+        + " ".join(f".{kind} keeps {what}." for kind, what in KEEPS.items()),
     )
-    wire.add_argument("files", nargs="+", metavar="FILE", help="wire copy files; - reads standard input")
+    wire.add_argument(
+        "files", nargs="+", metavar="FILE", help="wire copy, .docx or .html files; - reads standard input"
+    )
     where = wire.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, metavar="DIR", help="write DIR/slug.md instead of into content/")
     where.add_argument("--stdout", action="store_true", help="print the articles instead of writing files")

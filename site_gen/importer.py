@@ -18,13 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .documents import MAX_DOCUMENT_BYTES, PICTURE_PREFIX, read_docx, read_html
 from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
 from .sources import MAX_FILE_BYTES, NotRegularFile, decode_utf8, read_content
-from .wire import Dropped, WireResult, convert, dump_front_matter
+from .wire import Dropped, WireResult, convert, convert_blocks, dump_front_matter, escape_inline
 from .yamlload import YamlError, load_mapping
 
 STDIN = "-"
@@ -92,14 +94,22 @@ def import_one(
     """Import one source (a path, or ``-``)."""
     where = "stdin" if source == STDIN else source  # named as the user typed it
     try:
-        data = read_source(source, where, read_stdin)
-        text, assumed = decode_copy(data, where)
-        result = convert(text, zone=options.zone, source_name=where, today=options.today)
-        if assumed:
-            result = replace(result, warnings=(assumed, *result.warnings))
+        kind = format_of(source)
+        data = read_source(source, where, read_stdin, MAX_DOCUMENT_BYTES if kind != "txt" else MAX_FILE_BYTES)
+        pictures: list[tuple[Path, bytes]] = []
+        if kind == "txt":
+            text, assumed = decode_copy(data, where)
+            result = convert(text, zone=options.zone, source_name=where, today=options.today)
+            if assumed:
+                result = replace(result, warnings=(assumed, *result.warnings))
+        else:
+            result, pictures = convert_document(kind, data, where, options)
         if options.to_stdout:
             return Outcome(where, PRINTED, None, result.document(), None, result.warnings, result.dropped)
         status, path, document, changed = place(result, options, where, stories or StoryIndex())
+        if status in (WRITTEN, REPLACED):
+            for picture, content in pictures:
+                write_picture(picture, content)
     except ContentError as exc:
         return Outcome(where, FAILED, error=exc)
     except OSError as exc:  # --out or --content names a file, a folder that cannot be written, /proc/…
@@ -114,14 +124,96 @@ def import_one(
     return Outcome(where, status, path, document, None, result.warnings, result.dropped, changed)
 
 
-def read_source(source: str, where: str, read_stdin: Callable[[], bytes] | None) -> bytes:
+def format_of(source: str) -> str:
+    """``txt``, ``docx`` or ``html`` by the file's name (standard input is wire copy); ``.docm`` refused."""
+    suffix = Path(source).suffix.lower() if source != STDIN else ""
+    if suffix == ".docm":
+        raise ContentError(source, 0, "a macro-enabled Word document (.docm) is not imported", "save it as .docx")
+    if suffix == ".doc":
+        raise ContentError(source, 0, "an old Word 97–2003 document (.doc) cannot be read", "save it as .docx")
+    return {".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}.get(suffix, "txt")
+
+
+def convert_document(
+    kind: str, data: bytes, where: str, options: ImportOptions
+) -> tuple[WireResult, list[tuple[Path, bytes]]]:
+    """A ``.docx`` or ``.html`` → the article, by the wire rules, and the pictures to save with it."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ContentError(
+            where, 0, f"the file is too large (over {MAX_DOCUMENT_BYTES:,} bytes)", "is it really one story?"
+        )
+    if not data.strip():
+        raise ContentError(where, 0, "the file is empty", "save the story into it")
+    document = read_docx(data, where) if kind == "docx" else read_html(data, where)
+    result = convert_blocks(document.blocks, zone=options.zone, source_name=where, today=options.today)
+    fields = dict(result.front_matter)
+    warnings = [*document.warnings, *result.warnings]
+    folder = options.content.parent / "static" / "images" / f"{result.published.at:%Y}" / f"{result.published.at:%m}"
+    site_folder = f"/images/{result.published.at:%Y}/{result.published.at:%m}/"
+    body = result.body
+    saved: list[tuple[Path, bytes]] = []
+    taken: set[str] = set()
+    for picture in document.pictures:
+        name = free_picture_name(folder, f"{result.slug}-{picture.number}", picture.extension, taken)
+        address = site_folder + name
+        body = body.replace(f"({PICTURE_PREFIX}{picture.number})", f"({address})")
+        saved.append((folder / name, picture.data))
+        if picture is document.lead:
+            fields["image"] = {"src": address, "alt": picture.alt or None, **(fields.get("image") or {})}
+        if not picture.alt:
+            warnings.append(
+                ContentError(
+                    where,
+                    0,
+                    f"picture {picture.number} ({name}) has no alt text",
+                    "write `alt:` saying what it shows"
+                    if picture is document.lead
+                    else f"write ![what it shows]({address})",
+                    "warning",
+                )
+            )
+    if document.lead_src:
+        fields["image"] = {"src": document.lead_src, "alt": document.lead_alt or None, **(fields.get("image") or {})}
+    if document.source:
+        # Credited at the foot of the body: the article page's template has no view of `source:` yet.
+        host = urlsplit(document.source).netloc.removeprefix("www.")
+        body = body.rstrip("\n") + f"\n\nSource: [{escape_inline(host)}]({document.source})\n"
+        fields = {**{k: v for k, v in fields.items() if k != "summary"}, "source": document.source}
+        if "summary" in result.front_matter:
+            fields["summary"] = result.front_matter["summary"]
+    if options.to_stdout and saved:
+        warnings.append(
+            ContentError(where, 0, "with --stdout the pictures are not saved", "import without --stdout", "warning")
+        )
+        saved = []
+    return replace(result, front_matter=fields, body=body, warnings=tuple(warnings)), saved
+
+
+def free_picture_name(folder: Path, stem: str, extension: str, taken: set[str]) -> str:
+    """``stem.ext``, or ``stem-2.ext``…, a name no file in ``folder`` has: a picture never replaces one."""
+    for number in range(1, MAX_NUMBERED + 1):
+        name = f"{stem}{extension}" if number == 1 else f"{stem}-{number}{extension}"
+        if name not in taken and not (folder / name).exists():
+            taken.add(name)
+            return name
+    raise ContentError(str(folder), 0, f"{MAX_NUMBERED} pictures are already named {stem}", "move some away")
+
+
+def write_picture(path: Path, data: bytes) -> None:
+    """Save a picture as a new file (never over one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as handle:
+        handle.write(data)
+
+
+def read_source(source: str, where: str, read_stdin: Callable[[], bytes] | None, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of one input; :class:`ContentError` when it cannot be read."""
     if source == STDIN:
         if read_stdin is None:
             raise ContentError(where, 0, "standard input is not available")
         return read_stdin()
     try:
-        return read_content(source)  # more than the limit is refused by decode()
+        return read_content(source, limit)  # more than the limit is refused by decode()
     except FileNotFoundError:
         raise ContentError(where, 0, "file not found", "check the name") from None
     except (IsADirectoryError, NotRegularFile) as exc:

@@ -285,22 +285,80 @@ class _Line:
     block: int
 
 
-def convert(text: str, *, zone: ZoneInfo | str, source_name: str, today: date | None = None) -> WireResult:
+@dataclass(frozen=True)
+class Block:
+    """One block of a formatted document (a Word paragraph, a list, a table; an HTML block element)."""
+
+    text: str
+    """Its plain text on one line: what the rules (headline, byline, dates, junk, dateline) read."""
+    markdown: str = ""
+    """Its Markdown, keeping emphasis, links, lists and tables; ``""`` for a block of plain text."""
+    kind: str = "paragraph"
+    """``paragraph``, ``title`` (the headline: a Word Title, an HTML ``<h1>``) or ``caption``
+    (a Caption-styled or italic line beside the picture)."""
+
+
+def convert(
+    text: str,
+    *,
+    zone: ZoneInfo | str,
+    source_name: str,
+    today: date | None = None,
+    rich: dict[int, str] | None = None,
+    caption: str | None = None,
+) -> WireResult:
     """Turn pasted wire copy into front matter and a Markdown body; pure.
 
     ``zone`` is the site's time zone (times without a zone are taken in it);
     ``source_name`` names the copy in messages; ``today`` is the date used,
     with a warning, when the copy has no date line (without it that is an
-    error). Raises :class:`ContentError` when the text cannot be an article.
+    error). ``rich`` maps a line of ``text`` to the Markdown that stands for it
+    in the body (formatted documents, see :func:`convert_blocks`); ``caption``
+    is a picture's caption found outside the text. Raises
+    :class:`ContentError` when the text cannot be an article.
     """
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-    return _Converter(source_name, zone).run(text, today)
+    return _Converter(source_name, zone, rich or {}, caption).run(text, today)
+
+
+def convert_blocks(
+    blocks: list[Block], *, zone: ZoneInfo | str, source_name: str, today: date | None = None
+) -> WireResult:
+    """A formatted document's blocks → the article, by the same rules as wire copy: each block is one
+    paragraph of copy (its plain text read by the rules), and the body keeps each block's Markdown.
+
+    Line numbers in messages count blocks (``story.docx:3`` is its third paragraph)."""
+    lines: list[str] = []
+    rich: dict[int, str] = {}
+    caption = None
+    title = next((b for b in blocks if b.kind == "title" and b.text.strip()), None)
+    ordered = ([title] if title else []) + [b for b in blocks if b is not title]
+    for block in ordered:
+        plain = " ".join(block.text.split())
+        if not plain:
+            continue
+        if block.kind == "caption" and caption is None:
+            caption = plain
+            continue
+        lines.append(plain)
+        if block.markdown.strip() and block.kind != "title":
+            rich[len(lines)] = block.markdown.strip()
+        lines.append("")
+    result = convert("\n".join(lines), zone=zone, source_name=source_name, today=today, rich=rich, caption=caption)
+    block_of = {2 * i + 1: i + 1 for i in range(len(lines))}  # line 2i+1 of the text is block i+1
+    return replace(
+        result,
+        dropped=tuple(replace(d, line=block_of.get(d.line, d.line)) for d in result.dropped),
+        warnings=tuple(replace(w, line=block_of.get(w.line, w.line)) for w in result.warnings),
+    )
 
 
 class _Converter:
-    def __init__(self, where: str, zone: ZoneInfo):
+    def __init__(self, where: str, zone: ZoneInfo, rich: dict[int, str] | None = None, caption: str | None = None):
         self.where = where
         self.zone = zone
+        self.rich = rich or {}
+        self.caption = caption
         self.dropped: list[Dropped] = []
         self.warnings: list[ContentError] = []
 
@@ -334,9 +392,9 @@ class _Converter:
             )
         blocks = _group(body_lines)
         if head.caption is None:
-            head.caption = self.caption_in_body(blocks)
+            head.caption = self.caption or self.caption_in_body(blocks)
         dateline, agency = self.take_dateline(blocks[0])
-        body, _lead = render_body(blocks)
+        body, _lead = render_body(blocks, self.rich)
         if not body.strip():
             raise self.fail(
                 head.title_line, "no story under the headline", "paste the paragraphs of the story after the headline"
@@ -471,6 +529,8 @@ class _Converter:
             return "", ""
         city, agency, rest = found
         lead[0] = _Line(lead[0].number, rest, lead[0].block)
+        if lead[0].number in self.rich:
+            self.rich[lead[0].number] = _without_dateline(self.rich[lead[0].number], rest)
         return city, agency
 
     def caption_in_body(self, blocks: list[list[_Line]]) -> str | None:
@@ -658,13 +718,34 @@ def _group(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
-def render_body(blocks: list[list[_Line]]) -> tuple[str, str]:
-    """Markdown of the body blocks, and the plain text of the first paragraph."""
+def _without_dateline(markdown: str, rest: str) -> str:
+    """A formatted lead's Markdown from where the text after its dateline (``rest``) begins."""
+    words = rest.split()[:3]
+    if words:
+        pattern = r"\W*".join(re.escape(escape_inline(w)) for w in words)
+        found = re.search(pattern, markdown)
+        if found:
+            opened = markdown[: found.start()]
+            marks = re.findall(r"\*\*|__|\*|_", opened)
+            unclosed = [m for m in marks if opened.count(m) % 2]
+            return "".join(dict.fromkeys(unclosed)) + markdown[found.start() :]
+    return escape_line(rest)
+
+
+def render_body(blocks: list[list[_Line]], rich: dict[int, str] | None = None) -> tuple[str, str]:
+    """Markdown of the body blocks, and the plain text of the first paragraph.
+
+    A block whose first line is in ``rich`` is that Markdown (a formatted document's block)."""
     parts: list[str] = []
     lead = ""
     previous_list = False
     for block in blocks:
         texts = [line.text for line in block]
+        if rich and block[0].number in rich:
+            lead = lead or " ".join(texts)
+            parts.append(rich[block[0].number])
+            previous_list = False
+            continue
         quote = _pull_quote(texts)
         if quote is not None:
             parts.append(quote)
