@@ -54,9 +54,13 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	fi
 
-# Turn pasted wire copy into articles: make import FILES="inbox/*.txt"
+# Turn wire copy, Word documents and saved pages into articles: make import FILES="inbox/*.txt inbox/*.docx"
+# FILES reaches the shell unexpanded: one name with spaces ("inbox/Dawn story 22 July.txt") is one file;
+# otherwise it is split at spaces and each word's glob expanded (a glob's matches keep their spaces).
+import: export IMPORT_FILES = $(value FILES)
 import: $(BYTECODE)
-	$(PY) -m site_gen import $(FILES)
+	@test -n "$$IMPORT_FILES" || { echo 'usage: make import FILES="inbox/*.txt" (.txt, .docx, .html; one name with spaces works as is)' >&2; exit 2; }
+	@if [ -e "$$IMPORT_FILES" ]; then set -- "$$IMPORT_FILES"; else set -- $$IMPORT_FILES; fi; $(PY) -m site_gen import "$$@"
 
 test: $(STAMP) java browser
 	$(PY) -m pytest

@@ -378,6 +378,8 @@ class Renderer:
         self.env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
         self.env.globals["lgettext"] = self.lgettext
         self.env.globals["lngettext"] = self.lngettext
+        self.env.globals["word"] = self.word
+        self.env.globals["lword"] = self.lword
         self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
@@ -406,6 +408,17 @@ class Renderer:
             card = context.get("card")
             lang = card.get("lang") if card.__class__ is dict else context.get("lang")
         return self.words_of(lang)
+
+    @jinja2.pass_context
+    def word(self, context, text: str) -> str:
+        """``word(section.name)``: a name from the content or site.yaml (a section, a tag, a menu
+        entry) in the page's language when a catalogue has it. Plain text, escaped like any
+        other (never Markup, never a format string: a tag may hold ``<b>`` or ``%``)."""
+        return str(self.catalogue(context).gettext(text))
+
+    def lword(self, lang: str, text: str) -> str:
+        """:meth:`word` in a story's own language."""
+        return str(self.words_of(lang).gettext(text))
 
     @jinja2.pass_context
     def digits(self, context, value: Any) -> str:

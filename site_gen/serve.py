@@ -52,8 +52,9 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
-from .build import BuildOptions, build_site, check_output_folder
+from .build import BuildOptions, build_site
 from .errors import BuildFailed, ContentError, display_path
+from .folders import check_output_folder
 from .write import LEGACY_MANIFEST, MANIFEST, read_manifest
 
 PREVIEW = Path(".site-gen-preview")

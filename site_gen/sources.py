@@ -12,8 +12,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BuildFailed, ContentError, display_path
+
+if TYPE_CHECKING:
+    from .options import BuildOptions
 
 
 def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, str, str]]:
@@ -207,3 +211,29 @@ def refuse_not_xml(text: str, where: str, first_line: int = 1) -> None:
         raise ContentError(
             where, line, f"the file holds the control character {describe_char(bad.group())}", NOT_XML_HINT
         )
+
+
+def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentError]]:
+    """Files of the static folder by site path (hidden files left out), and links that leave it."""
+    static = options.path("static")
+    found: dict[str, Path] = {}
+    errors: list[ContentError] = []
+    if not static.is_dir():
+        return found, errors
+    inside = static.resolve()
+    for source in sorted(static.rglob("*")):
+        rel = source.relative_to(static)
+        if any(part.startswith(".") for part in rel.parts) or source.is_dir():
+            continue
+        if source.is_symlink() and inside not in source.resolve().parents:
+            errors.append(
+                ContentError(
+                    display_path(source, options.root),
+                    0,
+                    "this link points to a file outside static/; it is not published",
+                    "copy the file into static/ instead",
+                )
+            )
+            continue
+        found[rel.as_posix()] = source
+    return found, errors

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_gen import build as build_module
+from site_gen import rendering as rendering_module
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 from site_gen.write import JOURNAL, LEGACY_MANIFEST, MANIFEST, read_manifest, write_manifest
@@ -99,7 +100,7 @@ EDITS = [
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, monkeypatch):
-    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)  # so two jobs really fork workers
+    monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 20)  # so two jobs really fork workers
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(40)}, config={"per_page": 3})
     templates, static = tmp_path / "templates", tmp_path / "static"
     shutil.copytree(REPO / "templates", templates)
@@ -346,7 +347,7 @@ def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, 
 
 
 def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everything(tmp_path, monkeypatch):
-    """The skeleton, sitemap and image views live in files under the cache's ``blobs/``: each
+    """The skeleton, its shapes, the sitemap and image views live in files under the cache's ``blobs/``: each
     save leaves exactly the files its rows name; a missing one sends the next new story
     down the full build's path, with the same result."""
     import sqlite3
@@ -362,7 +363,7 @@ def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everythi
             return dict(db.execute("SELECT name, data FROM blobs"))
 
     first = named()
-    assert sorted(first) == ["images", "site", "sitemap"]
+    assert sorted(first) == ["images", "shapes", "site", "sitemap"]
     assert sorted(p.name for p in (cache / "blobs").iterdir()) == sorted(first.values())
     (cache / "blobs" / "site-stray.tmp").write_bytes(b"left by a killed build")
     newest = story(40, date="2025-07-30 10:00", tags=["Floods"])
@@ -392,7 +393,7 @@ def test_a_build_that_fails_while_rendering_leaves_the_cache_as_it_was(tmp_path,
     right after them on a large site, in a transaction that only a successful build commits."""
     import sqlite3
 
-    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)
+    monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 20)
     if not overlap:
         monkeypatch.setattr(build_module, "OVERLAP_MAX_ARTICLES", 10)
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
@@ -448,7 +449,7 @@ def test_a_new_story_on_a_taken_url_fails_like_a_full_build(tmp_path, fields):
 
 
 def test_files_clash_names_each_kind_of_clash():
-    from site_gen.build import files_clash
+    from site_gen.rebuild import files_clash
 
     ascii_only = {"index.html", "tags/kabul/index.html", "2025/07/01/story/index.html"}
     beyond = {*ascii_only, "tags/öl/index.html"}
@@ -466,6 +467,23 @@ def test_files_clash_names_each_kind_of_clash():
         assert not files_clash(["story"], {"story"}, old), "a name found only inside a path is no folder"
         added = {"tags/new/index.html", "tags/New/index.html"}
         assert files_clash(sorted(added), added, old), "two new files, one where case is ignored"
+
+
+def test_a_new_story_without_the_last_shapes_equals_a_clean_build(tmp_path):
+    """The shapes kept with the skeleton only spare their making: lost, they are made again."""
+    import sqlite3
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(12)}, config={"per_page": 3})
+    build_site(site_options(root))
+    cache = root / ".site-gen-cache"
+    with sqlite3.connect(cache / "cache.sqlite") as db:
+        (name,) = db.execute("SELECT data FROM blobs WHERE name = 'shapes'").fetchone()
+    (cache / "blobs" / name).unlink()
+    newest = story(40, date="2025-07-30 10:00", tags=["Floods", "Locust swarm"])
+    (root / "content/articles/newest.md").write_text(article_text(**newest), "utf-8")
+    assert not build_site(site_options(root)).planned_all
+    build_site(site_options(root, output=tmp_path / "clean", cache_dir=None))
+    assert tree(root / "build") == tree(tmp_path / "clean")
 
 
 LANGUAGES = [
