@@ -555,7 +555,7 @@ TRANSLATION_EDITS = [
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_incremental_builds_equal_clean_builds_after_translation_edits(tmp_path, jobs, monkeypatch):
-    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)
+    monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 20)
     articles = {f"s{n}.md": story(n) for n in range(12)}
     articles.update({f"u{n}.md": urdu(n) for n in (1, 2)})
     config = {"per_page": 3, "languages": LANGUAGES, "menu": SECTIONS}
