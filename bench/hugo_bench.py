@@ -63,7 +63,7 @@ LAYOUTS = {
         "{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}"
     ),
     "index.html": (
-        '{{ define "main" }}{{ range (.Paginate (where .Site.RegularPages "Section" "articles")).Pages }}<article><h2>'
+        '{{ define "main" }}{{ range (.Paginate .Site.RegularPages).Pages }}<article><h2>'
         '<a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p></article>{{ end }}'
         '{{ template "_internal/pagination.html" . }}{{ end }}'
     ),
