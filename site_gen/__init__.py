@@ -15,6 +15,7 @@ Modules, each importing only modules above it in this list:
 - ``frontmatter`` split front matter from body
 - ``markdown``    the configured Markdown renderer (markdown-it-py, or its Rust port)
 - ``images``      responsive images: resize with Pillow, cache by content hash
+- ``share``       share images (drawn cards, shipped fonts), favicons, raster logo
 - ``wire``        wire copy (pasted news text) → front matter + Markdown; pure
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``identities``  what a page reads, by name; which names an edit changes

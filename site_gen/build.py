@@ -78,6 +78,9 @@ class BuildOptions:
     search: bool = False
     """Index the article pages for the search page (:mod:`site_gen.search`); without it an
     earlier build's index is removed."""
+    offline: bool = True
+    """Write the service worker (:mod:`site_gen.offline`) when ``site.yaml`` asks for one; the
+    preview has none, so a worker never keeps its drafts nor stands between an editor and a reload."""
 
     def path(self, name: str) -> Path:
         """One of the folders or files above, resolved against ``root``."""
@@ -123,12 +126,15 @@ def read_config(options: BuildOptions) -> Config:
     config = load_config(options.path("config"), display_path(options.path("config"), options.root))
     if options.base_url:
         config = override(config, base_url=options.base_url)
+    if not options.offline:
+        config = override(config, offline_stories=0)
     return config
 
 
 def open_cache(options: BuildOptions, config: Config) -> Cache:
     folder = options.path("cache_dir") if options.cache_dir is not None else None
-    settings = settings_key(f"{config.source_hash}:{config.base_url}", markdown_engine(config.raw_html))
+    settings = f"{config.source_hash}:{config.base_url}:{config.offline_stories}"
+    settings = settings_key(settings, markdown_engine(config.raw_html))
     return Cache(folder, settings, fresh=options.fresh)
 
 
@@ -170,6 +176,7 @@ def _load(
     from .images import process_images
     from .load import load_content
     from .plan import plan_pages
+    from .share import site_icons
 
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
@@ -192,6 +199,10 @@ def _load(
         config.base_path,
         options.root,
     )
+    where = display_path(options.path("config"), options.root)
+    icons, icon_errors = site_icons(config.publisher.icon, options.path("static"), options.path("image_cache"), where)
+    images.outputs.update(icons)
+    images.errors += icon_errors
     if images.errors:
         raise BuildFailed(images.errors)
     pages, errors = plan_pages(site, config, now, images.views)
@@ -830,7 +841,10 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
                 todo.append(i)
         lap("fingerprints")
         compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
-        renderer = Renderer(options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled)
+        cards = options.path("image_cache") / "cards"
+        renderer = Renderer(
+            options.path("templates"), view, BodyStore(loaded.bodies, cache), options.root, compiled, cards
+        )
         saving: dict = {}
 
         def check() -> None:  # before any page is written into place

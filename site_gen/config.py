@@ -33,6 +33,10 @@ class Publisher:
     """Name of the news organisation."""
     logo: str = ""
     """Site-relative path of its logo (``/images/logo.png``), or empty."""
+    icon: str = ""
+    """Site-relative path of a square raster of at least 512×512 px in ``static/``, or empty:
+    the favicon set, the web app manifest's icons and the raster publisher logo of the
+    structured data are resized from it (:mod:`site_gen.share`)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class Config:
     """Newest articles in each feed (Atom, RSS, JSON Feed, section and tag feeds)."""
     sitemap_limit: int = 50_000
     """URLs per sitemap file; past it ``sitemap.xml`` becomes an index (the protocol's maximum)."""
+    offline_stories: int = 20
+    """Newest stories the service worker keeps for reading offline (with the front page);
+    0 leaves the service worker out (``make serve``'s preview has none)."""
     source_hash: str = ""
     """Hash of the configuration file's bytes (for caches)."""
 
@@ -94,6 +101,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "raw_html": bool,
     "feed_items": int,
     "sitemap_limit": int,
+    "offline_stories": int,
 }
 _REQUIRED = ("title", "base_url")
 BASE_URL_HINT = "e.g. https://news.example.org/"
@@ -182,15 +190,17 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
         bad("feed_items", "`feed_items` must be at least 1")
     if "sitemap_limit" in values and not 1 <= values["sitemap_limit"] <= 50_000:
         bad("sitemap_limit", "`sitemap_limit` must be between 1 and 50000", "50000 is the sitemap protocol's limit")
+    if "offline_stories" in values and not 0 <= values["offline_stories"] <= 1000:
+        bad("offline_stories", "`offline_stories` must be between 0 and 1000", "0 turns the service worker off")
     if "publisher" in values:
         pub = values["publisher"]
-        unknown = sorted(set(pub) - {"name", "logo"})
+        unknown = sorted(set(pub) - {"name", "logo", "icon"})
         if unknown:
-            bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: logo, name")
-        elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo")):
-            bad("publisher", "`publisher.name` and `publisher.logo` must be text")
+            bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: icon, logo, name")
+        elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo", "icon")):
+            bad("publisher", "`publisher.name`, `publisher.logo` and `publisher.icon` must be text")
         else:
-            values["publisher"] = Publisher(str(pub.get("name", "")), str(pub.get("logo", "")))
+            values["publisher"] = Publisher(*(str(pub.get(k, "")) for k in ("name", "logo", "icon")))
     if "menu" in values:
         if not all(isinstance(s, str) and s.strip() for s in values["menu"]):
             bad("menu", "`menu` must be a list of section names")
@@ -201,7 +211,7 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
     if not isinstance(values.get("publisher"), Publisher):
         values["publisher"] = Publisher(values["title"])
     elif not values["publisher"].name:
-        values["publisher"] = Publisher(values["title"], values["publisher"].logo)
+        values["publisher"] = Publisher(values["title"], values["publisher"].logo, values["publisher"].icon)
     return Config(**values, source_hash=source_hash)
 
 

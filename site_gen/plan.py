@@ -21,14 +21,14 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from . import feeds, identities, metadata, sitemaps, urls
+from . import feeds, identities, metadata, offline, share, sitemaps, urls
 from .cache import serialize
 from .config import Config
 from .dates import MONTHS, Moment, period_label
 from .errors import ContentError
 from .hashing import digest
 from .identities import card_fields
-from .images import local_path
+from .images import local_path, share_photo
 from .model import Article, Period, Site, Term, identity
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
@@ -412,6 +412,11 @@ class Planner:
             Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}, key="s")
         )
         pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}, key="s"))
+        if self.config.offline_stories:
+            view = self.meta("You are offline", offline.OFFLINE, robots="noindex")
+            pages.append(Page(offline.OFFLINE, "offline.html", {"page": view}, key="s"))
+        for i in range(len(self.site.articles)):
+            pages += self.share_pages(i)
         return pages
 
     def pages_for(self, keys: set[str]) -> list[Page]:
@@ -430,6 +435,8 @@ class Planner:
             kind, _, rest = key.partition(" ")
             if kind == "a":
                 pages.append(self.article_page(index[rest]))
+            elif kind == "i":
+                pages += self.share_pages(index[rest])
             elif kind == "p":
                 pages.append(self.static_page(statics[rest]))
             elif kind == "l":
@@ -440,7 +447,9 @@ class Planner:
             elif kind == "r":
                 redirected.append(articles[index[rest]] if rest in index else statics[rest])
             elif kind == "n":
-                pages.append(news_page(self.site, self.config, self.now))
+                pages += news_pages(self.site, self.config, self.now)
+            elif kind == "w":
+                pages += worker_pages(self.site, self.config)
         terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
         for name, numbers in sorted(lists.items()):
             pages += self.home_pages(numbers) if name == "home" else self.term_pages(terms[name], numbers)
@@ -604,6 +613,59 @@ class Planner:
             lastmod=self.changed_iso(i),
         )
 
+    def share_view(self, i: int) -> dict[str, dict]:
+        """An article's share images by size name (:data:`site_gen.share.SIZES`): absolute URL,
+        size and alt text, cut from its photo or drawn (:meth:`share_pages`)."""
+        a = self.site.articles[i]
+        photo = share_photo(a, self.images)
+        base = self.config.base_url
+        if photo is not None:
+            alt = a.image.alt if a.image and local_path(a.image.src or "") == photo else ""
+            crops = self.images[photo]["share"]
+            return {
+                name: {"url": urls.absolute_src(base, c["src"]), "width": c["width"], "height": c["height"], "alt": alt}
+                for name, c in crops.items()
+            }
+        views = {}
+        for name, path in share.share_paths(a.path).items():
+            context = self.card_context(i, name)
+            version = share.card_key(context)[:10]  # a new URL when the card changes: sites cache by URL
+            width, height = share.SIZES[name]
+            views[name] = {
+                "url": f"{urls.absolute(base, path)}?v={version}",
+                "width": width,
+                "height": height,
+                "alt": "",
+            }
+        return views
+
+    def card_context(self, i: int, name: str) -> dict:
+        """What one size of an article's drawn card shows (its context and its cache key)."""
+        a = self.site.articles[i]
+        section = self.site.article_terms[i]["section"]
+        return {
+            "v": share.CARD_VERSION,
+            "title": a.title,
+            "section": section[0].name if section else "",
+            "site": self.config.title,
+            "date": share.card_date(a.date.at.date(), a.lang),
+            "lang": a.lang,
+            "dir": self.direction(a.lang),
+            "size": list(share.SIZES[name]),
+        }
+
+    def share_pages(self, i: int) -> list[Page]:
+        """The drawn share cards of an article without a photo; they read its card
+        (headline; its section, date and language are its place)."""
+        a = self.site.articles[i]
+        if share_photo(a, self.images) is not None:
+            return []
+        key, reads = f"i {a.source}", (identities.card(a.source),)
+        return [
+            Page(path, share.TEMPLATE, {"card": self.card_context(i, name)}, key=key, reads=reads)
+            for name, path in share.share_paths(a.path).items()
+        ]
+
     def article_reads(self, i: int) -> tuple[str, ...]:
         """The article itself, and the cards of the stories next to it and related to it."""
         count = len(self.site.articles)
@@ -633,15 +695,19 @@ class Planner:
         a = articles[i]
         terms = self.site.article_terms[i]
         trail = [(terms["section"][0].name, terms["section"][0].path)] if terms["section"] else []
+        shared = self.share_view(i)
         page = self.meta(
             a.title,
             a.path,
             a.summary,
             a.lang,
             modified=self._changed[i],
-            image=metadata.image_of(a, self.config),
+            image=shared["og"],
             og_article=metadata.article_social(a, terms, self.config),
-            jsonld=[metadata.news_article(a, terms, self.config), self.crumbs(*trail, (a.title, a.path))],
+            jsonld=[
+                metadata.news_article(a, terms, self.config, [shared[n]["url"] for n in share.JSONLD_SIZES]),
+                self.crumbs(*trail, (a.title, a.path)),
+            ],
         )
         return {
             "page": page,
@@ -876,7 +942,11 @@ def plan_pages(
     pages += feed_pages(site, config)
     entries = sorted(sitemap_entries(pages), key=by_path)
     pages += [Page(*out, key="s") for out in sitemaps.sitemap_outputs(entries, config)]
-    pages += [news_page(site, config, now), Page(*sitemaps.robots_output(config), key="s")]
+    pages += news_pages(site, config, now)
+    pages.append(robots_page(site, config, now))
+    pages += worker_pages(site, config)
+    if config.publisher.icon:
+        pages.append(Page(*offline.manifest_output(config, share.THEME_COLOR), key="s"))
     return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
 
@@ -902,6 +972,7 @@ def inserted_pages(
     newest = count - 1
     added = set(range(count))
     pages = [planner.article_page(i) for i in range(min(count + 1, len(site.articles)))]
+    pages += [page for i in range(count) for page in planner.share_pages(i)]
     pages += planner.home_pages(upto=newest)
     for kind, terms in planner.taxonomies():
         pages.append(planner.term_index_page(kind, terms))
@@ -915,17 +986,36 @@ def inserted_pages(
     entries.update(sitemap_entries(pages))
     # One entry a path: the plain sort orders them by path, without a key function.
     pages += [Page(*out, key="s") for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
-    pages.append(news_page(site, config, now))
+    pages += news_pages(site, config, now)
+    pages.append(robots_page(site, config, now))  # names the news sitemap once it has a story
+    pages += worker_pages(site, config)
     return pages, entries
 
 
-def news_page(site: Site, config: Config, now: datetime | None) -> Page:
-    """The news sitemap: it reads the titles of the stories in its window."""
-    output = sitemaps.news_output(site, config, now)
-    shown = sitemaps.news_articles(site, now)
+def whole_reads(site: Site, shown) -> tuple[str, ...]:
     sources = getattr(site.articles, "sources", None)
-    reads = tuple(identities.whole(sources[i] if sources else site.articles[i].source) for i in shown)
-    return Page(*output, key="n", reads=reads)
+    return tuple(identities.whole(sources[i] if sources else site.articles[i].source) for i in shown)
+
+
+def news_pages(site: Site, config: Config, now: datetime | None) -> list[Page]:
+    """The news sitemap, which reads the titles of the stories in its window; none when the
+    window is empty (see :func:`site_gen.sitemaps.news_output`)."""
+    shown = sitemaps.news_articles(site, now)
+    if not shown:
+        return []
+    return [Page(*sitemaps.news_output(site, config, now), key="n", reads=whole_reads(site, shown))]
+
+
+def robots_page(site: Site, config: Config, now: datetime | None) -> Page:
+    return Page(*sitemaps.robots_output(config, bool(sitemaps.news_articles(site, now))), key="s")
+
+
+def worker_pages(site: Site, config: Config) -> list[Page]:
+    """The service worker (:mod:`site_gen.offline`): it keeps the newest stories whole."""
+    if not config.offline_stories:
+        return []
+    shown = offline.offline_articles(site, config)
+    return [Page(*offline.worker_output(site, config, shown), key="w", reads=whole_reads(site, shown))]
 
 
 def by_path(entry: tuple[str, str | None]) -> str:
@@ -971,6 +1061,8 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
     seen: dict[str, Page] = {}
     errors = []
     for page in pages:
+        if page.template == share.TEMPLATE:
+            continue  # beside its article's page: on one URL exactly when the article is
         out = page.rel
         other = seen.get(out)
         if other is None:
