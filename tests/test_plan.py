@@ -116,7 +116,9 @@ def test_publishing_a_story_leaves_unrelated_and_older_pages_unchanged():
     assert removed == set()
     cards = {p for p in after if p.startswith("2025/07/25/fresh/share-")}  # its drawn share images
     assert len(cards) == 4
-    assert added <= {"2025/07/25/fresh/", "2025/07/25/"} | cards | {p for p in after if "/page/" in p or p.startswith("page/")}
+    assert added <= {"2025/07/25/fresh/", "2025/07/25/"} | cards | {
+        p for p in after if "/page/" in p or p.startswith("page/")
+    }
     previous_newest = "2025/07/20/s039/"
     allowed_lists = ["", "tags/floods/", "tags/trade/", "sections/business/", "authors/staff/"]
     for path in changed | added:
