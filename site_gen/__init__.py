@@ -29,6 +29,7 @@ Modules, each importing only modules above it in this list:
 - ``render``      Jinja2 environment; the one place that knows about escaping
 - ``build``       load → collect → plan → render → write
 - ``search``      index the built site with Pagefind (``build --search``)
+- ``history``     published URLs at a git commit that the content would lose (``check``)
 - ``new``         ``site-gen new``: a new article file
 - ``importer``    ``site-gen import``: wire copy files → article files
 - ``serve``       live-reload preview

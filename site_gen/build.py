@@ -105,7 +105,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage."""
     planned_all: bool = True
-    """False when only the pages that read what changed were planned (see :func:`_load_edits`)."""
+    """False when only the pages that read what changed were planned (see :func:`_load_changes`)."""
 
     def summary(self) -> str:
         held = []
@@ -169,8 +169,8 @@ def _load(
     """:func:`load_site`, and what a rebuild that planned only some pages knows (:class:`Edits`).
 
     When a writer of the previous output is given, a rebuild after a few edits plans
-    only the pages that read what they changed (:func:`_load_edits`) or that a few new
-    stories change (:func:`_load_new_stories`); ``changed`` is None when every page was planned.
+    only the pages that read what they changed or that new stories change
+    (:func:`_load_changes`); ``changed`` is None when every page was planned.
     """
     from .collect import collect_site
     from .images import process_images
@@ -181,10 +181,9 @@ def _load(
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     if writer is not None and cache is not None and found is not None and scan is not None:
-        for fast_path in (_load_edits, _load_new_stories):
-            quick = fast_path(options, cache, config, writer, found, scan, now, lap)
-            if quick is not None:
-                return quick
+        quick = _load_changes(options, cache, config, writer, found, scan, now, lap)
+        if quick is not None:
+            return quick
     signatures = scan.signatures if scan is not None else None
     loaded = load_content(options.path("content"), config, options.root, cache, jobs, found, signatures)
     if loaded.errors:
@@ -263,7 +262,7 @@ def cached_articles(cache: Cache, loaded: Loaded, fresh: dict[str, Article]) -> 
     return resolve
 
 
-def _load_edits(
+def _load_changes(
     options: BuildOptions,
     cache: Cache,
     config: Config,
@@ -273,52 +272,91 @@ def _load_edits(
     now: datetime,
     lap,
 ):
-    """:func:`_load` after edits that left the site arranged as it was: only the edited
-    files are read, turned into the identities they changed
-    (:func:`~site_gen.identities.changed`), and the pages of the last build that read one
-    of them (:meth:`~site_gen.cache.Cache.readers`) are planned, on the last build's site
-    restored around the edited files (every other article taken from the cache when a
-    planned page shows it, :class:`LazyArticles`); every other output file is kept. None
-    when the edits did more, or anything else changed: the caller reads everything."""
+    """:func:`_load` after a few edits that left every story in its place, and new stories
+    newer than every published one (the newsroom's everyday rebuild), when nothing else
+    changed. Only those files are read; the last build's site is restored around them
+    (every other article taken from the cache when a planned page shows it,
+    :class:`LazyArticles`), new stories put in front (:func:`~site_gen.collect.insert_newest`).
+    The pages planned are those that read an identity the edits changed
+    (:func:`~site_gen.identities.changed`, :meth:`~site_gen.cache.Cache.readers`) and those
+    whose shape the new stories changed (:func:`~site_gen.identities.dirty`); every other
+    output file is kept. None when anything else changed, when a story moved, is held back,
+    would take a URL that needs the whole site looked at or would change what every page
+    shows: the caller reads everything, and reports any error."""
     import pickle
 
-    from .identities import changed
-    from .images import ProcessedImages
+    from .check import may_clash
+    from .collect import insert_newest, publishable
+    from .identities import changed, dirty
+    from .images import ProcessedImages, process_images
     from .load import article_key, load_changed
-    from .plan import Planner
+    from .plan import Planner, some_pages
+    from .render import site_view
 
     if not only_content_changed(options, cache, now):
         return None
-    loaded = load_changed(scan, config, cache, AFFECTED_MAX)
+    loaded = load_changed(scan, config, cache, AFFECTED_MAX, new_files=True)
     if loaded is None:
         return None
-    edited = {a.source: a for a in (*loaded.articles, *loaded.pages)}
-    old = cache.sources
-    before = cache.articles([article_key(where, old[where][1]) for where in edited])
+    known = cache.sources
+    new = [a for a in loaded.articles if a.source not in known]
+    edited = {a.source: a for a in (*loaded.articles, *loaded.pages) if a.source in known}
+    before = cache.articles([article_key(where, known[where][1]) for where in edited])
     names = changed({a.source: a for a, _warnings in before.values()}, edited)
-    bare = _bare_site(cache.skeleton())
-    views = cache.blob("images")
-    if names is None or bare is None or views is None:
-        return None
+    blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
+    bare = _bare_site(blobs[0])
+    if names is None or bare is None or None in blobs or len(new) + len(edited) != len(loaded.parsed):
+        return None  # a story moved, a new static page, or no record of the last build
     published = {*bare.articles, *bare.pages}
-    if not edited.keys() <= published:
-        return None  # an edited draft or scheduled story: the full read handles it
-    keys = cache.readers(names) if names else set()
-    if keys is None:
-        return None
+    if not edited.keys() <= published or any(publishable(a, now, options.drafts, options.future) for a in new):
+        return None  # a draft or scheduled story: the full read handles it
     resolve = cached_articles(cache, loaded, edited)
-    site = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
+    old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
     try:
-        images = ProcessedImages(views=pickle.loads(views), outputs={}, errors=[])
-        pages = Planner(site, config, images.views, now).pages_for(keys)
+        sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
+        keys = cache.readers(names) if names else set()
+        site, outputs = old, {}
+        if keys is not None and new:
+            site = insert_newest(old, new)
+            if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
+                return None
+            if may_clash(new, writer.old.keys()):  # the new stories' URLs, against every file of the last build
+                return None
+            fresh = process_images(
+                new, options.path("static"), options.path("image_cache"), config.base_path, options.root
+            )
+            if fresh.errors:
+                return None
+            views, outputs = {**views, **fresh.views}, fresh.outputs
+            moved, gone = dirty(Planner(old, config, views, now).shapes(), Planner(site, config, views, now).shapes())
+            if gone:
+                return None
+            keys |= moved | {f"r {a.source}" for a in new} | {"n", "m"}
+        if keys is None:
+            return None
+        pages, entries = some_pages(site, config, now, views, keys, sitemap)
+        planned = [page.rel for page in pages]
+        added = set(planned) - writer.old.keys()
+        if added and files_clash(planned, added, writer.old.keys() | static_files(options)[0].keys()):
+            return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
-        held = [resolve(where) for _kind, _path, where in found if where not in published]
+        held = [resolve(where) for _kind, _path, where in found if where not in published and where in known]
     except (StaleCache, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
         return None
     lap("read")
-    checked = [edited[source] for source in sorted(edited)]
-    return config, site, pages, loaded, images, Edits(set(edited), set(), checked=checked, held=held, keep_rest=True)
+    edits = Edits(
+        set(edited),
+        {a.source for a in new},
+        checked=[*(edited[source] for source in sorted(edited)), *site.articles[: len(new)]],
+        held=held,
+        keep_rest=True,
+        new_outputs=added,
+        valid=valid_interval(new, now, cache.valid) if new else None,
+        sitemap=entries if new else None,
+    )
+    images = ProcessedImages(views=views, outputs=outputs, errors=[])
+    return config, site, pages, loaded, images, edits
 
 
 def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
@@ -357,95 +395,6 @@ def files_clash(planned: list[str], added: set[str], old: Set[str]) -> bool:
     if same:
         return True  # one file on disks that ignore case
     return any(f"\n{rel}/" in text for rel in added)  # a new file where others need a folder
-
-
-#: The new stories one rebuild publishes without planning every page.
-NEW_STORIES_MAX = 5
-
-
-def _load_new_stories(
-    options: BuildOptions,
-    cache: Cache,
-    config: Config,
-    writer: OutputWriter,
-    found: list,
-    scan: Scan,
-    now: datetime,
-    lap,
-):
-    """:func:`_load` when the only change is a few new stories, newer than every
-    published one: the newsroom's everyday rebuild.
-
-    Only the new files are read; they are put in front of the last build's site
-    (:func:`~site_gen.collect.insert_newest`), other articles come from the cache
-    when a planned page shows them, and only the pages they can change are planned
-    (:func:`~site_gen.plan.inserted_pages`). None when anything else changed, when
-    a story is held back, would take a URL or name a term in a way that needs the
-    whole site looked at, or would change what every page shows (a new year, a
-    new menu section): the caller reads everything, and reports any error.
-    """
-    import pickle
-
-    from .check import may_clash
-    from .collect import insert_newest, publishable
-    from .images import ProcessedImages, process_images
-    from .load import load_changed
-    from .plan import inserted_pages
-    from .render import site_view
-
-    if not only_content_changed(options, cache, now):
-        return None
-    loaded = load_changed(scan, config, cache, NEW_STORIES_MAX, new_files=True)
-    if loaded is None or loaded.pages or not loaded.articles:
-        return None
-    new = loaded.articles
-    if any(a.source in cache.sources or publishable(a, now, options.drafts, options.future) for a in new):
-        return None  # an edit, a draft or a scheduled story
-    blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
-    bare = _bare_site(blobs[0])
-    if bare is None or blobs[1] is None or blobs[2] is None:
-        return None
-    try:
-        sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
-    except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
-        return None
-
-    resolve = cached_articles(cache, loaded, {})
-    old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
-    try:
-        site = insert_newest(old, new)
-        if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
-            return None
-        if may_clash(new, writer.old.keys()):  # the new stories' URLs, against every file of the last build
-            return None
-        fresh = process_images(new, options.path("static"), options.path("image_cache"), config.base_path, options.root)
-        if fresh.errors:
-            return None
-        images = ProcessedImages(views={**views, **fresh.views}, outputs=fresh.outputs, errors=[])
-        pages, entries = inserted_pages(site, config, now, images.views, len(new), sitemap)
-        planned = [page.rel for page in pages]
-        added = set(planned) - writer.old.keys()
-        if files_clash(planned, added, writer.old.keys() | static_files(options)[0].keys()):
-            return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
-        for page in pages:
-            page.context  # noqa: B018 (every article the pages show is read here, from the cache)
-        published = {*bare.articles, *bare.pages}
-        held = [resolve(where) for _kind, _path, where in found if where not in published and where in cache.sources]
-    except StaleCache:
-        return None
-    valid = valid_interval(new, now, cache.valid)
-    lap("read")
-    edits = Edits(
-        set(),
-        {a.source for a in new},
-        checked=list(site.articles[: len(new)]),
-        held=held,
-        keep_rest=True,
-        new_outputs=added,
-        valid=valid,
-        sitemap=entries,
-    )
-    return config, site, pages, loaded, images, edits
 
 
 @dataclass
@@ -693,7 +642,8 @@ _JOB: dict = {}
 
 
 def _render_chunk(indexes: list[int]) -> list[tuple]:
-    """Render pages; stage new bytes. Returns (index, rel, hash, staged name, signature) or (index, error)."""
+    """Render pages; stage new bytes. Returns (index, rel, hash, staged name, signature, (key, reads))
+    or (index, error)."""
     renderer: Renderer = _JOB["renderer"]
     pages: list[Page] = _JOB["pages"]
     writer: OutputWriter = _JOB["writer"]
@@ -711,12 +661,13 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         finally:
             page.forget()
         hashed = digest(data)
+        read = (page.key, page.reads)  # kept with the page's new fingerprint (see Cache.readers)
         sig = writer.unchanged_on_disk(rel, hashed, data)
         if sig is not None:
-            results.append((i, rel, hashed, None, sig))
+            results.append((i, rel, hashed, None, sig, read))
             continue
         name = writer.staged_name(rel, f"p{i}")
-        results.append((i, rel, hashed, name, stage(staging, name, data)))
+        results.append((i, rel, hashed, name, stage(staging, name, data), read))
     return results
 
 
@@ -910,7 +861,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
             blobs = saved_state(site, pages, images, changed)
     new = writer.new
     records = {rel: f"{fp} {new[rel]}" for rel, fp in fingerprints.items()}
-    reads = {page.rel: (page.key, page.reads) for page in pages}
+    reads = {result[1]: result[5] for result in results if len(result) == 6}
     _save_cache(cache, loaded, records, valid, counts, frame, salt_key, blobs, lean, keys, reads)
     cache.close()
     lap("cache")
@@ -984,7 +935,7 @@ def _gather(results: list[tuple], writer: OutputWriter, pages: list[Page]) -> li
             exc = result[1]
             errors.setdefault((exc.path, exc.line), exc)
             continue
-        _i, rel, hashed, staged, sig = result
+        _i, rel, hashed, staged, sig, _read = result
         writer.record(rel, hashed, staged, sig)
     return list(errors.values())
 

@@ -18,9 +18,10 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
 * ``bodies``: the rendered body HTML of each article key.
 * ``pages``: the record of every output page at the last build: its fingerprint
   (its template files + the data it shows) and the hash of the bytes it rendered
-  to, how the planner makes it again (its key) and the identities it read. A page
-  whose fingerprint did not change, and whose file in the output holds those
-  bytes, is not rendered again.
+  to. A page whose fingerprint did not change, and whose file in the output holds
+  those bytes, is not rendered again.
+* ``planned``: for each page, how the planner makes it again (its key) and the
+  identities it read (the same while its fingerprint is).
 * ``reads``: the same identities inverted, identity → the pages that read it (a row
   each, the paths joined by NUL, which no path holds): which pages an edit changes
   (:mod:`site_gen.identities`).
@@ -51,7 +52,7 @@ from pathlib import Path
 from . import __version__
 from .hashing import content_hash
 
-SCHEMA = 15
+SCHEMA = 16
 """Raised whenever what the cache holds changes form or meaning: a cache of another schema
 starts empty (the commit history says what each one changed)."""
 _TABLES = """
@@ -59,7 +60,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, hash TEXT);
 CREATE TABLE IF NOT EXISTS parsed (bucket INTEGER PRIMARY KEY, keys TEXT, data BLOB);
 CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT);
-CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT, plan TEXT, reads TEXT);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT);
+CREATE TABLE IF NOT EXISTS planned (path TEXT PRIMARY KEY, plan TEXT, reads TEXT);
 CREATE TABLE IF NOT EXISTS reads (identity TEXT PRIMARY KEY, paths TEXT);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB);
 """
@@ -257,7 +259,7 @@ class Cache:
             for chunk in _chunks(sorted(paths)):
                 marks = ",".join("?" * len(chunk))
                 found.update(
-                    plan for (plan,) in self.db.execute(f"SELECT plan FROM pages WHERE path IN ({marks})", chunk)
+                    plan for (plan,) in self.db.execute(f"SELECT plan FROM planned WHERE path IN ({marks})", chunk)
                 )
         except (sqlite3.DatabaseError, AttributeError):
             return None
@@ -270,37 +272,43 @@ class Cache:
         reads: dict[str, tuple[str, tuple[str, ...]]],
         some_pages: bool,
     ) -> None:
-        """The rows of ``pages`` and of the ``reads`` index for this build's pages (all of them,
-        or with ``some_pages`` those it planned); only what differs from the stored rows."""
+        """The rows of ``pages`` (all of this build's, or with ``some_pages`` those it planned),
+        and of ``planned`` and the ``reads`` index for the pages in ``reads`` (those whose
+        fingerprint changed: a page's reads are the same while its fingerprint is) and for the
+        pages gone; only what differs from the stored rows is written."""
+        before: dict[str, str] = {}
         if some_pages:
-            stored: dict[str, list[str]] = {}
-            for chunk in _chunks(sorted(pages)):
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT path, fingerprint, plan, reads FROM pages WHERE path IN ({marks})"
-                stored.update((path, rest) for path, *rest in db.execute(query, chunk))
             gone: set[str] = set()
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items()))
         else:
-            stored = {path: rest for path, *rest in db.execute("SELECT path, fingerprint, plan, reads FROM pages")}
-            gone = stored.keys() - pages.keys()
-        rows = []
+            before = self.pages
+            gone = before.keys() - pages.keys()
+            db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in sorted(gone)])
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items() - before.items()))
+        paths = sorted(reads.keys() | gone)
+        stored: dict[str, str] = {}
+        for chunk in _chunks(paths):
+            marks = ",".join("?" * len(chunk))
+            stored.update(db.execute(f"SELECT path, reads FROM planned WHERE path IN ({marks})", chunk))
         drop: dict[str, set[str]] = {}
         add: dict[str, set[str]] = {}
-        for path in sorted(pages.keys() | gone):
-            old_record, old_plan, old_text = stored.get(path) or ("", "", "")
+        rows = []
+        for path in paths:
+            old_text = stored.get(path) or ""
             plan, names = reads.get(path, ("", ()))
             text = "\0".join(names)
-            if path in pages and (pages[path], plan, text) != (old_record, old_plan or "", old_text or ""):
-                rows.append((path, pages[path], plan, text))
-            if text != (old_text or ""):
-                before, after = set((old_text or "").split("\0")) - {""}, set(names)
-                for name in before - after:
+            if path in reads:
+                rows.append((path, plan, text))
+            if text != old_text:
+                before_names, after_names = set(old_text.split("\0")) - {""}, set(names)
+                for name in before_names - after_names:
                     drop.setdefault(name, set()).add(path)
-                for name in after - before:
+                for name in after_names - before_names:
                     add.setdefault(name, set()).add(path)
-        db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in sorted(gone)])
-        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", rows)
+        db.executemany("DELETE FROM planned WHERE path = ?", [(p,) for p in sorted(gone)])
+        db.executemany("INSERT OR REPLACE INTO planned VALUES (?, ?, ?)", rows)
         touched = sorted(drop.keys() | add.keys())
-        if not stored and not some_pages:  # a first build: no row to merge with
+        if not stored and not some_pages and not before:  # a first build: no row to merge with
             db.executemany(
                 "INSERT INTO reads VALUES (?, ?)", [(name, "\0".join(sorted(add[name]))) for name in touched]
             )
@@ -311,10 +319,10 @@ class Cache:
             readers.update(db.execute(f"SELECT identity, paths FROM reads WHERE identity IN ({marks})", chunk))
         merged = []
         for name in touched:
-            paths = set(readers.get(name, "").split("\0")) - {""}
-            paths = (paths - drop.get(name, set())) | add.get(name, set())
-            merged.append((name, "\0".join(sorted(paths))))
-        db.executemany("DELETE FROM reads WHERE identity = ?", [(name,) for name, paths in merged if not paths])
+            paths_now = set(readers.get(name, "").split("\0")) - {""}
+            paths_now = (paths_now - drop.get(name, set())) | add.get(name, set())
+            merged.append((name, "\0".join(sorted(paths_now))))
+        db.executemany("DELETE FROM reads WHERE identity = ?", [(name,) for name, text in merged if not text])
         db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?)", [row for row in merged if row[1]])
 
     # -- articles ------------------------------------------------------------

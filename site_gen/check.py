@@ -139,6 +139,16 @@ def check_article(article: Article, config: Config, now: datetime) -> list[Conte
                 "write the story below the closing `---` line",
             )
         )
+    if a.image is not None and not a.image.src and (a.image.caption or a.image.credit):
+        found.append(
+            _problem(
+                a,
+                "image",
+                "the image has a caption but no picture (no `src:`)",
+                "add `src: /images/photo.jpg` under `image:`, or remove the caption",
+                "warning",
+            )
+        )
     if a.image is not None and a.image.src:
         scheme = urlsplit(a.image.src).scheme.lower()
         if scheme not in ("", "http", "https"):
@@ -467,6 +477,7 @@ def site_path_of(url: str, config: Config, here: str) -> str | None:
     url = url.strip()
     if not url or url[0] in "#?":
         return None  # this page
+    url = urls.body_link(url, config.base_path)  # a root-relative link is read from the site's root
     if _NEEDS_URLLIB.search(url) is None:
         base_path = config.base_path
         if url[0] == "/":

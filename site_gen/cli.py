@@ -45,7 +45,8 @@ def _common(parser: argparse.ArgumentParser, output: str = "build") -> None:
         "--now",
         type=_parse_now,
         metavar="TIME",
-        help="pretend it is this time (ISO 8601 with offset), for reproducible builds",
+        help="pretend it is this time, for reproducible builds: 2025-07-20, 2025-07-20 14:30 (the site's time zone) "
+        "or 2025-07-20T14:30:00+05:00",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
@@ -60,13 +61,20 @@ def _parse_base_url(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{exc} — {BASE_URL_HINT}") from None
 
 
-def _parse_now(text: str) -> datetime:
+class LocalTime(str):
+    """``--now`` without an offset (``2025-07-20``, ``2025-07-20 14:30``): read in the site's time
+    zone, as front matter is, once site.yaml is found (:func:`local_now`)."""
+
+
+def _parse_now(text: str) -> datetime | LocalTime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"cannot read {text!r}; use e.g. 2025-07-20T10:00:00+05:00") from None
+        raise argparse.ArgumentTypeError(
+            f"cannot read {text!r}; use e.g. 2025-07-20, 2025-07-20 14:30 or 2025-07-20T10:00:00+05:00"
+        ) from None
     if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("give an offset, e.g. 2025-07-20T10:00:00+05:00")
+        return LocalTime(text)
     from .dates import DateOutOfRange, in_zone
 
     try:
@@ -74,6 +82,54 @@ def _parse_now(text: str) -> datetime:
     except DateOutOfRange as exc:
         raise argparse.ArgumentTypeError(f"{exc} — {exc.hint}") from None
     return moment
+
+
+def local_now(text: LocalTime, config_path: Path) -> datetime | str:
+    """``--now`` without an offset in the site's time zone; a message when it cannot be read."""
+    from zoneinfo import ZoneInfo
+
+    from .config import load_config
+    from .dates import parse_moment
+
+    try:
+        zone = ZoneInfo(load_config(config_path).timezone)
+    except (BuildFailed, OSError):
+        zone = ZoneInfo("Asia/Karachi")  # the build reports site.yaml's problem itself
+    try:
+        return parse_moment(text, zone).at
+    except ValueError as exc:
+        return f"--now: {exc} — {getattr(exc, 'hint', '')}".rstrip(" —")
+
+
+PROJECT_FILE = "site.yaml"
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding site.yaml (as git finds its repository)."""
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    return None
+
+
+def enter_project(args: argparse.Namespace) -> None:
+    """Run from the project's folder when the command is given in one of its subfolders and no
+    --config is named: the FILE arguments keep pointing where they did."""
+    if getattr(args, "config", None) != Path(PROJECT_FILE) or Path(PROJECT_FILE).is_file():
+        return
+    here = Path.cwd()
+    project = find_project(here.parent)
+    if project is None:
+        return
+    for name in ("files",):
+        values = getattr(args, name, None)
+        if values:
+            setattr(args, name, [v if str(v) == "-" else type(v)(os.path.abspath(v)) for v in values])
+    for name in ("out",):
+        if getattr(args, name, None) is not None:
+            setattr(args, name, Path(os.path.abspath(getattr(args, name))))
+    args.came_from = here
+    os.chdir(project)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -143,6 +199,13 @@ def make_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
+        "--against",
+        default=None,
+        metavar="REV",
+        help="the git commit whose published URLs must keep answering (default: HEAD; in CI the commit before "
+        "the push); `none` skips this",
+    )
+    check.add_argument(
         "files",
         nargs="*",
         type=Path,
@@ -159,6 +222,15 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--section", default="", help="section name")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--lang", default="", help="language code (ur, ps, fa for right-to-left)")
+    new.add_argument(
+        "--date",
+        default="",
+        metavar="TIME",
+        help="publication time as in front matter (default: now), e.g. 2025-07-20 14:30",
+    )
+    new.add_argument("--author", default="", help="the reporter's name")
+    new.add_argument("--slug", default="", help="the URL's last part (default: from the headline)")
+    new.add_argument("--draft", action="store_true", help="write `draft: true`: nothing publishes it yet")
     new.add_argument(
         "--config", type=Path, default=Path("site.yaml"), metavar="FILE", help="site configuration (default: site.yaml)"
     )
@@ -282,7 +354,8 @@ def run_check(args) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    problems = check_site(options)
+    moves = sorted(url_moves(options, args.against), key=lambda p: (p.path, p.line, p.message))
+    problems = check_site(options) + moves
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
@@ -298,6 +371,22 @@ def run_check(args) -> int:
     if not args.quiet:
         print(f"ok: no errors, {warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return EXIT_OK
+
+
+def url_moves(options, against: str | None) -> list[ContentError]:
+    """Published URLs (at git commit ``against``) that the content files would lose (:mod:`site_gen.history`)."""
+    if against == "none":
+        return []
+    from .build import read_config
+    from .dates import utc_now
+    from .history import url_moves as moves
+
+    try:
+        config = read_config(options)
+    except BuildFailed:
+        return []  # check_site reported it
+    now = options.now or utc_now()
+    return moves(options.path("content"), options.root, config, now, against or "HEAD", explicit=against is not None)
 
 
 def run_serve(args) -> int:
@@ -322,7 +411,18 @@ def run_new(args) -> int:
     from .new import new_article
 
     try:
-        path = new_article(args.title, args.config, args.content, args.section, args.tags, args.lang)
+        path = new_article(
+            args.title,
+            args.config,
+            args.content,
+            args.section,
+            args.tags,
+            args.lang,
+            date=args.date,
+            author=args.author,
+            slug=args.slug,
+            draft=args.draft,
+        )
     except (BuildFailed, ContentError) as exc:
         print_problems(getattr(exc, "errors", [exc]))
         return EXIT_ERRORS
@@ -335,7 +435,8 @@ def run_new(args) -> int:
             file=sys.stderr,
         )
         return EXIT_ERRORS
-    print(path)
+    came_from = getattr(args, "came_from", None)
+    print(os.path.relpath(path.resolve(), came_from) if came_from else path)
     return EXIT_OK
 
 
@@ -398,6 +499,12 @@ _ran: list[str] = []
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     _ran.append(args.command)
+    enter_project(args)
+    if isinstance(getattr(args, "now", None), LocalTime):
+        args.now = local_now(args.now, args.config)
+        if isinstance(args.now, str):
+            print(args.now, file=sys.stderr)
+            return EXIT_USAGE
     handler = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "import": run_import}[
         args.command
     ]

@@ -84,6 +84,7 @@ def absolute_links(html: str, base_url: str, page_url: str) -> str:
     """Make root-relative (``/x/``) and fragment (``#fn1``) links of a body absolute."""
     origin = base_url.split("/", 3)
     root = "/".join(origin[:3])
+    html = urls.body_links(html, "/" + (origin[3] if len(origin) > 3 else ""))  # under base_url's path
     html = _ROOT_LINK.sub(lambda m: m.group(1) + root + "/", html)
     if 'href="#' not in html:  # most bodies have no footnotes: skip the slow scan
         return html
@@ -170,32 +171,33 @@ class FeedPlanner:
             dep = self._deps[index] = (identity(a), named)
         return dep
 
-    def lazy(self, only: set[int] | None = None) -> list[tuple[str, str, tuple, Callable[[], dict], Sequence[int]]]:
+    def lazy(self, paths: set[str] | None = None) -> list[tuple[str, str, tuple, Callable[[], dict], Sequence[int]]]:
         """``(path, template, deps, make, shown)`` of every feed: ``deps`` decides the context
         ``make()`` returns, ``shown`` are the indexes of the articles it shows.
 
         Every feed shows the first ``feed_items`` articles of its list; the
         configuration (title, base URL…) is the same for the whole build.
-        With ``only`` (article indexes), just the feeds that show one of them.
+        With ``paths``, just the feeds on those paths.
         """
         items = self.config.feed_items
         chosen = range(min(len(self.site.articles), items))
         result = []
-        if only is None or not only.isdisjoint(chosen):
+        site_feeds = (
+            (urls.ATOM_FEED, "feeds/atom.xml"),
+            (urls.RSS_FEED, "feeds/rss.xml"),
+            (urls.JSON_FEED, "feeds/feed.json"),
+        )
+        if paths is None or not paths.isdisjoint(path for path, _template in site_feeds):
             site_deps = ("site feed", tuple(self.entry_dep(i) for i in chosen))
-            for number, (path, template) in enumerate(
-                (
-                    (urls.ATOM_FEED, "feeds/atom.xml"),
-                    (urls.RSS_FEED, "feeds/rss.xml"),
-                    (urls.JSON_FEED, "feeds/feed.json"),
-                )
-            ):
-                result.append((path, template, site_deps, lambda n=number: self.site_outputs()[n].context, chosen))
+            for number, (path, template) in enumerate(site_feeds):
+                if paths is None or path in paths:
+                    make = lambda n=number: self.site_outputs()[n].context  # noqa: E731
+                    result.append((path, template, site_deps, make, chosen))
         for term in (*self.site.sections, *self.site.tags):
             shown = term.articles[:items]
-            if only is not None and only.isdisjoint(shown):
-                continue
             path = urls.term_feed_path(term.kind, term.slug)
+            if paths is not None and path not in paths:
+                continue
             deps = ("term feed", term.kind, term.name, term.path, tuple(self.entry_dep(i) for i in shown))
             result.append((path, "feeds/atom.xml", deps, lambda t=term: self.term_feed(t).context, shown))
         return result
@@ -282,11 +284,11 @@ def feed_outputs(site: Site, config: Config) -> list[Output]:
 
 
 def lazy_feeds(
-    site: Site, config: Config, only: set[int] | None = None
+    site: Site, config: Config, paths: set[str] | None = None
 ) -> list[tuple[str, str, tuple, Callable[[], dict], Sequence[int]]]:
-    """Every feed file of the site (or those showing the articles at ``only``) as
-    ``(path, template, deps, make, shown)`` (see :meth:`FeedPlanner.lazy`)."""
-    return FeedPlanner(site, config).lazy(only)
+    """Every feed file of the site (or those on ``paths``) as ``(path, template, deps, make,
+    shown)`` (see :meth:`FeedPlanner.lazy`)."""
+    return FeedPlanner(site, config).lazy(paths)
 
 
 def feed_links(config: Config) -> list[dict]:

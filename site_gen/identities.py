@@ -8,12 +8,15 @@ While planning, each page records the *identities* it reads (:attr:`site_gen.pla
   pages it is on, and the pages of the stories next to it or related to it.
 
 Where an article sits in the site (:func:`place`: its URL, dates, terms, language…) is what
-the site's arrangement is made of (:func:`site_gen.collect.collect_site`): an edit of a place
-arranges the site again rather than naming identities. The cache keeps what each page of
-the last build read (:meth:`site_gen.cache.Cache.readers`); a rebuild turns the edited files
-into the identities they changed (:func:`changed`) and plans the pages that read one of
-them. This module is the one answer to "what changed → which pages"; the planner only
-records, and the cache only stores.
+the site's arrangement is made of (:func:`site_gen.collect.collect_site`). What a page takes
+from the arrangement is its *shape* (:meth:`site_gen.plan.Planner.shapes`: the stories it
+lists, by source, its neighbours, term names and counts, page numbers).
+
+The cache keeps what each page of the last build read (:meth:`site_gen.cache.Cache.readers`).
+A rebuild turns the edited files into the identities they changed (:func:`changed`) and
+plans the pages that read one of them; when it arranged the site again (new stories), also
+those whose shape changed (:func:`dirty`). This module is the one answer to "what changed →
+which pages"; the planner only records, and the cache only stores.
 """
 
 from __future__ import annotations
@@ -81,3 +84,11 @@ def changed(before: Mapping[str, Article], after: Mapping[str, Article]) -> set[
         if card_fields(old) != card_fields(new):
             found.add(card(source))
     return found
+
+
+def dirty(before: Mapping[str, tuple], after: Mapping[str, tuple]) -> tuple[set[str], set[str]]:
+    """From the page shapes of the site arranged before and after a change
+    (:meth:`site_gen.plan.Planner.shapes`): the keys of pages whose shape changed or that
+    are new, and the keys of pages that are gone."""
+    changed = {key for key, shape in after.items() if key not in before or before[key] != shape}
+    return changed, before.keys() - after.keys()

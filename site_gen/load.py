@@ -290,11 +290,9 @@ def parse_article(
     try:
         fields = load_mapping(parts.yaml)
     except YamlError as exc:
-        raise ContentError(
-            where, parts.yaml_line + exc.line - 1, exc.message, exc.hint or "check indentation and quoting"
-        ) from None
+        raise ContentError(where, parts.yaml_line + exc.line - 1, exc.message, yaml_hint(exc, parts.yaml)) from None
     source_hash = content_hash(data)
-    checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone))
+    checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone), parts.yaml)
     rendered = render_markdown(parts.body, config.raw_html)
     article = checker.article(parts, config, kind, stem, source_hash, rendered, key or article_key(where, source_hash))
     if checker.errors:
@@ -302,10 +300,29 @@ def parse_article(
     return article, rendered.html, checker.warnings
 
 
+_KEY_VALUE = re.compile(r"^\s*([A-Za-z_][\w-]*):\s+(.*?)\s*$")
+
+
+def yaml_hint(exc: YamlError, yaml_text: str) -> str:
+    """The hint for a YAML error: a value holding ``: `` (``title: Gwadar: Port…``) wants quotes."""
+    lines = yaml_text.split("\n")
+    text = lines[exc.line - 1] if 0 < exc.line <= len(lines) else ""
+    match = _KEY_VALUE.match(text)
+    if "mapping values are not allowed" in exc.message and match and ": " in match[2]:
+        value = match[2]
+        quoted = '"' + value + '"' if '"' not in value else "'" + value.replace("'", "''") + "'"
+        return f"the value holds `: `; put it in quotes: {match[1]}: {quoted}"
+    return exc.hint or "check indentation and quoting"
+
+
+_DASH_ITEM = re.compile(r"^\s*-\s+(.*?)\s*[\],]?\s*$")
+
+
 class _FieldReader:
     """Checks front matter fields one by one, gathering problems."""
 
-    def __init__(self, fields: dict[str, Field], where: str, first_line: int, zone: ZoneInfo):
+    def __init__(self, fields: dict[str, Field], where: str, first_line: int, zone: ZoneInfo, yaml_text: str = ""):
+        self.yaml_lines = yaml_text.split("\n")
         self.fields = fields
         self.where = where
         self.first_line = first_line
@@ -360,7 +377,30 @@ class _FieldReader:
         for name in (" ".join(str(v).split()) for v in value):
             if name and name.casefold() not in seen:
                 seen[name.casefold()] = name
+                self.merged_items(key, name)
         return tuple(seen.values())
+
+    def merged_items(self, key: str, name: str) -> None:
+        """A `- ` line indented under the item above is read as part of it (``Pakistan -
+        Uzbekistan``): report it, when a line of the field's text shows that slip."""
+        if " - " not in name or key not in self.fields:
+            return
+        pieces = name.split(" - ")
+        start = self.fields[key].line - 1
+        for offset, text in enumerate(self.yaml_lines[start + 1 : start + 200], start + 2):
+            if _KEY_VALUE.match(text) and not text.startswith((" ", "\t", "-")):
+                return  # the next key
+            item = _DASH_ITEM.match(text)
+            if item and item[1] in pieces[1:]:
+                self.errors.append(
+                    ContentError(
+                        self.where,
+                        self.first_line + offset - 1,
+                        f"`{key}` has one item {name!r}: this `- {item[1]}` line is read as part of the item above",
+                        f"put each `- ` item on its own line at the same indentation, or write `{key}: [One, Two]`",
+                    )
+                )
+                return
 
     def one_of(self, key: str, synonym: str, split_commas: bool = False) -> tuple[str, ...]:
         if key in self.fields and synonym in self.fields:
@@ -372,28 +412,18 @@ class _FieldReader:
         for name in f:
             if name not in KNOWN_KEYS:
                 close = difflib.get_close_matches(name, KNOWN_KEYS, n=1, cutoff=0.75)
-                if close:
-                    self.warnings.append(
-                        ContentError(
-                            self.where,
-                            self.line(name),
-                            f"unknown key `{name}`",
-                            f"did you mean `{close[0]}`?",
-                            "warning",
-                        )
-                    )
+                if close:  # a known key misspelled: its value would be lost without a word
+                    self.error(name, f"unknown key `{name}`: its value is not used", f"did you mean `{close[0]}`?")
         title = self.text("title", required=True)
         if "title" in f and not title and not self.errors:
             self.error("title", "`title` is empty", "write the headline after `title:`")
         date = self.moment("date", required=(kind == "article"))
         updated = self.moment("updated")
         slug = self.text("slug")
-        if slug and not urls.is_valid_slug(slug):
-            self.error(
-                "slug",
-                f"slug {slug!r} is not allowed",
-                "use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
-            )
+        refused = urls.slug_problem(slug) if slug else None
+        if refused:
+            self.error("slug", *refused)
+            slug = ""
         # An Urdu title in an Urdu-named file keeps its own words: a hash of the bytes would change the URL
         # at every edit.
         slug = (

@@ -420,9 +420,10 @@ class Planner:
         return pages
 
     def pages_for(self, keys: set[str]) -> list[Page]:
-        """The pages with these keys (:attr:`Page.key`), as :meth:`pages` makes them, for a rebuild
-        that plans only the pages that read what an edit changed (see :mod:`site_gen.identities`).
-        Keys are those of pages that read identities: articles, static pages, lists, date pages."""
+        """The pages with these keys (:attr:`Page.key`), as :meth:`pages` and :func:`plan_pages`
+        make them, for a rebuild that plans only the pages whose reads or shape changed (see
+        :mod:`site_gen.identities`). Unknown keys, and ``s`` and ``m`` (the site's own pages
+        and the sitemaps, see :func:`some_pages`), plan nothing."""
         articles = self.site.articles
         sources = getattr(articles, "sources", None) or [a.source for a in articles]
         index = {source: i for i, source in enumerate(sources)}
@@ -433,33 +434,103 @@ class Planner:
         pages: list[Page] = []
         for key in sorted(keys):
             kind, _, rest = key.partition(" ")
-            if kind == "a":
+            if kind == "a" and rest in index:
                 pages.append(self.article_page(index[rest]))
-            elif kind == "i":
+            elif kind == "i" and rest in index:
                 pages += self.share_pages(index[rest])
-            elif kind == "p":
+            elif kind == "p" and rest in statics:
                 pages.append(self.static_page(statics[rest]))
             elif kind == "l":
                 name, _, number = rest.rpartition(" ")
                 lists.setdefault(name, set()).add(None if number == "-" else int(number))
             elif kind == "d":
                 periods.add(rest)
-            elif kind == "r":
+            elif kind == "r" and (rest in index or rest in statics):
                 redirected.append(articles[index[rest]] if rest in index else statics[rest])
             elif kind == "n":
                 pages += news_pages(self.site, self.config, self.now)
+                pages.append(robots_page(self.site, self.config, self.now))
             elif kind == "w":
                 pages += worker_pages(self.site, self.config)
+            elif kind == "t":
+                pages.append(self.term_index_page(rest, dict(self.taxonomies())[rest]))
         terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
         for name, numbers in sorted(lists.items()):
-            pages += self.home_pages(numbers) if name == "home" else self.term_pages(terms[name], numbers)
+            if name == "home":
+                pages += self.home_pages(numbers)
+            elif name in terms:
+                pages += self.term_pages(terms[name], numbers)
         if periods:
             pages += self.archive_pages(periods)
         pages += alias_pages_of(redirected, self.config)
         feed_paths = {key[2:] for key in keys if key.startswith("f ")}
         if feed_paths:
-            pages += [page for page in feed_pages(self.site, self.config) if page.path in feed_paths]
+            pages += feed_pages(self.site, self.config, feed_paths)
         return pages
+
+    def shapes(self) -> dict[str, tuple]:
+        """Each page key of the site (but ``s``, ``m``, ``n`` and redirects) with its *shape*:
+        what its page takes from the site's arrangement (which stories it lists, in what
+        order, next to which; term names and counts; page numbers), named by source, so that
+        it is made without reading an article. A rebuild that arranged the site again plans
+        the pages whose shape changed (:func:`site_gen.identities.dirty`); what the page takes
+        from the articles themselves, it reads (:attr:`Page.reads`)."""
+        site = self.site
+        src = list(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
+        count = len(src)
+        named_as: dict[tuple[int, int, int], tuple] = {}  # articles with the same terms share their tuples
+        named = []
+        for terms in site.article_terms:
+            ids = (id(terms["section"]), id(terms["tag"]), id(terms["author"]))
+            found = named_as.get(ids)
+            if found is None:
+                found = named_as[ids] = _named(terms)
+            named.append(found)
+        shapes: dict[str, tuple] = {}
+        related = site.related
+        for i, source in enumerate(src):
+            newer = src[i - 1] if i else None
+            older = src[i + 1] if i + 1 < count else None
+            shapes[f"a {source}"] = (newer, older, tuple([src[j] for j in related[i]]), named[i])
+            shapes[f"i {source}"] = named[i]  # a drawn card shows its section's name
+        for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
+            shapes[f"p {source}"] = ()
+        per = self.config.per_page
+        blocks = (self.home_reads(()), _named({"section": site.sections, "tag": (), "author": ()}))
+        lists = [("home", None, range(count))]
+        lists += [(f"{t.kind} {t.slug}", t, t.articles) for _kind, group in self.taxonomies() for t in group]
+        for name, term, indexes in lists:
+            chunks = paginate(indexes, per)
+            last = len(chunks) - 1
+            for number, chunk in chunks:
+                shown = tuple([src[i] for i in chunk])
+                nav = last if number is None else number < last  # the links to the next pages
+                if term is None:
+                    shape = (nav, shown, blocks if number is None else ())
+                else:
+                    shape = (nav, shown, term.name, len(term.articles) if number is None else None)
+                shapes[f"l {name} {'-' if number is None else number}"] = shape
+        for kind, group in self.taxonomies():
+            latest = site.latest_change.get(kind)
+            listed = tuple([(t.name, t.path, len(t.articles)) for t in group])
+            shapes[f"t {kind}"] = (listed, src[latest] if latest is not None else None)
+        for periods in (site.years, site.months, site.days):
+            for n, period in enumerate(periods):
+                newer = periods[n - 1].path if n else None
+                older = periods[n + 1].path if n + 1 < len(periods) else None
+                children = tuple([(c["url"], c["count"]) for c in self.children(period)])
+                shown = tuple([src[i] for i in period.articles])
+                shapes[f"d {period.path}"] = (newer, older, children, shown, src[period.latest])
+        items = self.config.feed_items
+        entry = [(src[i], named[i]) for i in range(min(count, items))]
+        for path in (urls.ATOM_FEED, urls.RSS_FEED, urls.JSON_FEED):
+            shapes[f"f {path}"] = tuple(entry)
+        for term in (*site.sections, *site.tags):
+            shown = tuple([(src[i], named[i]) for i in term.articles[:items]])
+            shapes[f"f {urls.term_feed_path(term.kind, term.slug)}"] = (term.name, term.path, shown)
+        if self.config.offline_stories:
+            shapes["w"] = tuple(src[i] for i in offline.offline_articles(site, self.config))
+        return shapes
 
     def static_page(self, p: Article) -> Page:
         view = self.meta(
@@ -491,8 +562,8 @@ class Planner:
         context = {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]}
         return Page(index_path, "terms.html", context, key=f"t {kind}")
 
-    def term_pages(self, term: Term, numbers: set[int | None] | None = None, upto: int | None = None) -> list[Page]:
-        """The list of a tag, section or author (see :meth:`list_pages` for ``numbers`` and ``upto``)."""
+    def term_pages(self, term: Term, numbers: set[int | None] | None = None) -> list[Page]:
+        """The list of a tag, section or author (see :meth:`list_pages` for ``numbers``)."""
         kind = term.kind
         index_path = urls.taxonomy_index_path(kind)
         title = TAXONOMY_TITLES[kind]
@@ -512,10 +583,9 @@ class Planner:
             own_feeds,
             crumbs,
             numbers,
-            upto,
         )
 
-    def home_pages(self, numbers: set[int | None] | None = None, upto: int | None = None) -> list[Page]:
+    def home_pages(self, numbers: set[int | None] | None = None) -> list[Page]:
         """The front page (lead, latest, a block per menu section, other languages) and older pages."""
         empty = {"lead": None, "sections": [], "languages": []}
         everything = range(len(self.site.articles))
@@ -528,7 +598,6 @@ class Planner:
             empty,
             jsonld=metadata.home(self.config),
             numbers=numbers,
-            upto=upto,
         )
         first = pages[0] if pages and pages[0].path == "" else None
         cards = first.context["cards"] if first else None
@@ -729,7 +798,6 @@ class Planner:
         feeds: list[dict] | None = None,
         jsonld: list[dict] | None = None,
         numbers: set[int | None] | None = None,
-        upto: int | None = None,
     ) -> list[Page]:
         """Pages of one list (``name``, as in the pages' keys) with stable pagination (see the
         module docstring).
@@ -737,16 +805,11 @@ class Planner:
         ``extra`` is added to the context of the first page, ``older_extra``
         (default: ``extra``) to that of the numbered older pages. ``feeds`` are
         linked from every page of the list, ``jsonld`` is on its first page.
-        With ``numbers``, only the pages of these numbers (None: the first page);
-        with ``upto``, the older pages that show an article at an index up to it, and the
-        two newest (a page added on top changes the links of the one below).
+        With ``numbers``, only the pages of these numbers (None: the first page).
         """
-        items = list(indexes)
-        per = self.config.per_page
-        full, rest = divmod(len(items), per)
-        archive_count = max(full - 1, 0)
+        chunks = paginate(indexes, self.config.per_page)
+        archive_count = len(chunks) - 1
         pages = []
-        first_items = items[: rest + per] if archive_count else items
 
         def nav(number: int | None) -> dict:
             newer = older = None
@@ -776,16 +839,9 @@ class Planner:
             reads = partial(self.list_reads, chunk)
             return Page(path, template, make=make, deps=deps, key=key, reads=reads, lastmod=lastmod)
 
-        if numbers is None or None in numbers:
-            pages.append(page(None, first_items))
-        total = len(items)
-        for number in range(1, archive_count + 1):
-            if numbers is not None and number not in numbers:
-                continue
-            chunk = items[total - number * per : total - (number - 1) * per]
-            if upto is not None and chunk[0] > upto and number < archive_count - 1:
-                continue
-            pages.append(page(number, chunk))
+        for number, chunk in chunks:
+            if numbers is None or number in numbers:
+                pages.append(page(number, chunk))
         return pages
 
     def list_reads(self, chunk: list[int]) -> tuple[str, ...]:
@@ -795,26 +851,16 @@ class Planner:
         page_meta = self.meta(label, path, modified=self.newest_moment(chunk), feeds=feeds, jsonld=jsonld)
         return dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=navigation)
 
-    def archive_pages(self, paths: set[str] | None = None, near: set[int] | None = None) -> list[Page]:
-        """Year, month and day pages (with ``paths``: those on these paths; with ``near``: those
-        that hold one of these articles, and the periods next to a period of only these
-        articles, a new one, whose "newer"/"older" link it changes; links carry no count)."""
+    def archive_pages(self, paths: set[str] | None = None) -> list[Page]:
+        """Year, month and day pages (with ``paths``: those on these paths)."""
         pages = []
         for periods, template in (
             (self.site.years, "year.html"),
             (self.site.months, "month.html"),
             (self.site.days, "day.html"),
         ):
-            if near is not None:
-                holding = [n for n, p in enumerate(periods) if not near.isdisjoint(p.articles)]
-                wanted = {
-                    *holding,
-                    *(k for n in holding if near.issuperset(periods[n].articles) for k in (n - 1, n + 1)),
-                }
             for i, period in enumerate(periods):
                 if paths is not None and period.path not in paths:
-                    continue
-                if near is not None and i not in wanted:
                     continue
                 newer = periods[i - 1] if i > 0 else None
                 older = periods[i + 1] if i + 1 < len(periods) else None
@@ -907,8 +953,8 @@ class Planner:
         return [self.period_view(p) for p in reversed(finer)]
 
 
-def feed_pages(site: Site, config: Config, only: set[int] | None = None) -> list[Page]:
-    """The feeds (those that show an article at ``only``, when given), made when rendered.
+def feed_pages(site: Site, config: Config, paths: set[str] | None = None) -> list[Page]:
+    """The feeds (those on ``paths``, when given), made when rendered.
     A feed reads the whole of each article it shows (its body is in it)."""
     sources = getattr(site.articles, "sources", None)
 
@@ -917,8 +963,25 @@ def feed_pages(site: Site, config: Config, only: set[int] | None = None) -> list
 
     return [
         Page(path, template, make=make, deps=deps, key=f"f {path}", reads=partial(reads, shown))
-        for path, template, deps, make, shown in feeds.lazy_feeds(site, config, only)
+        for path, template, deps, make, shown in feeds.lazy_feeds(site, config, paths)
     ]
+
+
+def _named(terms: dict[str, tuple[Term, ...]]) -> tuple:
+    """An article's terms as its pages and feed entries show them."""
+    return tuple([(t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]])
+
+
+def paginate(indexes, per: int) -> list[tuple[int | None, list[int]]]:
+    """A list's pages with stable pagination (see the module docstring): ``(None, newest)``
+    first, then ``(number, chunk)`` for each older page, the newest of them first."""
+    items = list(indexes)
+    full, rest = divmod(len(items), per)
+    archive_count = max(full - 1, 0)
+    chunks: list[tuple[int | None, list[int]]] = [(None, items[: rest + per] if archive_count else items)]
+    total = len(items)
+    chunks += [(n, items[total - n * per : total - (n - 1) * per]) for n in range(1, archive_count + 1)]
+    return chunks
 
 
 def _moment_view(moment) -> dict:
@@ -941,7 +1004,7 @@ def plan_pages(
     pages += alias_pages(site, config)
     pages += feed_pages(site, config)
     entries = sorted(sitemap_entries(pages), key=by_path)
-    pages += [Page(*out, key="s") for out in sitemaps.sitemap_outputs(entries, config)]
+    pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(entries, config)]
     pages += news_pages(site, config, now)
     pages.append(robots_page(site, config, now))
     pages += worker_pages(site, config)
@@ -950,45 +1013,22 @@ def plan_pages(
     return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
 
-def inserted_pages(
+def some_pages(
     site: Site,
     config: Config,
     now: datetime | None,
     images: dict[str, dict],
-    count: int,
+    keys: set[str],
     sitemap: dict[str, str | None],
 ) -> tuple[list[Page], dict[str, str | None]]:
-    """The pages that can change when the first ``count`` articles of ``site`` are new
-    and newer than all others (:func:`site_gen.collect.insert_newest`), and the sitemap
-    entries of the site (``sitemap``: the last build's, by path).
-
-    Their pages and the page of the story before them (its "newer" link); the front
-    page, the term indexes and the lists and archives that gain them (the older pages
-    of a list stay as they were, but for the two newest); the feeds that show them and
-    their redirects; the sitemaps and the news sitemap. Older stories keep their
-    related stories (only earlier stories are related), so no other article page changes.
-    """
-    planner = Planner(site, config, images, now)
-    newest = count - 1
-    added = set(range(count))
-    pages = [planner.article_page(i) for i in range(min(count + 1, len(site.articles)))]
-    pages += [page for i in range(count) for page in planner.share_pages(i)]
-    pages += planner.home_pages(upto=newest)
-    for kind, terms in planner.taxonomies():
-        pages.append(planner.term_index_page(kind, terms))
-        for term in terms:
-            if term.articles and term.articles[0] <= newest:
-                pages += planner.term_pages(term, upto=newest)
-    pages += planner.archive_pages(near=added)
-    pages += alias_pages_of([site.articles[i] for i in range(count)], config)
-    pages += feed_pages(site, config, only=added)
+    """The pages of these keys (:meth:`Planner.pages_for`), and the sitemap entries of the
+    site: the last build's (``sitemap``, by path) with those of the pages planned. The
+    sitemaps are planned too when ``m`` is among the keys."""
+    pages = Planner(site, config, images, now).pages_for(keys)
     entries = dict(sitemap)
     entries.update(sitemap_entries(pages))
-    # One entry a path: the plain sort orders them by path, without a key function.
-    pages += [Page(*out, key="s") for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
-    pages += news_pages(site, config, now)
-    pages.append(robots_page(site, config, now))  # names the news sitemap once it has a story
-    pages += worker_pages(site, config)
+    if "m" in keys:  # one entry a path: the plain sort orders them by path, without a key function
+        pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
     return pages, entries
 
 
@@ -1007,7 +1047,8 @@ def news_pages(site: Site, config: Config, now: datetime | None) -> list[Page]:
 
 
 def robots_page(site: Site, config: Config, now: datetime | None) -> Page:
-    return Page(*sitemaps.robots_output(config, bool(sitemaps.news_articles(site, now))), key="s")
+    """``robots.txt``: planned with the news sitemap (key ``n``), which it names when there is one."""
+    return Page(*sitemaps.robots_output(config, bool(sitemaps.news_articles(site, now))), key="n")
 
 
 def worker_pages(site: Site, config: Config) -> list[Page]:
@@ -1026,7 +1067,7 @@ def sitemap_entries(pages: list[Page]) -> list[tuple[str, str | None]]:
     """``(path, lastmod)`` of every HTML page to index: not redirects, nor ``noindex`` pages (404).
 
     The sitemap lists them by path: a rebuild that plans only the pages a new story
-    changes updates the last build's list (see :func:`inserted_pages`)."""
+    changes updates the last build's list (see :func:`some_pages`)."""
     return [entry for entry in map(Page.sitemap_entry, pages) if entry is not None]
 
 

@@ -36,7 +36,7 @@ from .config import Config
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
-from .markdown import with_dateline
+from .markdown import first_paragraph, with_dateline
 from .model import Site
 from .plan import Page
 
@@ -179,6 +179,12 @@ def body_html(html: str, dateline: str = "") -> Markup:
     return Markup(with_dateline(html, dateline))
 
 
+def summary_repeats_body(summary: str, html: str) -> bool:
+    """Whether ``summary`` is the first paragraph of the body ``html``, whole or cut short with "…"."""
+    first = first_paragraph(html)
+    return summary == first or (summary.endswith("…") and first.startswith(summary[:-1].rstrip()))
+
+
 def site_view(site: Site, config: Config) -> dict[str, Any]:
     """What every template sees as ``site``."""
     link = lambda path: urls.href(config.base_path, path)  # noqa: E731
@@ -279,11 +285,14 @@ class Renderer:
         """Body HTML by article key: a dict, or any mapping that loads on demand."""
         self.env = make_environment(templates, compiled)
         self.env.globals["site"] = site_globals
+        self.base_path = site_globals.get("home", "/")
+        """Path of ``base_url`` (the home page's link), put before the root-relative links of bodies."""
         self.env.filters["body_html"] = self.body_html
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
         self.env.filters["json_feed"] = json_feed
         self.env.filters["card_html"] = self.card_html
+        self.env.filters["standfirst"] = self.standfirst
         self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
@@ -291,7 +300,15 @@ class Renderer:
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""
         html = responsive_body(self.bodies[article["body"]], article.get("body_images") or {}, BODY_IMAGE_SIZES)
-        return body_html(html, article.get("dateline", ""))
+        return body_html(urls.body_links(html, self.base_path), article.get("dateline", ""))
+
+    def standfirst(self, article: dict) -> str:
+        """Filter: the summary to print above the body, or "" when it is only the body's first
+        paragraph (the summary made from it when ``summary:`` is not set), which the body shows."""
+        summary = article.get("summary") or ""
+        if not summary:
+            return ""
+        return "" if summary_repeats_body(summary, self.bodies[article["body"]]) else summary
 
     def card_html(self, card: dict) -> Markup:
         """Filter: ``partials/card.html`` for one card, rendered once per distinct card.

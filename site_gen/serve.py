@@ -229,6 +229,10 @@ class Preview:
         self.warn = warn
         self.errors: list[ContentError] | None = None
         """The last build's errors; None when it succeeded."""
+        self.contained: dict[str, list[ContentError]] | None = None
+        """When every error of the last build is in an article or page file whose URL can be read
+        and an earlier build is there to show: the errors by the site path of the page they
+        belong to. Other pages are then served from the earlier build."""
         self.builds = 0
         self.lock = threading.Lock()
 
@@ -255,12 +259,14 @@ class Preview:
                 ]
             self.builds += 1
             self.errors = errors
+            self.contained = self.contain(errors) if errors is not None else None
             mark_preview_folder(self.out)
             if errors is not None:
                 for error in self.errors:
                     self.warn(str(error))
                 count = len(self.errors)
-                self.warn(f"build failed: {count} error{'s' if count != 1 else ''}; the browser shows them")
+                shown = "the pages of those files show them" if self.contained is not None else "the browser shows them"
+                self.warn(f"build failed: {count} error{'s' if count != 1 else ''}; {shown}")
                 return True, ["*"]
             for warning in report.warnings:
                 self.warn(str(warning))
@@ -272,6 +278,47 @@ class Preview:
                 + (" (errors fixed)" if failed_before else "")
             )
             return bool(changed) or failed_before, changed
+
+    def contain(self, errors: list[ContentError]) -> dict[str, list[ContentError]] | None:
+        """:attr:`contained` for ``errors``: None unless each is in an article or page file that
+        still reads (a new story holding its placeholder, a broken link) and the output holds an
+        earlier build. A file whose front matter cannot be read shows its error on every page."""
+        from .build import read_config
+        from .history import content_kind
+        from .load import _Problems, parse_article
+
+        if not (self.out / "index.html").is_file():
+            return None
+        content = display_path(self.options.path("content"), self.options.root).rstrip("/")
+        try:
+            config = read_config(self.options)
+        except BuildFailed:
+            return None
+        by_page: dict[str, list[ContentError]] = {}
+        for error in errors:
+            kind = content_kind(error.path, content)
+            if kind is None:
+                return None
+            try:
+                data = (self.options.root / error.path).read_bytes()
+                stem = os.path.splitext(os.path.basename(error.path))[0]
+                page = parse_article(data, error.path, config, kind=kind, stem=stem)[0].path
+            except (OSError, ContentError, _Problems):
+                return None  # a file that cannot be read (bad YAML…) has no page of its own: show it everywhere
+            by_page.setdefault(page, []).append(error)
+        return by_page
+
+    def page_errors(self, path: str, found: bool) -> list[ContentError] | None:
+        """The errors to show for a request of site path ``path`` (``found``: the output has a
+        file for it), or None to serve the file."""
+        if self.errors is None:
+            return None
+        if self.contained is None:
+            return self.errors
+        page = path.strip("/") + "/" if path.strip("/") else ""
+        if page in self.contained:
+            return self.contained[page]
+        return None if found else self.errors
 
 
 def reload_paths(changed: list[str]) -> list[str]:
@@ -447,13 +494,14 @@ def make_app(preview: Preview, port_box: list[int], host: str = "127.0.0.1"):
             raw = self.request.path
             if "%00" in raw or "\x00" in raw:
                 raise web.HTTPError(403)
-            if preview.errors is not None and looks_like_html(path):
+            status, target, location = resolve_request(preview.out, path)
+            shown = preview.page_errors(path, status != 404) if looks_like_html(path) else None
+            if shown is not None:
                 self.set_status(500)
                 self.set_header("Content-Type", "text/html; charset=utf-8")
-                body = error_page(preview.errors, preview.options.root, script).encode()
+                body = error_page(shown, preview.options.root, script).encode()
                 self.finish(b"" if head else body)
                 return
-            status, target, location = resolve_request(preview.out, path)
             if status == 301:
                 self.redirect(location + (f"?{self.request.query}" if self.request.query else ""), permanent=False)
                 return

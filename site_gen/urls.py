@@ -29,6 +29,11 @@ from functools import lru_cache
 from urllib.parse import quote, quote_plus, urlsplit
 
 MAX_SLUG_LENGTH = 80
+"""Longest slug made from a title (a readable link); an editor's own ``slug:`` may be longer."""
+MAX_SLUG_BYTES = 200
+"""Longest ``slug:`` an editor may write, in UTF-8 bytes: a file or folder name may have 255."""
+#: Characters of a slug besides letters, digits and combining marks (any script): URL-safe as they are.
+SLUG_PUNCTUATION = frozenset("-_.~")
 TAXONOMY_FOLDERS = {"tag": "tags", "section": "sections", "author": "authors"}
 _ASCII_RUN = re.compile(r"[^a-z0-9]+")
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -159,8 +164,46 @@ def numbered_slug(slug: str, number: int) -> str:
 
 
 def is_valid_slug(slug: str) -> bool:
-    """A slug an editor may write in front matter: lowercase ASCII words joined by ``-``."""
-    return bool(_VALID_SLUG.match(slug)) and len(slug) <= MAX_SLUG_LENGTH
+    """A slug an editor may write in front matter (see :func:`slug_problem`)."""
+    return slug_problem(slug) is None
+
+
+def _char_name(ch: str) -> str:
+    if ch == " ":
+        return "a space"
+    if ch.isspace() or unicodedata.category(ch)[0] == "C":
+        return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'a control character').lower()})"
+    return repr(ch)
+
+
+def slug_problem(slug: str) -> tuple[str, str] | None:
+    """Why ``slug`` cannot be an article's or page's ``slug:`` (message, hint), or None.
+
+    Any letters, digits and combining marks of any script are accepted, with
+    ``-``, ``_``, ``.`` and ``~`` (each carried by a URL as it is, and by every
+    file system), up to :data:`MAX_SLUG_BYTES` bytes. A slug may not begin
+    with ``.`` (hosts hide such folders).
+    """
+    example = slugify(slug) or "budget-2025-26"
+    bad = sorted(
+        {ch for ch in slug if not (ch.isalnum() or ch in SLUG_PUNCTUATION or unicodedata.category(ch)[0] == "M")}
+    )
+    if bad:
+        names = ", ".join(_char_name(ch) for ch in bad)
+        return (
+            f"slug {slug!r} may not contain {names}: a URL or file name cannot carry {'it' if len(bad) == 1 else 'them'}",
+            f"use letters, digits and hyphens, e.g. {example}",
+        )
+    if slug.startswith("."):
+        return f"slug {slug!r} begins with '.', which hosts hide", f"remove the leading dot, e.g. {example}"
+    size = len(slug.encode("utf-8"))
+    if size > MAX_SLUG_BYTES:
+        unit = "characters" if slug.isascii() else f"bytes in UTF-8 ({len(slug)} characters)"
+        return (
+            f"slug {slug[:24] + '…'!r} is {size} {unit} long; the limit is {MAX_SLUG_BYTES}",
+            "shorten it: the slug is a folder name and a link people share",
+        )
+    return None
 
 
 def is_safe_path(path: str) -> bool:
@@ -230,6 +273,32 @@ def _quote_path(path: str) -> str:
 def href(base_path: str, path: str) -> str:
     """Link to a site path, from any page: ``/news/2025/07/20/slug/``."""
     return base_path + _quote_path(path)
+
+
+_BODY_ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
+
+
+def body_link(url: str, base_path: str) -> str:
+    """The link a page uses for a root-relative URL written in a body or front matter.
+
+    ``/2025/07/20/slug/`` and ``/contact/`` are site paths, read from the site's
+    root: under ``base_url: https://example.org/news/`` they become
+    ``/news/2025/07/20/slug/`` and ``/news/contact/``. A URL that already starts
+    with the base path (written with the prefix) is kept as it is, and so is every
+    other kind of URL (``https://…``, ``//host/…``, ``#note``, ``other/page/``).
+    """
+    if base_path == "/" or url[:1] != "/" or url[:2] == "//":
+        return url
+    if url.startswith(base_path) or url == base_path.rstrip("/") or url.startswith(base_path.rstrip("/") + "?"):
+        return url
+    return base_path + url[1:]
+
+
+def body_links(html: str, base_path: str) -> str:
+    """``html`` with the root-relative ``href`` and ``src`` values put under the base path (:func:`body_link`)."""
+    if base_path == "/" or '="/' not in html:
+        return html
+    return _BODY_ROOT_LINK.sub(lambda m: m[1] + body_link(m[2], base_path), html)
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -294,9 +294,10 @@ def test_future_date_is_a_note(tmp_path):
 
 
 def test_unknown_key_close_to_a_known_one(tmp_path):
+    """Issue 19, case 4: a misspelled known key loses its data, so it is an error."""
     code, out, _ = check(tmp_path, {"articles/2025/07/a.md": article("Budget", tgas=["Pakistan"])})
-    assert code == 0
-    assert out == f"{A}a.md:4: warning: unknown key `tgas` — did you mean `tags`?\n"
+    assert code == 1
+    assert lines(out)[0] == f"{A}a.md:4: unknown key `tgas`: its value is not used — did you mean `tags`?"
 
 
 def test_everything_is_reported_at_once(tmp_path):
@@ -337,3 +338,33 @@ def test_check_writes_nothing(tmp_path):
     root = make_site(tmp_path / "site", {"articles/2025/07/a.md": article("Budget")})
     run_cli(root, "check", "--now", NOW_ARG)
     assert not (root / "build").exists()
+
+
+def test_editor_slips_get_the_right_hint(tmp_path):
+    """Issue 19, case 4: a colon in a title, misspelled keys, a `- ` line that merges two tags."""
+    files = {
+        "articles/2025/07/a.md": "---\ntitle: Gwadar: Port Opens to Traffic\ndate: 2025-07-20\n---\n\nText.\n",
+        "articles/2025/07/b.md": (
+            "---\ntitle: B\ndate: 2025-07-20\ntag: [Pakistan]\ncategroy: Pakistan\nautor: Me\n"
+            "tags:\n- Pakistan\n  - Uzbekistan\n---\n\nText.\n"
+        ),
+        "articles/2025/07/c.md": "---\ntitle: C\ndate: 2025-07-20\ntags: [Pakistan\n  - Uzbekistan]\n---\n\nText.\n",
+        "articles/2025/07/d.md": "---\ntitle: D\ndate: 2025-07-20\ntags: [Pakistan - Afghanistan Border]\n---\n\nT.\n",
+    }
+    code, out, _ = check(tmp_path, files)
+    assert code == 1
+    merged = (
+        " `tags` has one item 'Pakistan - Uzbekistan': this `- Uzbekistan` line is read as part of the item above"
+        " — put each `- ` item on its own line at the same indentation, or write `tags: [One, Two]`"
+    )
+    assert lines(out) == [
+        f"{A}a.md:2: YAML syntax error: mapping values are not allowed in this context"
+        ' — the value holds `: `; put it in quotes: title: "Gwadar: Port Opens to Traffic"',
+        f"{A}b.md:4: unknown key `tag`: its value is not used — did you mean `tags`?",
+        f"{A}b.md:5: unknown key `categroy`: its value is not used — did you mean `category`?",
+        f"{A}b.md:6: unknown key `autor`: its value is not used — did you mean `author`?",
+        f"{A}b.md:9:" + merged,
+        f"{A}c.md:5:" + merged,
+        "content: note: links in bodies were not checked, since some files could not be read"
+        " — fix the errors, then check again",
+    ]

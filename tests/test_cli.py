@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from site_gen.write import STAGING
+from tests._site import NOW_ARG
 from tests.conftest import NOW, REPO, make_site, run_cli, snapshot
 
 THEME = ("--templates", str(REPO / "templates"), "--static", str(REPO / "static"))
@@ -41,8 +42,8 @@ BROKEN_MESSAGES = [
     " — close the brackets, and quote names that contain `,` `:` or `#`",
     "content/articles/2025/07/c-bad-date.md:3: cannot read the date '21st July'"
     " — write it as 2025-07-20, 2025-07-20 14:30 or 2025-07-20T14:30:00+05:00",
-    "content/articles/2025/07/c-bad-date.md:4: slug 'Not A Slug' is not allowed"
-    " — use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+    "content/articles/2025/07/c-bad-date.md:4: slug 'Not A Slug' may not contain a space: a URL or file name cannot carry it"
+    " — use letters, digits and hyphens, e.g. not-a-slug",
     "content/articles/2025/07/d-unclosed.md:1: front matter is not closed"
     " — did you forget the closing `---` line after the last field?",
 ]
@@ -213,8 +214,12 @@ def test_check_reports_the_same_errors_as_build(good_site):
 
 
 def test_check_strict_fails_on_warnings(good_site):
-    make_site(good_site, articles={"w.md": "---\ntitle: Typo\ndate: 2025-07-20\nsectoin: News\n---\nText.\n"})
-    warning = "content/articles/w.md:4: warning: unknown key `sectoin` — did you mean `section`?\n"
+    long = "A Very Long Headline " * 6
+    make_site(good_site, articles={"w.md": f"---\ntitle: {long}\ndate: 2025-07-20\n---\nText.\n"})
+    warning = (
+        f"content/articles/w.md:2: warning: the title is {len(long.strip())} characters long (more than 110)"
+        " — news apps and search results cut long headlines; shorten it\n"
+    )
     ok = "ok: no errors, 1 warning(s), 1 note(s)\n"
     assert run_cli(good_site, "check", *THEME, *PINNED) == (0, ok, SCHEDULED_NOTE + warning)
     strict = run_cli(good_site, "check", "--strict", *THEME, *PINNED)
@@ -259,10 +264,9 @@ def test_usage_errors_exit_2(site_dir):
     code, out, err = run_cli(site_dir, "build", "--now", "yesterday")
     assert (code, out) == (2, "")
     assert err.endswith(
-        "site-gen build: error: argument --now: cannot read 'yesterday'; use e.g. 2025-07-20T10:00:00+05:00\n"
+        "site-gen build: error: argument --now: cannot read 'yesterday';"
+        " use e.g. 2025-07-20, 2025-07-20 14:30 or 2025-07-20T10:00:00+05:00\n"
     )
-    code, _out, err = run_cli(site_dir, "build", "--now", "2025-07-20T10:00")
-    assert code == 2 and err.endswith("argument --now: give an offset, e.g. 2025-07-20T10:00:00+05:00\n")
     assert run_cli(site_dir, "publish")[0] == 2
     assert run_cli(site_dir)[0] == 2
 
@@ -276,14 +280,14 @@ def test_new_writes_an_article_that_builds(good_site):
     assert re.fullmatch(r"content/articles/\d{4}/\d\d/quetta-rail-link-reopens\.md\n", out)
     text = path.read_text("utf-8")
     assert text.startswith("---\ntitle: Quetta Rail Link Reopens\ndate: ")
-    assert "section: Pakistan\ntags:\n- Rail\n- Quetta\n" in text
+    assert "section: Pakistan\ntags: [Rail, Quetta]\n" in text
     code, _out, err = run_cli(good_site, "new", "Quetta Rail Link Reopens")
     assert code == 1
     assert err == f"{out.strip()}: already exists — choose another title or edit that file\n"
     # The new file holds a placeholder instead of a story: check refuses it until the story is written.
     code, _out, err = run_cli(good_site, "check", "--future", *THEME)
     assert code == 1
-    assert f"{out.strip()}:10: the article has no body (only the placeholder text)" in err
+    assert f"{out.strip()}:15: the article has no body (only the placeholder text)" in err
     path.write_text(text.replace("Write the story here.", "The line reopened on Monday."), "utf-8")
     assert run_cli(good_site, "check", "--future", *THEME)[0] == 0
 
@@ -304,3 +308,48 @@ def test_python_dash_m_entry_point_exit_codes(good_site):
         [sys.executable, "-m", "site_gen", "--version"], capture_output=True, text=True, timeout=60
     )
     assert (version.returncode, version.stdout) == (0, "site-gen 0.1.0\n")
+
+
+def test_now_without_an_offset_is_read_in_the_site_time_zone(tmp_path):
+    """Issue 19, case 7: `--now 2025-07-21 14:00` is Karachi time, as a front matter date is."""
+    from tests._site import article as story
+    from tests._site import make_site as site
+
+    root = site(tmp_path, {"articles/a.md": story("Later Today", date="2025-07-21 15:00")})
+    code, out, err = run_cli(root, "check", "--now", "2025-07-21 14:00")
+    assert code == 0 and "note: scheduled for 21 July 2025, 15:00 PKT" in err  # 14:00 UTC would be 19:00 PKT
+    assert run_cli(root, "check", "--now", "2025-07-21 16:00", "-q")[1:] == ("", "")
+    code, out, err = run_cli(root, "check", "--now", "2025-07-21")
+    assert code == 0 and "note: scheduled" in err
+    assert run_cli(root, "build", "--now", "2025-07-21 16:00", "-q")[0] == 0
+    assert (root / "build/2025/07/21/later-today/index.html").is_file()
+
+
+def test_site_gen_finds_site_yaml_from_a_subfolder(tmp_path):
+    """Issue 19, case 7: like git, the project is the nearest folder above holding site.yaml."""
+    from tests._site import article as story
+    from tests._site import make_site as site
+
+    root = site(tmp_path, {"articles/2025/07/a.md": story("A Story")})
+    inside = root / "content/articles/2025/07"
+    assert run_cli(inside, "check", "--now", NOW_ARG, "a.md") == (0, "ok: no errors, 0 warning(s)\n", "")
+    code, out, err = run_cli(inside, "new", "From the Desk", "--date", "2025-07-21")
+    assert (code, out, err) == (0, "from-the-desk.md\n", "")
+    assert (inside / "from-the-desk.md").is_file()
+    assert run_cli(inside, "build", "--now", NOW_ARG, "-q")[0] == 1  # the placeholder body
+    (inside / "from-the-desk.md").unlink()
+    assert run_cli(inside, "build", "--now", NOW_ARG, "-q")[0] == 0
+    assert (root / "build/index.html").is_file() and not (inside / "build").exists()
+
+
+def test_strict_check_warns_about_a_caption_without_a_picture(tmp_path):
+    from tests._site import article as story
+    from tests._site import make_site as site
+
+    root = site(tmp_path, {"articles/a.md": story("A", image={"caption": "Trucks at Torkham", "credit": "AP"})})
+    code, out, err = run_cli(root, "check", "--now", NOW_ARG, "--strict")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "content/articles/a.md:4: warning: the image has a caption but no picture (no `src:`)"
+        " — add `src: /images/photo.jpg` under `image:`, or remove the caption"
+    )

@@ -66,7 +66,16 @@ def test_workflow_checks_builds_then_deploys(tmp_path):
     flow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
     build = flow["jobs"]["build"]["steps"]
     commands = [step["run"] for step in build if "run" in step]
-    assert commands[-2:] == ["site-gen check", "site-gen build --clean --search"]
+    assert commands[0] == "pip install ."
+    assert (REPO / "pyproject.toml").is_file()  # the workflow installs what the repository has
+    assert commands[-3:-1] == ['site-gen check --against "$BEFORE"', "site-gen build --clean --search"]
+    assert "fetch-depth" in build[0]["with"]  # history for --against
+    # Every copy of the site leaves out the manifest (site_gen's record, not the site).
+    text = WORKFLOW.read_text("utf-8") + (REPO / "examples/README.md").read_text("utf-8")
+    text += (REPO / "README.md").read_text("utf-8")
+    copies = [line for line in text.splitlines() if "rsync " in line or "s3 sync" in line]
+    assert copies and all(".site-gen-manifest*" in line for line in copies), copies
+    assert [s["with"]["path"] for s in build if "upload-pages-artifact" in s.get("uses", "")] == ["public"]
     assert flow["jobs"]["deploy"]["needs"] == "build"
     assert "pull_request" in flow["jobs"]["deploy"]["if"]
     assert flow[True]["schedule"]  # `on:` is read as True by YAML 1.1
@@ -76,9 +85,14 @@ def test_workflow_checks_builds_then_deploys(tmp_path):
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    for command in commands[-2:]:
-        argv = [sys.executable, "-m", "site_gen", *shlex.split(command)[1:]]
+    for command in commands[-3:]:
+        argv = shlex.split(command.replace('"$BEFORE"', "HEAD"))
+        argv = [sys.executable, "-m", "site_gen", *argv[1:]] if argv[0] == "site-gen" else argv
+        if argv[0] == "rsync" and not shutil.which("rsync"):
+            continue
         done = subprocess.run(argv, cwd=root, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
     assert "index.html" in tree(root / "build")
+    if shutil.which("rsync"):
+        assert (root / "public/index.html").is_file() and not list(root.glob("public/.site-gen-manifest*"))
     assert (root / "build" / "pagefind" / "pagefind.js").is_file()  # the search page has its index

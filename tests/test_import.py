@@ -105,7 +105,10 @@ def fixture_site(tmp_path_factory):
 def test_every_fixture_imports_builds_and_passes_check(fixture_site):
     root, outcomes = fixture_site
     assert [o.status for o in outcomes] == ["written"] * len(case_names())
-    assert check_site(BuildOptions(root=root, now=NOW)) == []
+    problems = check_site(BuildOptions(root=root, now=NOW))
+    # Only warnings that leave the editor something to fill: a wire caption waits for its picture.
+    assert {p.message for p in problems} <= {"the image has a caption but no picture (no `src:`)"}
+    assert all(p.severity == "warning" for p in problems)
     for outcome in outcomes:
         day = re.search(r"^date: (\d{4})-(\d\d)-(\d\d)", outcome.document, re.M).groups()
         page = root / "build" / "/".join(day) / outcome.path.stem / "index.html"

@@ -39,7 +39,7 @@ Known failure when written (branch ``fuzz``, on main at 74fa4c0): seed 1 (jobs 2
 and every case of the test at the end. A new story newer than all, with an alias
 on a page that only it makes (its new tag's page, that page in other capitals, a
 folder where its new tag's feed is a file, its new day's page), is taken by the
-new-stories rebuild (``_load_new_stories``), which checks the new URLs only
+new-stories rebuild (now ``build._load_changes``), which checked the new URLs only
 against the last build's files (``may_clash(new, writer.old.keys())``): the
 build then crashes (``ContentError: two files on one path``, or an
 ``IsADirectoryError`` halfway through moving files into the output) or, for

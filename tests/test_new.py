@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from site_gen.new import new_article
-from tests._site import REPO, make_site, run_cli
+from tests._site import NOW_ARG, REPO, make_site, run_cli
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -29,11 +29,57 @@ def test_new_writes_todays_article_in_the_site_time_zone(tmp_path):
         "---\n"
         "title: 'Budget 2025-26: What Changes'\n"
         "date: 2025-07-21T03:30+05:00\n"
-        "author: ''\n"
+        "slug: budget-2025-26-what-changes  # the URL; keep it once published\n"
+        "dateline:  # the city it is filed from, e.g. KABUL\n"
+        "author:  # the reporter, or authors: [One, Two]\n"
         "section: Pakistan\n"
-        "tags:\n- Budget\n- Economy\n"
-        "summary: ''\n"
+        "tags: [Budget, Economy]\n"
+        "# summary: One or two sentences for cards and search results (default: the first paragraph)\n"
+        "# image:  # a lead picture from static/images/; remove the # of these five lines\n"
+        "#   src: /images/photo.jpg\n"
+        "#   alt: What the picture shows, for readers who cannot see it\n"
+        "#   caption: What is happening, who is in it\n"
+        "#   credit: Photographer / Agency\n"
         "---\n\nWrite the story here.\n"
+    )
+    assert "''" not in path.read_text("utf-8")  # issue 19: no empty strings
+
+
+def test_new_takes_date_author_slug_and_draft(tmp_path):
+    root = make_site(tmp_path, {})
+    code, out, err = run_cli(
+        root,
+        "new",
+        "Gwadar: Port Opens",
+        "--date",
+        "2025-07-20 14:30",
+        "--author",
+        "Staff Reporter",
+        "--slug",
+        "gwadar-port",
+        "--draft",
+    )
+    assert (code, out, err) == (0, "content/articles/2025/07/gwadar-port.md\n", "")
+    text = (root / out.strip()).read_text("utf-8")
+    assert "title: 'Gwadar: Port Opens'\ndate: 2025-07-20T14:30+05:00\nslug: gwadar-port  #" in text
+    assert "\nauthor: Staff Reporter\n" in text and "\ndraft: true  #" in text
+    assert run_cli(root, "new", "Day Only", "--date", "2025-07-19")[0] == 0
+    assert "\ndate: 2025-07-19\n" in (root / "content/articles/2025/07/day-only.md").read_text("utf-8")
+    # The skeleton is valid front matter: only the placeholder body is reported.
+    code, _, err = run_cli(root, "check", "--now", NOW_ARG)
+    assert code == 1
+    assert [line.split(": ", 1)[1] for line in err.splitlines()[:-1]] == [
+        "the article has no body (only the placeholder text) — write the story below the closing `---` line"
+    ] * 2
+    assert run_cli(root, "new", "X", "--slug", "a b") == (
+        1,
+        "",
+        "site-gen new: --slug: slug 'a b' may not contain a space: a URL or file name cannot carry it"
+        " — use letters, digits and hyphens, e.g. a-b\n",
+    )
+    assert run_cli(root, "new", "X", "--date", "21st July")[2] == (
+        "site-gen new: --date: cannot read the date '21st July'"
+        " — write it as 2025-07-20, 2025-07-20 14:30 or 2025-07-20T14:30:00+05:00\n"
     )
 
 
@@ -64,7 +110,7 @@ def test_urdu_headline_gets_an_ascii_slug_from_the_date(tmp_path):
     assert first.name == "article-20250721-1005.md"
     assert second.name == "article-20250721-1005-2.md"
     assert first.name.isascii() and second.name.isascii()
-    assert "slug: article-20250721-1005\n" in first.read_text("utf-8")
+    assert "slug: article-20250721-1005  #" in first.read_text("utf-8")
     assert "lang: ur\n" in first.read_text("utf-8")
     # The file is valid: the only problem check finds is the missing story.
     first.write_text(first.read_text("utf-8").replace("Write the story here.", "متن"), "utf-8")

@@ -58,11 +58,13 @@ def test_output_folder_may_not_hold_the_project(tmp_path, output, problem):
     [
         (
             {"slug": "../../etc"},
-            "4: slug '../../etc' is not allowed — use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+            "4: slug '../../etc' may not contain '/': a URL or file name cannot carry it"
+            " — use letters, digits and hyphens, e.g. etc",
         ),
         (
             {"slug": "C:\\Windows"},
-            "4: slug 'C:\\\\Windows' is not allowed — use lowercase letters, digits and hyphens only, e.g. budget-2025-26",
+            "4: slug 'C:\\\\Windows' may not contain ':', '\\\\': a URL or file name cannot carry them"
+            " — use letters, digits and hyphens, e.g. c-windows",
         ),
         (
             {"aliases": ["../../outside/"]},

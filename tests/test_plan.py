@@ -420,3 +420,34 @@ def test_the_pages_that_read_what_an_edit_changed_are_all_that_change(edit):
     if edit in ("body", "longer body"):  # the card is as it was: its own page and the feeds
         assert names == {identities.whole("content/articles/s5.md")}
         assert {p for p in planned if not p.endswith((".xml", ".json", ".js"))} == {"2025/05/03/story-5/"}
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        {},
+        {"tags": ["Locusts"], "section": "Weather"},
+        {"authors": ["Zarina Aliyeva"], "lang": "ur"},
+        {"date": "2025-08-01 07:00"},
+    ],
+    ids=["same terms", "new tag and section", "new author, other language", "new month"],
+)
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_pages_a_new_story_changes_are_those_whose_shape_changed(new, count):
+    """A new newest story arranges the site again: every page whose context changes is new or
+    has another shape (:meth:`Planner.shapes`), or is one of its redirects, the news sitemap or
+    the sitemaps; and each is planned as a full plan plans it."""
+    config = make_config(per_page=2)
+    added = [_desk(20 + n, **{"date": f"2025-07-{20 + n} 10:00", **new}) for n in range(count)]
+    before_site, after_site = collect_site(list(_DESK), [], NOW), collect_site([*_DESK, *added], [], NOW)
+    moved, gone = identities.dirty(Planner(before_site, config).shapes(), Planner(after_site, config).shapes())
+    assert not gone
+    before, after = plan(_DESK, per_page=2), plan([*_DESK, *added], per_page=2)
+    changed = {path for path in after if path not in before or before[path].context != after[path].context}
+    keys = moved | {f"r {a.source}" for a in added} | {"n", "m"}
+    planned = {page.path: page for page in Planner(after_site, config).pages_for(keys)}
+    sitemaps = {path for path in changed if path.startswith("sitemap") or path == "news-sitemap.xml"}
+    assert changed - sitemaps <= planned.keys(), sorted(changed - sitemaps - planned.keys())
+    for path, page in planned.items():
+        assert page.context == after[path].context, path
+    assert len(planned) < len(after) * 3 / 4  # not every page: most lists keep their older pages

@@ -218,3 +218,28 @@ def test_tojson_writes_what_jinjas_filter_writes_with_the_same_policies():
     for value, error in ((object(), TypeError), ({"k": {1, 2}}, TypeError), (circular, ValueError)):
         with pytest.raises(error):
             ours.from_string("{{ v | tojson }}").render(v=value)
+
+
+def test_the_first_paragraph_is_printed_once_when_summary_is_not_set(tmp_path):
+    """Issue 19, case 6: no standfirst that repeats the body's first paragraph."""
+    from tests._site import NOW_ARG, article, make_site, run_cli
+
+    long_first = "Officials met at the border crossing on Sunday " * 8  # over 220 characters: cut with "…"
+    root = make_site(
+        tmp_path,
+        {
+            "articles/plain.md": article("Plain", body="The first paragraph.\n\nThe second one.\n"),
+            "articles/long.md": article("Long", body=long_first + "\n\nMore.\n"),
+            "articles/own.md": article("Own", summary="A summary of its own.", body="The body begins.\n"),
+        },
+    )
+    assert run_cli(root, "build", "--now", NOW_ARG, "-q")[0] == 0
+    day = root / "build/2025/07/20"
+    plain = (day / "plain/index.html").read_text("utf-8")
+    assert plain.count("The first paragraph.</p>") == 1
+    assert 'class="standfirst"' not in plain
+    long_page = (day / "long/index.html").read_text("utf-8")
+    assert 'class="standfirst"' not in long_page
+    own = (day / "own/index.html").read_text("utf-8")
+    assert '<p class="standfirst" data-pagefind-ignore>A summary of its own.</p>' in own
+    assert "The body begins." in own

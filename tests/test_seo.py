@@ -68,8 +68,13 @@ def test_entry_id_percent_encodes_non_ascii_file_names():
 def test_bodies_in_feeds_get_absolute_links():
     html = '<p><a href="/about/">a</a> <a href="//cdn.example/x">b</a> <img src="/i.png"> <a href="#fn1">1</a></p>'
     assert feeds.absolute_links(html, "https://x.org/news/", "https://x.org/news/a/") == (
-        '<p><a href="https://x.org/about/">a</a> <a href="//cdn.example/x">b</a> '
-        '<img src="https://x.org/i.png"> <a href="https://x.org/news/a/#fn1">1</a></p>'
+        '<p><a href="https://x.org/news/about/">a</a> <a href="//cdn.example/x">b</a> '
+        '<img src="https://x.org/news/i.png"> <a href="https://x.org/news/a/#fn1">1</a></p>'
+    )
+    # A root-relative link is a site path (issue 19, case 3); one written with the prefix is kept.
+    assert (
+        feeds.absolute_links('<a href="/news/about/">', "https://x.org/news/", "")
+        == '<a href="https://x.org/news/about/">'
     )
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -359,3 +360,71 @@ def test_the_preview_marks_its_folder_and_does_not_serve_the_mark(draft_server):
     assert (draft_server.folder / ".site-gen-preview" / "site" / MARKER).is_file()
     status, body = draft_server.get(f"/{MARKER}", "127.0.0.1")
     assert status == 404 and b"never deploy" not in body
+
+
+def test_a_new_story_with_its_placeholder_shows_its_error_on_its_own_page_only(tmp_path):
+    """Issue 19, case 5: while the preview runs, `site-gen new` makes a file whose body is the
+    placeholder; the build fails, its page shows why, and the rest of the preview still works."""
+    from site_gen.serve import Preview
+
+    root = make_site(tmp_path / "site", {"articles/2025/07/ok.md": article("Fine", "2025-07-20 09:00")})
+    options = BuildOptions(
+        root=root,
+        output=Path(".site-gen-preview/site"),
+        cache_dir=Path(".site-gen-preview/cache"),
+        drafts=True,
+        future=True,
+        now=datetime.fromisoformat(NOW_ARG),
+    )
+    said: list[str] = []
+    preview = Preview(options, said.append, said.append)
+    preview.build()
+    assert preview.errors is None
+    assert run_cli(root, "new", "Border Talks Resume", "--date", "2025-07-21 10:00")[0] == 0
+    preview.build()
+    assert preview.errors and "only the placeholder text" in preview.errors[0].message
+    assert said[-1] == "build failed: 1 error; the pages of those files show them"
+    own = preview.page_errors("2025/07/21/border-talks-resume/", found=False)
+    assert own == preview.errors
+    assert preview.page_errors("", found=True) is None  # the home page is served
+    assert preview.page_errors("2025/07/20/fine/", found=True) is None
+    assert preview.page_errors("no/such/page/", found=False) == preview.errors
+    # An error outside the content (site.yaml, a template) still takes every page.
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "per_page: many\n", "utf-8")
+    preview.build()
+    assert preview.errors[0].path == "site.yaml"
+    assert preview.page_errors("", found=True) == preview.errors
+
+
+@pytest.mark.slow  # the real server
+def test_the_running_preview_keeps_serving_beside_a_new_placeholder_story(tmp_path):
+    root = make_site(tmp_path / "site", {"articles/2025/07/ok.md": article("Fine", "2025-07-20 09:00")})
+    running = Server(root, "--now", NOW_ARG)
+    try:
+        host = f"localhost:{running.port}"
+        assert running.get("/2025/07/20/fine/", host)[0] == 200
+        assert run_cli(root, "new", "Border Talks Resume", "--date", "2025-07-21 10:00")[0] == 0
+        deadline = time.monotonic() + 60
+        while "build failed" not in running.output() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "build failed: 1 error; the pages of those files show them" in running.output()
+        status, body = running.get("/2025/07/21/border-talks-resume/", host)
+        assert status == 500 and b"only the placeholder text" in body
+        status, body = running.get("/2025/07/20/fine/", host)
+        assert status == 200 and b"Fine" in body and b"site-gen-error" not in body
+        assert running.get("/", host)[0] == 200
+    finally:
+        running.stop()
+
+
+def test_a_file_whose_front_matter_cannot_be_read_shows_its_error_everywhere(tmp_path):
+    from site_gen.serve import Preview
+
+    root = make_site(tmp_path / "site", {"articles/2025/07/ok.md": article("Fine", "2025-07-20 09:00")})
+    options = BuildOptions(root=root, output=Path(".site-gen-preview/site"), cache_dir=None, drafts=True, future=True)
+    preview = Preview(options, lambda _: None, lambda _: None)
+    preview.build()
+    (root / "content/articles/2025/07/ok.md").write_text("---\ntitle: [Fine\ndate: 2025-07-20\n---\nText.\n", "utf-8")
+    preview.build()
+    assert preview.contained is None
+    assert preview.page_errors("", found=True) == preview.errors

@@ -9,14 +9,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from site_gen import urls
 from site_gen.check import _site_path_by_urllib, site_path_of
 from tests.conftest import make_config
 
 
 def reference(url: str, config, here: str) -> str | None:
     """The plain definition: every link through urlsplit, urljoin, unquote and normpath."""
+    # A root-relative link is a site path, read from the site's root (issue 19, case 3).
+    url = urls.body_link(url.strip(), config.base_path)
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return None
     base = urlsplit(config.base_url)
