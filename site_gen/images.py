@@ -151,7 +151,7 @@ def _add_share_crops(article: Article, static: Path, cache: Path, base_path: str
             _crop(data, (w, h), cached)
         rel = f"{folder}{Path(path).stem}-{key[:8]}-share-{name}.jpg"
         result.outputs[rel] = cached
-        crops[name] = {"src": urls.href(base_path, rel), "width": w, "height": h}
+        crops[name] = {"path": rel, "width": w, "height": h}
     result.views[path] = dict(view, share=crops)
 
 

@@ -692,7 +692,7 @@ class Planner:
             alt = a.image.alt if a.image and local_path(a.image.src or "") == photo else ""
             crops = self.images[photo]["share"]
             return {
-                name: {"url": urls.absolute_src(base, c["src"]), "width": c["width"], "height": c["height"], "alt": alt}
+                name: {"url": urls.absolute(base, c["path"]), "width": c["width"], "height": c["height"], "alt": alt}
                 for name, c in crops.items()
             }
         views = {}
