@@ -11,7 +11,7 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
   first three hex digits: a full rebuild unpickles 4,096 blobs rather than
   one per article (one pickle shares the class references and time zone of
   its articles), a rebuild that needs a hundred articles (see
-  :class:`site_gen.build.LazyArticles`) unpickles a few hundred, and a save
+  :class:`site_gen.rebuild.LazyArticles`) unpickles a few hundred, and a save
   rewrites only the buckets whose set of keys changed (editing one article
   rewrites two). Holding back the collector while
   unpickling matters as much: the objects are all long-lived.
@@ -141,7 +141,7 @@ class Cache:
         self._pages: dict[str, str] | None = None
         self.build_key = ""
         self.frame_key = ""
-        """Key of everything but the content the last build read (see :func:`site_gen.build.frame_key`)."""
+        """Key of everything but the content the last build read (see :func:`site_gen.rebuild.frame_key`)."""
         self.site_key = ""
         """Hash of the last build's ``site`` view and templates (part of every fingerprint)."""
         self.stored: dict[str, str] = {}
@@ -399,7 +399,7 @@ class Cache:
         return found
 
     def skeleton(self) -> bytes | None:
-        """The last build's site without its articles (see :func:`site_gen.build.skeleton_of`)."""
+        """The last build's site without its articles (see :func:`site_gen.rebuild.skeleton_of`)."""
         return self.blob("site")
 
     def blob(self, name: str) -> bytes | None:

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
@@ -35,6 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import urls
 from .collect import publishable
 from .config import Config
+from .embargo import embargoed_images
 from .errors import ContentError
 from .model import BODY_START, Article
 from .plan import Page
@@ -85,6 +87,7 @@ def check_content(
         later = [a for a in unpublished if id(a) not in held]
         held.update({id(a): "draft" if a.draft else "scheduled" for a in later})
         problems += check_links(everything, held, config, planned or (), static_files, later)
+    problems += embargoed_images(everything, now, drafts, future, static_files)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 
@@ -181,6 +184,7 @@ def check_article(article: Article, config: Config, now: datetime) -> list[Conte
                     "warning",
                 )
             )
+    found += unfilled_fields(a)
     if a.section and config.menu and urls.term_slug(a.section) not in _menu_slugs(config.menu):
         close = difflib.get_close_matches(a.section, list(config.menu), n=1, cutoff=0.7)
         hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(config.menu)
@@ -194,6 +198,33 @@ def check_article(article: Article, config: Config, now: datetime) -> list[Conte
             )
         )
     return found
+
+
+UNFILLED = "unfilled"
+"""Severity of a field written but left empty: dropped by ``site-gen check``, a warning with ``--strict``
+(see :func:`for_check`). A new or imported article leaves them for the editor; they never fail a build."""
+
+
+def unfilled_fields(a: Article) -> list[ContentError]:
+    """The fields written but left empty (``author:``, ``section:``, ``tags: []``, as ``site-gen
+    import`` leaves them for the editor)."""
+    if a.kind != "article":
+        return []
+    found = []
+    for key, value in (("author", a.authors), ("authors", a.authors), ("section", a.section), ("category", a.section)):
+        if key in a.lines and not value:
+            found.append(_problem(a, key, f"`{key}` is empty", "fill it in or delete the line", UNFILLED))
+    if "tags" in a.lines and not a.tags:
+        hint = "add tags such as [Pakistan, Economy], or delete the line"
+        found.append(_problem(a, "tags", "`tags` is empty", hint, UNFILLED))
+    return found  # an image with a caption but no picture is a warning of its own (check_article)
+
+
+def for_check(problems: Iterable[ContentError], strict: bool) -> list[ContentError]:
+    """What ``site-gen check`` reports: the :data:`UNFILLED` fields as warnings with ``--strict``, else not."""
+    if strict:
+        return [replace(p, severity="warning") if p.severity == UNFILLED else p for p in problems]
+    return [p for p in problems if p.severity != UNFILLED]
 
 
 @lru_cache(maxsize=16)
@@ -448,7 +479,7 @@ def may_clash(articles: Sequence[Article], outputs: Set[str]) -> bool:
     """Whether new articles' URLs and aliases have a problem :func:`check_urls` reports
     among themselves, or take a file of the last build (``outputs``): a rebuild that
     checks only its new stories then checks the whole site, which says what and where.
-    Clashes in capitals or of files and folders are :func:`site_gen.build.files_clash`'s."""
+    Clashes in capitals or of files and folders are :func:`site_gen.rebuild.files_clash`'s."""
     if check_urls(articles, (), {}):
         return True
     claims = [urls.output_file(a.path) for a in articles]

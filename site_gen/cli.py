@@ -238,13 +238,18 @@ def make_parser() -> argparse.ArgumentParser:
         "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
     )
 
+    from .documents import KEEPS
+
     wire = commands.add_parser(
         "import",
-        help="turn pasted wire copy (.txt) into article files",
-        description="Write each wire copy file as content/articles/YYYY/MM/slug.md and say where. "
-        "Never overwrites a file; an earlier import of the same story is replaced only with --force.",
+        help="turn wire copy (.txt), Word documents (.docx) and saved web pages (.html) into article files",
+        description="Write each file as content/articles/YYYY/MM/slug.md and say where. Never overwrites a file; "
+        "--force merges the new copy into an earlier import of the same story. "
+        + " ".join(f".{kind} keeps {what}." for kind, what in KEEPS.items()),
     )
-    wire.add_argument("files", nargs="+", metavar="FILE", help="wire copy files; - reads standard input")
+    wire.add_argument(
+        "files", nargs="+", metavar="FILE", help="wire copy, .docx or .html files; - reads standard input"
+    )
     where = wire.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, metavar="DIR", help="write DIR/slug.md instead of into content/")
     where.add_argument("--stdout", action="store_true", help="print the articles instead of writing files")
@@ -299,7 +304,11 @@ def run_build(args) -> int:
             bar.update(done - bar.n)
 
     try:
-        report = build_site(options_from(args), progress)
+        from .serve import refuse_preview_output
+
+        options = options_from(args)
+        refuse_preview_output(options)
+        report = build_site(options, progress)
     except KeyboardInterrupt:
         if bar:
             bar.close()
@@ -354,8 +363,10 @@ def run_check(args) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    from .check import for_check
+
     moves = sorted(url_moves(options, args.against), key=lambda p: (p.path, p.line, p.message))
-    problems = check_site(options) + moves
+    problems = for_check(check_site(options), args.strict) + moves
     if args.files:
         wanted = {display_path(path, options.root) for path in args.files}
         others = tuple(display_path(options.path(name), options.root) + "/" for name in ("content", "static"))
@@ -486,7 +497,13 @@ def run_import(args) -> int:
         if outcome.status == PRINTED:
             sys.stdout.write(outcome.document)
         else:
-            note = " (replaced)" if outcome.status == REPLACED else ""
+            note = ""
+            if outcome.status == REPLACED:
+                note = (
+                    f" (replaced; changed: {', '.join(outcome.changed)})"
+                    if outcome.changed
+                    else " (replaced; no change)"
+                )
             print(f"{name} → {outcome.path.as_posix()}{note}", file=report)
     print(summary(outcomes), file=report)
     return EXIT_ERRORS if any(o.status == FAILED for o in outcomes) else EXIT_OK

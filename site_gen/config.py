@@ -11,7 +11,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,12 +80,11 @@ class Config:
         return lang.split("-")[0].lower() in RTL_LANGUAGES
 
 
-def markdown_engine(raw_html: bool, preferred: str = "fast") -> str:
-    """Which Markdown engine renders bodies (see :mod:`site_gen.markdown`): ``fast``
-    (markdown-it-pyrs) when installed and raw HTML is off, else ``reference``.
-    Here, not there, so that a build with nothing to do imports no Markdown library."""
-    fast = preferred == "fast" and not raw_html and find_spec("markdown_it_pyrs") is not None
-    return "fast" if fast else "reference"
+def markdown_engine(raw_html: bool) -> str:
+    """The Markdown engine that renders bodies, for the cache's settings key (see
+    :mod:`site_gen.markdown`): markdown-it-py, the reference, for every site. (It was
+    ``fast``, markdown-it-pyrs, without raw HTML: a cache it filled is not used again.)"""
+    return "reference"
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {

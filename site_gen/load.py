@@ -22,7 +22,7 @@ from .errors import ContentError, display_path
 from .frontmatter import split_front_matter
 from .hashing import content_hash
 from .images import body_image_refs
-from .markdown import render_markdown
+from .markdown import BodyTooComplex, render_markdown
 from .model import BODY_START, Article, BodyLink, Correction, Image
 from .parallel import PARALLEL_PARSE_MIN, in_order, parse_chunk_size, shared_work
 from .sources import (
@@ -293,7 +293,10 @@ def parse_article(
         raise ContentError(where, parts.yaml_line + exc.line - 1, exc.message, yaml_hint(exc, parts.yaml)) from None
     source_hash = content_hash(data)
     checker = _FieldReader(fields, where, parts.yaml_line, ZoneInfo(config.timezone), parts.yaml)
-    rendered = render_markdown(parts.body, config.raw_html)
+    try:
+        rendered = render_markdown(parts.body, config.raw_html)
+    except BodyTooComplex as exc:
+        raise ContentError(where, parts.body_line + exc.line, exc.message, exc.hint) from None
     article = checker.article(parts, config, kind, stem, source_hash, rendered, key or article_key(where, source_hash))
     if checker.errors:
         raise _Problems(checker.errors)

@@ -83,23 +83,24 @@ def _check_alive(workers: list) -> None:
         code = worker.exitcode
         if code is None or code == 0:
             continue
+        hint = _CRASHED
         if code < 0:
             try:
                 how = f"was killed by signal {-code} ({signal.Signals(-code).name})"
             except ValueError:
                 how = f"was killed by signal {-code}"
+            if -code == signal.SIGKILL:
+                hint = _KILLED
         else:
             how = f"stopped with exit status {code}"
-        raise BuildFailed(
-            [
-                ContentError(
-                    "(build)",
-                    0,
-                    f"a worker process {how}",
-                    "if the machine ran out of memory, build with fewer processes (--jobs 1)",
-                )
-            ]
-        )
+        raise BuildFailed([ContentError("(build)", 0, f"a worker process {how}", hint)])
+
+
+_KILLED = "if the machine ran out of memory, build with fewer processes (--jobs 1)"
+_CRASHED = (
+    "it crashed (a bug in site_gen or a library it uses) and nothing was written: "
+    "report it, with the files changed since the last good build; --jobs 1 builds without workers"
+)
 
 
 # What the workers of :func:`shared_work` inherit when they are forked.

@@ -180,7 +180,7 @@ class Page:
 
 class PerArticle:
     """One value per article, made when first asked for: a rebuild that plans a
-    few pages looks at a few articles (see :class:`site_gen.build.LazyArticles`)."""
+    few pages looks at a few articles (see :class:`site_gen.rebuild.LazyArticles`)."""
 
     __slots__ = ("_make", "_values")
 

@@ -39,6 +39,7 @@ from .images import BODY_IMAGE_SIZES, responsive_body
 from .markdown import first_paragraph, with_dateline
 from .model import Site
 from .plan import Page
+from .sources import read_template
 
 #: What ``getattr`` finds on a dict (its methods and dunders): ``x.items`` means the method.
 _DICT_ATTRS = frozenset(dir(dict))
@@ -108,21 +109,50 @@ class _Environment(jinja2.Environment):
     template_class = _Template
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in this process (:data:`_COMPILED`), then in ``disk``
+    (the cache folder's, when there is one): a process that builds again (the preview, a
+    test run) does not compile the same template source twice. Jinja checks each entry
+    against a checksum of the template's source, and every environment is made by
+    :func:`make_environment` with the same options, so an entry compiles to the same code."""
+
+    def __init__(self, disk: jinja2.BytecodeCache | None):
+        self.disk = disk
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = _COMPILED.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)  # reset when the source's checksum differs
+            if bucket.code is not None:
+                return
+        if self.disk is not None:
+            self.disk.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        _COMPILED[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            self.disk.dump_bytecode(bucket)
+
+
+#: Compiled templates by Jinja's key (template name and file), each checked by its source's checksum.
+_COMPILED: dict[str, bytes] = {}
+
+
 def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
     """The configured environment for one templates folder.
 
     ``compiled``: a folder where compiled templates are kept between builds
     (Jinja's bytecode cache, keyed by each template's source).
     """
-    cache = None
+    disk = None
     if compiled is not None:
         try:
             compiled.mkdir(parents=True, exist_ok=True)
-            cache = jinja2.FileSystemBytecodeCache(str(compiled))
+            disk = jinja2.FileSystemBytecodeCache(str(compiled))
         except OSError:
-            cache = None
+            disk = None
     env = _Environment(
-        bytecode_cache=cache,
+        bytecode_cache=_CompiledTemplates(disk),
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -230,17 +260,35 @@ def template_keys(templates: Path) -> dict[str, str]:
     """For each template, a hash of its own file and of every file it extends,
     includes or imports: a page needs rendering again only when one of those
     changed. A template that picks another by a variable depends on them all.
+
+    The keys depend only on the files' names and bytes: a process that builds again
+    with the same templates (the preview, a test run) gets them from
+    :data:`_KNOWN_KEYS` without parsing every template again (bench/README.md).
     """
-    env = make_environment(templates)
     names = sorted(
         p.relative_to(templates).as_posix()
         for p in templates.rglob("*")
         if p.is_file() and p.suffix in TEMPLATE_SUFFIXES
     )
+    sources = [(name, read_template(templates / name)) for name in names]
+    known = digest(marshal.dumps(sources, 0))
+    keys = _KNOWN_KEYS.get(known)
+    if keys is None:
+        keys = _KNOWN_KEYS[known] = _keys_of(make_environment(templates), dict(sources))
+        while len(_KNOWN_KEYS) > 8:
+            del _KNOWN_KEYS[next(iter(_KNOWN_KEYS))]
+    return dict(keys)
+
+
+#: :func:`template_keys` by the digest of every template's name and bytes (the last few).
+_KNOWN_KEYS: dict[str, dict[str, str]] = {}
+
+
+def _keys_of(env: jinja2.Environment, sources: dict[str, bytes]) -> dict[str, str]:
+    names = list(sources)
     own: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
-    for name in names:
-        source = (templates / name).read_bytes()
+    for name, source in sources.items():
         own[name] = content_hash(source)
         try:
             ast = env.parse(source.decode("utf-8"))

@@ -12,8 +12,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import ContentError
+from .errors import BuildFailed, ContentError, display_path
+
+if TYPE_CHECKING:
+    from .options import BuildOptions
 
 
 def find_sources(content: Path, base: Path | None = None) -> list[tuple[str, str, str]]:
@@ -125,6 +129,42 @@ def read_content(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(handle)
 
 
+MAX_STATIC_BYTES = 200_000_000
+"""Largest file of ``static/`` published (a PDF, a video); larger is an error."""
+
+MAX_TEMPLATE_BYTES = MAX_FILE_BYTES
+"""Largest template read."""
+
+
+def read_site_file(path: str | Path, shown: str, limit: int) -> bytes:
+    """A file of ``static/`` or ``templates/`` by the rule of :func:`read_content` (a regular
+    file, at most ``limit`` bytes), or :class:`BuildFailed` naming it (as ``shown``): a FIFO
+    or a link to ``/dev/zero`` there would hang the build or never end it."""
+    try:
+        data = read_content(path, limit)
+    except NotRegularFile as exc:
+        raise BuildFailed([ContentError(shown, 0, exc.strerror, NOT_REGULAR_HINT)]) from None
+    except OSError as exc:
+        raise BuildFailed(
+            [ContentError(shown, 0, f"cannot read the file: {exc.strerror or exc}", "check that it can be read")]
+        ) from None
+    if len(data) > limit:
+        raise BuildFailed(
+            [ContentError(shown, 0, f"the file is too large (over {limit:,} bytes)", "remove it, or make it smaller")]
+        )
+    return data
+
+
+def read_static(path: str | Path, root: Path | None = None) -> bytes:
+    """A file of ``static/`` to publish (:func:`read_site_file`, at most MAX_STATIC_BYTES)."""
+    return read_site_file(path, display_path(Path(path), root), MAX_STATIC_BYTES)
+
+
+def read_template(path: str | Path, root: Path | None = None) -> bytes:
+    """A file of ``templates/`` (:func:`read_site_file`, at most MAX_TEMPLATE_BYTES)."""
+    return read_site_file(path, display_path(Path(path), root), MAX_TEMPLATE_BYTES)
+
+
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -171,3 +211,29 @@ def refuse_not_xml(text: str, where: str, first_line: int = 1) -> None:
         raise ContentError(
             where, line, f"the file holds the control character {describe_char(bad.group())}", NOT_XML_HINT
         )
+
+
+def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[ContentError]]:
+    """Files of the static folder by site path (hidden files left out), and links that leave it."""
+    static = options.path("static")
+    found: dict[str, Path] = {}
+    errors: list[ContentError] = []
+    if not static.is_dir():
+        return found, errors
+    inside = static.resolve()
+    for source in sorted(static.rglob("*")):
+        rel = source.relative_to(static)
+        if any(part.startswith(".") for part in rel.parts) or source.is_dir():
+            continue
+        if source.is_symlink() and inside not in source.resolve().parents:
+            errors.append(
+                ContentError(
+                    display_path(source, options.root),
+                    0,
+                    "this link points to a file outside static/; it is not published",
+                    "copy the file into static/ instead",
+                )
+            )
+            continue
+        found[rel.as_posix()] = source
+    return found, errors

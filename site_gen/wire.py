@@ -57,10 +57,20 @@ _SHARE_WORDS = frozenset(
     re.findall(
         r"\S+",
         "share shares sharing tweet facebook twitter x whatsapp linkedin telegram email e-mail mail print pinterest "
-        "reddit messenger copy link url sms google+ this article on story via icon",
+        "reddit messenger copy link url sms google+ this article on story via icon "
+        # Urdu, Pashto and Dari share buttons: share (do/kṛa/kunid), Facebook, Twitter, WhatsApp, e-mail, print
+        "شیئر شیئر کریں شیئر کیجیے شریک کړئ شریکول شریک کنید اشتراک اشتراک‌گذاری گذاری "
+        "فیس بک فیسبوک فېسبوک ٹوئٹر ٹویٹر ټویټر توییتر واٹس واٹس ایپ واټساپ واتس‌اپ واتساپ ای میل ایمیل "
+        "پرنٹ چاپ ټیلیگرام تلگرام ٹیلیگرام",
     )
 )
-_SHARE_SEPARATORS = re.compile(r"[\s|,/•·]+")
+#: The share words that make a line of share words a share line (not just "print this story").
+_SHARE_MARKERS = frozenset(
+    re.findall(
+        r"\S+", "facebook twitter whatsapp tweet share شیئر شریک اشتراک فیس فیسبوک فېسبوک ٹوئٹر واٹس واټساپ واتساپ"
+    )
+)
+_SHARE_SEPARATORS = re.compile(r"[\s|,/•·:،]+")
 _JUNK_PATTERNS = [
     (
         re.compile(
@@ -69,7 +79,25 @@ _JUNK_PATTERNS = [
         ),
         "“read more” link",
     ),
+    (
+        # Urdu "also read / read more / related", Pashto "read this too / more", Dari "also read / related".
+        re.compile(
+            r"^(?:یہ\s+بھی\s+پڑھیں|یہ\s+بھی\s+پڑھیے|مزید\s+پڑھیں|متعلقہ(?:\s+خبریں|\s+خبر)?|دا\s+هم\s+ولولئ|دا\s+هم\s+ولوله|"
+            r"نور\s+ولولئ|اړوند(?:\s+خبرونه)?|همچنین\s+بخوانید|این\s+را\s+هم\s+بخوانید|بیشتر\s+بخوانید|بخوانید|"
+            r"مطالب\s+مرتبط|مرتبط)\s*[:\-–—|>]"
+        ),
+        "“read more” link",
+    ),
     (re.compile(r"^published\s+in\s+\S.{0,100}$", re.I), "print edition footer"),
+    (
+        # یہ خبر/مضمون … اخبار میں شائع ہوئی · دا خبر … کې خپور شو · این گزارش … منتشر شده است
+        re.compile(
+            r"^(?:یہ\s+(?:خبر|مضمون|رپورٹ|تحریر)\s.{0,100}\sشائع\s+(?:ہوئی|ہوا)|"
+            r"دا\s+(?:خبر|راپور|مقاله)\s.{0,100}\sخپور\s+(?:شو|شوی|شوې)(?:\s+دی|\s+ده)?|"
+            r"(?:این|اين)\s+(?:گزارش|خبر|مقاله|مطلب)\s.{0,100}\sمنتشر\s+(?:شده|شد)(?:\s+است|\s+بود)?)[.۔]?$"
+        ),
+        "print edition footer",
+    ),
     (re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4}|all\s+rights\s+reserved)", re.I), "copyright notice"),
     (
         re.compile(
@@ -103,12 +131,26 @@ _DESK_BYLINES = {
         "Monitoring Desk",
         "Monitoring Report",
         "Agencies",
+        # Urdu: web desk, news desk, staff reporter, monitoring desk; Pashto: news desk, reporter; Dari: news desk
+        "ویب ڈیسک",
+        "نیوز ڈیسک",
+        "اسٹاف رپورٹر",
+        "سٹاف رپورٹر",
+        "مانیٹرنگ ڈیسک",
+        "د خبرونو ډیسک",
+        "خبریال",
+        "میز خبر",
+        "گزارشگر",
     )
 }
-_CAPTION_LABEL = re.compile(r"^(?:photo\s*caption|caption|photo|picture|image)\s*[:\-–—]\s*(?P<text>\S.*)$", re.I)
+_CAPTION_LABEL = re.compile(
+    r"^(?:photo\s*caption|caption|photo|picture|image|تصویر|فوٹو|انځور|عکس)\s*[:\-–—]\s*(?P<text>\S.*)$", re.I
+)
 _CREDIT_WORDS = re.compile(
     r"\b(?:photo|photos|file|pic|picture|image|courtesy|screengrab|screenshot|handout|reuters|afp|ap|app|xinhua|"
-    r"anadolu|epa|getty|dawn|online|inp|nni|ppi|radio\s+pakistan|pid|ispr)\b",
+    r"anadolu|epa|getty|dawn|online|inp|nni|ppi|radio\s+pakistan|pid|ispr|"
+    # Urdu: file photo, photo, picture, courtesy, AFP, Reuters; Pashto: picture, archive; Dari: photo, archive
+    r"فائل|فوٹو|تصویر|بشکریہ|اے\s+ایف\s+پی|رائٹرز|انځور|ارشیف|آرشیف|عکس|فایل)\b",
     re.I,
 )
 _CREDIT_TAIL = re.compile(r"^(?P<caption>.*\S)\s*(?:\s[—–-]+|\s*\|)\s*(?P<credit>[^—–|]{1,40}?)\s*\.?$")
@@ -218,6 +260,12 @@ class _FrontMatterDumper(_SafeDumper):
 
 
 _FrontMatterDumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", ""))
+_FrontMatterDumper.add_representer(
+    list,  # tags: [Pakistan, Budget] as editors write them; a list of mappings (corrections) one item a line
+    lambda d, items: d.represent_sequence(
+        "tag:yaml.org,2002:seq", items, flow_style=all(isinstance(i, str | int | float) for i in items)
+    ),
+)
 _FrontMatterDumper.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _SafeDumper.yaml_implicit_resolvers.items()
@@ -237,22 +285,80 @@ class _Line:
     block: int
 
 
-def convert(text: str, *, zone: ZoneInfo | str, source_name: str, today: date | None = None) -> WireResult:
+@dataclass(frozen=True)
+class Block:
+    """One block of a formatted document (a Word paragraph, a list, a table; an HTML block element)."""
+
+    text: str
+    """Its plain text on one line: what the rules (headline, byline, dates, junk, dateline) read."""
+    markdown: str = ""
+    """Its Markdown, keeping emphasis, links, lists and tables; ``""`` for a block of plain text."""
+    kind: str = "paragraph"
+    """``paragraph``, ``title`` (the headline: a Word Title, an HTML ``<h1>``) or ``caption``
+    (a Caption-styled or italic line beside the picture)."""
+
+
+def convert(
+    text: str,
+    *,
+    zone: ZoneInfo | str,
+    source_name: str,
+    today: date | None = None,
+    rich: dict[int, str] | None = None,
+    caption: str | None = None,
+) -> WireResult:
     """Turn pasted wire copy into front matter and a Markdown body; pure.
 
     ``zone`` is the site's time zone (times without a zone are taken in it);
     ``source_name`` names the copy in messages; ``today`` is the date used,
     with a warning, when the copy has no date line (without it that is an
-    error). Raises :class:`ContentError` when the text cannot be an article.
+    error). ``rich`` maps a line of ``text`` to the Markdown that stands for it
+    in the body (formatted documents, see :func:`convert_blocks`); ``caption``
+    is a picture's caption found outside the text. Raises
+    :class:`ContentError` when the text cannot be an article.
     """
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-    return _Converter(source_name, zone).run(text, today)
+    return _Converter(source_name, zone, rich or {}, caption).run(text, today)
+
+
+def convert_blocks(
+    blocks: list[Block], *, zone: ZoneInfo | str, source_name: str, today: date | None = None
+) -> WireResult:
+    """A formatted document's blocks → the article, by the same rules as wire copy: each block is one
+    paragraph of copy (its plain text read by the rules), and the body keeps each block's Markdown.
+
+    Line numbers in messages count blocks (``story.docx:3`` is its third paragraph)."""
+    lines: list[str] = []
+    rich: dict[int, str] = {}
+    caption = None
+    title = next((b for b in blocks if b.kind == "title" and b.text.strip()), None)
+    ordered = ([title] if title else []) + [b for b in blocks if b is not title]
+    for block in ordered:
+        plain = " ".join(block.text.split())
+        if not plain:
+            continue
+        if block.kind == "caption" and caption is None:
+            caption = plain
+            continue
+        lines.append(plain)
+        if block.markdown.strip() and block.kind != "title":
+            rich[len(lines)] = block.markdown.strip()
+        lines.append("")
+    result = convert("\n".join(lines), zone=zone, source_name=source_name, today=today, rich=rich, caption=caption)
+    block_of = {2 * i + 1: i + 1 for i in range(len(lines))}  # line 2i+1 of the text is block i+1
+    return replace(
+        result,
+        dropped=tuple(replace(d, line=block_of.get(d.line, d.line)) for d in result.dropped),
+        warnings=tuple(replace(w, line=block_of.get(w.line, w.line)) for w in result.warnings),
+    )
 
 
 class _Converter:
-    def __init__(self, where: str, zone: ZoneInfo):
+    def __init__(self, where: str, zone: ZoneInfo, rich: dict[int, str] | None = None, caption: str | None = None):
         self.where = where
         self.zone = zone
+        self.rich = rich or {}
+        self.caption = caption
         self.dropped: list[Dropped] = []
         self.warnings: list[ContentError] = []
 
@@ -286,9 +392,9 @@ class _Converter:
             )
         blocks = _group(body_lines)
         if head.caption is None:
-            head.caption = self.caption_in_body(blocks)
+            head.caption = self.caption or self.caption_in_body(blocks)
         dateline, agency = self.take_dateline(blocks[0])
-        body, lead = render_body(blocks)
+        body, _lead = render_body(blocks, self.rich)
         if not body.strip():
             raise self.fail(
                 head.title_line, "no story under the headline", "paste the paragraphs of the story after the headline"
@@ -312,7 +418,8 @@ class _Converter:
             fields["image"] = {"caption": caption, **({"credit": credit} if credit else {})}
         if lang:
             fields["lang"] = lang
-        fields["summary"] = head.standfirst or shorten(lead)
+        if head.standfirst:  # never the lead again: the article page shows the first paragraph itself
+            fields["summary"] = head.standfirst
         return WireResult(fields, body, published, tuple(self.dropped), tuple(self.warnings))
 
     def split_blocks(self, raw: list[str]) -> list[_Line]:
@@ -422,6 +529,8 @@ class _Converter:
             return "", ""
         city, agency, rest = found
         lead[0] = _Line(lead[0].number, rest, lead[0].block)
+        if lead[0].number in self.rich:
+            self.rich[lead[0].number] = _without_dateline(self.rich[lead[0].number], rest)
         return city, agency
 
     def caption_in_body(self, blocks: list[list[_Line]]) -> str | None:
@@ -493,7 +602,7 @@ def junk_reason(text: str) -> str:
         words
         and len(words) <= 12
         and all(w in _SHARE_WORDS or w.startswith("icon-") for w in words)
-        and any(w.startswith("icon-") or w in {"facebook", "twitter", "whatsapp", "tweet", "share"} for w in words)
+        and any(w.startswith("icon-") or w in _SHARE_MARKERS for w in words)
     ):
         return "share buttons"
     for pattern, reason in _JUNK_PATTERNS:
@@ -545,7 +654,9 @@ def split_credit(caption: str) -> tuple[str, str]:
     for pattern in (_CREDIT_TAIL, _CREDIT_PARENS):
         match = pattern.match(caption)
         if match and _CREDIT_WORDS.search(match["credit"]) and len(match["credit"].split()) <= 5:
-            credit = re.sub(r"^(?:photo|picture|image)\s*(?:by|:)\s*", "", match["credit"], flags=re.I).strip()
+            credit = re.sub(
+                r"^(?:photo|picture|image|فوٹو|تصویر|انځور|عکس)\s*(?:by|از|:)\s*", "", match["credit"], flags=re.I
+            ).strip()
             credit = credit[:1].upper() + credit[1:]
             return match["caption"].rstrip(" ,;:—–-|"), credit
     return caption, ""
@@ -607,13 +718,34 @@ def _group(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
-def render_body(blocks: list[list[_Line]]) -> tuple[str, str]:
-    """Markdown of the body blocks, and the plain text of the first paragraph."""
+def _without_dateline(markdown: str, rest: str) -> str:
+    """A formatted lead's Markdown from where the text after its dateline (``rest``) begins."""
+    words = rest.split()[:3]
+    if words:
+        pattern = r"\W*".join(re.escape(escape_inline(w)) for w in words)
+        found = re.search(pattern, markdown)
+        if found:
+            opened = markdown[: found.start()]
+            marks = re.findall(r"\*\*|__|\*|_", opened)
+            unclosed = [m for m in marks if opened.count(m) % 2]
+            return "".join(dict.fromkeys(unclosed)) + markdown[found.start() :]
+    return escape_line(rest)
+
+
+def render_body(blocks: list[list[_Line]], rich: dict[int, str] | None = None) -> tuple[str, str]:
+    """Markdown of the body blocks, and the plain text of the first paragraph.
+
+    A block whose first line is in ``rich`` is that Markdown (a formatted document's block)."""
     parts: list[str] = []
     lead = ""
     previous_list = False
     for block in blocks:
         texts = [line.text for line in block]
+        if rich and block[0].number in rich:
+            lead = lead or " ".join(texts)
+            parts.append(rich[block[0].number])
+            previous_list = False
+            continue
         quote = _pull_quote(texts)
         if quote is not None:
             parts.append(quote)

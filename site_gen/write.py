@@ -47,10 +47,16 @@ import shutil
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import urls
-from .errors import BuildFailed, ContentError
+from .errors import BuildFailed, ContentError, display_path
 from .hashing import digest
+from .sources import read_static, static_files
+
+if TYPE_CHECKING:
+    from .images import ProcessedImages
+    from .options import BuildOptions
 
 MANIFEST = ".site-gen-manifest"
 LEGACY_MANIFEST = ".site-gen-manifest.json"
@@ -528,3 +534,27 @@ def _prune_empty(folder: Path, stop: Path) -> None:
     while folder != stop and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def copy_static(options: BuildOptions, writer: OutputWriter) -> list[ContentError]:
+    """Queue every file of the static folder, as it is."""
+    files, errors = static_files(options)
+    for rel, source in files.items():
+        try:
+            writer.add(rel, read_static(source, options.root))
+        except BuildFailed as failed:  # a FIFO, a device, a file over the size cap
+            errors += failed.errors
+        except ContentError as exc:
+            errors.append(ContentError(display_path(source, options.root), 0, exc.message, "rename it"))
+    return errors
+
+
+def add_images(images: ProcessedImages, writer: OutputWriter) -> list[ContentError]:
+    """Queue the resized images (from the cache)."""
+    errors = []
+    for rel, cached in sorted(images.outputs.items()):
+        try:
+            writer.add(rel, cached.read_bytes())
+        except ContentError as exc:
+            errors.append(exc)
+    return errors

@@ -106,9 +106,14 @@ def test_every_fixture_imports_builds_and_passes_check(fixture_site):
     root, outcomes = fixture_site
     assert [o.status for o in outcomes] == ["written"] * len(case_names())
     problems = check_site(BuildOptions(root=root, now=NOW))
-    # Only warnings that leave the editor something to fill: a wire caption waits for its picture.
-    assert {p.message for p in problems} <= {"the image has a caption but no picture (no `src:`)"}
-    assert all(p.severity == "warning" for p in problems)
+    # Only what leaves the editor something to fill: a wire caption waits for its picture.
+    assert {p.severity for p in problems} <= {"unfilled", "warning"}
+    assert {p.message for p in problems} <= {
+        "`author` is empty",
+        "`section` is empty",
+        "`tags` is empty",
+        "the image has a caption but no picture (no `src:`)",
+    }
     for outcome in outcomes:
         day = re.search(r"^date: (\d{4})-(\d\d)-(\d\d)", outcome.document, re.M).groups()
         page = root / "build" / "/".join(day) / outcome.path.stem / "index.html"
@@ -178,9 +183,121 @@ def test_second_import_says_so_and_force_replaces(project, capsys):
     assert err == ""
     assert "section: Afghanistan" in path.read_text(encoding="utf-8")
     code, out, _ = run(capsys, "story.txt", "--force")
-    assert (code, out) == (0, f"story.txt → {SAMPLE_ARTICLE} (replaced)\n1 file: 1 replaced\n")
-    assert "section: Afghanistan" not in path.read_text(encoding="utf-8")
+    assert (code, out) == (0, f"story.txt → {SAMPLE_ARTICLE} (replaced; no change)\n1 file: 1 replaced\n")
+    assert "section: Afghanistan" in path.read_text(encoding="utf-8")  # the copy carries no section
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+EDITED = """---
+title: Pakistan, Afghanistan Pledge to Strengthen Anti-Terrorism Cooperation
+date: 2025-07-20T10:00:00+05:00
+author: Staff Reporter
+section: Afghanistan
+tags: [Pakistan, Afghanistan, Counterterrorism, Border, Refugees]
+image:
+  src: /images/2025/07/naqvi-haqqani.jpg
+  alt: Two ministers at a table
+  caption: An old caption
+aliases: [/2025/07/20/naqvi-in-kabul/]
+corrections:
+- {date: 2025-07-21, text: An earlier version misspelled a name.}
+summary: Ministers agree on border steps.
+---
+
+Old body.
+"""
+
+
+def test_force_merges_the_new_copy_into_the_editors_article_and_keeps_its_url(project, capsys):
+    """Issue 19, case 2: the file is named after the wire file, the live URL after the title."""
+    folder = project / "content/articles/2025/07"
+    folder.mkdir(parents=True)
+    path = folder / "pakistan-afghanistan-pledge-anti-terrorism-cooperation.md"
+    path.write_text(EDITED, encoding="utf-8")
+    from PIL import Image
+
+    (project / "static/images/2025/07").mkdir(parents=True)
+    Image.new("RGB", (40, 30), "gray").save(project / "static/images/2025/07/naqvi-haqqani.jpg")
+    build(project)
+    live = "build/2025/07/20/pakistan-afghanistan-pledge-to-strengthen-anti-terrorism-cooperation/index.html"
+    assert (project / live).exists()
+    code, out, _ = run(capsys, str(SAMPLE), "--force")
+    assert code == 0
+    assert out == (
+        f"{SAMPLE.as_posix()} → {path.relative_to(project).as_posix()} "
+        "(replaced; changed: slug, dateline, image.caption, body)\n1 file: 1 replaced\n"
+    )
+    text = path.read_text(encoding="utf-8")
+    for kept in (
+        "author: Staff Reporter\n",
+        "section: Afghanistan\n",
+        "tags: [Pakistan, Afghanistan, Counterterrorism, Border, Refugees]\n",
+        "  src: /images/2025/07/naqvi-haqqani.jpg\n  alt: Two ministers at a table\n",
+        "aliases: [/2025/07/20/naqvi-in-kabul/]\n",
+        "text: An earlier version misspelled a name.",
+        "summary: Ministers agree on border steps.\n",
+        "slug: pakistan-afghanistan-pledge-to-strengthen-anti-terrorism-cooperation\n",
+        "  caption: Interior Minister Mohsin Naqvi holds a meeting",
+    ):
+        assert kept in text
+    assert "Old body." not in text and "Radio Pakistan reported" in text
+    build(project)
+    assert (project / live).exists()
+    assert [p for p in check_site(BuildOptions(root=project, now=NOW)) if p.severity not in ("note", "unfilled")] == []
+
+
+def test_force_takes_the_fields_the_new_copy_carries(project, capsys):
+    folder = project / "content/articles/2025/07"
+    folder.mkdir(parents=True)
+    (folder / "floods.md").write_text(
+        "---\ntitle: Floods hit Swat\ndate: 2025-07-21\nslug: floods-swat\nauthor: Desk\nsection: Pakistan\n---\n\nOld.\n",
+        encoding="utf-8",
+    )
+    Path("swat.txt").write_text(
+        "Floods hit Swat\n\nBy Amina Yousafzai\n\nJuly 21, 2025\n\nMINGORA: New.\n", encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "swat.txt", "--force")
+    assert "(replaced; changed: dateline, author, body)" in out
+    text = (folder / "floods.md").read_text(encoding="utf-8")
+    assert "author: Amina Yousafzai\n" in text and "slug: floods-swat\n" in text and "section: Pakistan\n" in text
+
+
+def test_import_writes_the_slug_the_live_url_takes_from_the_title(project, capsys):
+    from site_gen.config import Config
+    from site_gen.load import parse_article
+
+    run(capsys, str(SAMPLE))
+    text = (project / SAMPLE_ARTICLE).read_text(encoding="utf-8")
+    without = re.sub(r"^slug: .*\n", "", text, flags=re.M)
+    article, _, _ = parse_article(without.encode(), "x.md", Config("", ""), stem="from-the-file-name")
+    assert f"\nslug: {article.slug}\n" in text
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("cp1252", "Windows-1252"), ("latin-1", "Windows-1252"), ("cp1256", "Windows-1256 (Arabic script)")],
+)
+def test_copy_in_a_windows_encoding_is_read_and_written_as_utf8(project, capsys, encoding, name):
+    if encoding == "cp1256":
+        text = (
+            "کراچی میں بارش کا نیا سلسلہ\n\nJuly 21, 2025\n\nکراچی: محکمہ موسمیات نے شہر میں بارش کی پیش گوئی کی ہے۔\n"
+        )
+        text = text.replace("ی", "\u064a").replace("ک", "\u0643").replace("۔", ".")  # what Windows-1256 has
+    else:
+        text = (
+            "Caf\u00e9 owners in Gulberg say \u201cno\u201d to new tax\n\nJuly 21, 2025\n\n"
+            "LAHORE: Caf\u00e9 and restaurant owners \u2014 about 300 of them \u2014 met on Monday.\n"
+        )
+        if encoding == "latin-1":
+            text = text.translate({0x201C: '"', 0x201D: '"', 0x2014: "-"})
+    Path("copy.txt").write_bytes(text.encode(encoding))
+    code, out, err = run(capsys, "copy.txt")
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        f"copy.txt: warning: not UTF-8: read as {name} — check accented letters and quotes; the article is UTF-8"
+    )
+    (written,) = (project / "content/articles/2025/07").glob("*.md")
+    assert text.splitlines()[0] in written.read_text(encoding="utf-8")
 
 
 def test_hand_written_article_of_the_same_story_counts_as_imported(project, capsys):
@@ -251,10 +368,6 @@ BAD_INPUTS = {
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
         "photo.txt: the file holds binary data, not text — import the wire copy as a .txt file",
     ),
-    "latin1.txt": (
-        "Headline\n\nJuly 21, 2025\n\nKABUL: Caf\u00e9 owners said.\n".encode("latin-1"),
-        "latin1.txt:5: the file is not UTF-8 text — save it as UTF-8 and import it again",
-    ),
     "notepad.txt": (
         "Headline\r\n\r\nKABUL: Lead.\r\n".encode("utf-16"),
         "notepad.txt: the file is UTF-16 text, not UTF-8 — save it as UTF-8 and import it again",
@@ -323,3 +436,51 @@ def test_warnings_are_printed_with_file_and_line(project, capsys):
         f"undated.txt → content/articles/{today:%Y}/{today:%m}/sindh-assembly-passes-bill-on-domestic-workers-wages.md\n"
         "1 file: 1 written\n"
     )
+
+
+def test_check_strict_warns_about_the_fields_an_import_leaves_empty(project, capsys):
+    run(capsys, str(SAMPLE))
+    code = main(["check", "--strict"])
+    _out, err = capsys.readouterr()
+    assert code == 1
+    article = SAMPLE_ARTICLE
+    assert f"{article}:6: warning: `author` is empty — fill it in or delete the line" in err
+    assert f"{article}:7: warning: `section` is empty — fill it in or delete the line" in err
+    assert f"{article}:8: warning: `tags` is empty — add tags such as [Pakistan, Economy], or delete the line" in err
+    assert (
+        f"{article}:9: warning: the image has a caption but no picture (no `src:`)"
+        " — add `src: /images/photo.jpg` under `image:`, or remove the caption" in err
+    )
+    path = project / article
+    text = path.read_text(encoding="utf-8").replace("author:\n", "author: Staff Reporter\n")
+    text = text.replace("section:\n", "section: Afghanistan\n").replace("tags: []", "tags: [Pakistan]")
+    text = text.replace("image:\n", "image:\n  src: /images/x.jpg\n  alt: A meeting\n")
+    path.write_text(text, encoding="utf-8")
+    from PIL import Image
+
+    (project / "static/images").mkdir(exist_ok=True)
+    Image.new("RGB", (40, 30), "gray").save(project / "static/images/x.jpg")
+    assert main(["check", "--strict"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ("inbox/Dawn story 22 July.txt", ["inbox/Dawn story 22 July.txt"]),
+        ("inbox/*.txt", ["inbox/Dawn story 22 July.txt", "inbox/swat.txt"]),
+        ("inbox/swat.txt inbox/Dawn*", ["inbox/swat.txt", "inbox/Dawn story 22 July.txt"]),
+    ],
+)
+def test_make_import_takes_names_with_spaces_and_globs(project, files, expected):
+    import subprocess
+
+    Path("inbox").mkdir()
+    shutil.copy(SAMPLE, "inbox/Dawn story 22 July.txt")
+    Path("inbox/swat.txt").write_text("Floods hit Swat\n\nJuly 21, 2025\n\nMINGORA: First.\n", encoding="utf-8")
+    make = ["make", "-s", "-f", str(REPO / "Makefile"), "import", f"PY={sys.executable}", "BYTECODE="]
+    done = subprocess.run([*make, f"FILES={files}"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [line.split(" → ")[0] for line in done.stdout.splitlines()[:-1]] == expected
+    done = subprocess.run(make, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith('usage: make import FILES="inbox/*.txt"')

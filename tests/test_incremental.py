@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_gen import build as build_module
+from site_gen import rendering as rendering_module
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 from site_gen.write import JOURNAL, LEGACY_MANIFEST, MANIFEST, read_manifest, write_manifest
@@ -99,7 +100,7 @@ EDITS = [
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, monkeypatch):
-    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)  # so two jobs really fork workers
+    monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 20)  # so two jobs really fork workers
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(40)}, config={"per_page": 3})
     templates, static = tmp_path / "templates", tmp_path / "static"
     shutil.copytree(REPO / "templates", templates)
@@ -393,7 +394,7 @@ def test_a_build_that_fails_while_rendering_leaves_the_cache_as_it_was(tmp_path,
     right after them on a large site, in a transaction that only a successful build commits."""
     import sqlite3
 
-    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 20)
+    monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 20)
     if not overlap:
         monkeypatch.setattr(build_module, "OVERLAP_MAX_ARTICLES", 10)
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)})
@@ -449,7 +450,7 @@ def test_a_new_story_on_a_taken_url_fails_like_a_full_build(tmp_path, fields):
 
 
 def test_files_clash_names_each_kind_of_clash():
-    from site_gen.build import files_clash
+    from site_gen.rebuild import files_clash
 
     ascii_only = {"index.html", "tags/kabul/index.html", "2025/07/01/story/index.html"}
     beyond = {*ascii_only, "tags/öl/index.html"}

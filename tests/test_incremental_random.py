@@ -39,7 +39,7 @@ Known failure when written (branch ``fuzz``, on main at 74fa4c0): seed 1 (jobs 2
 and every case of the test at the end. A new story newer than all, with an alias
 on a page that only it makes (its new tag's page, that page in other capitals, a
 folder where its new tag's feed is a file, its new day's page), is taken by the
-new-stories rebuild (now ``build._load_changes``), which checked the new URLs only
+new-stories rebuild (now ``rebuild.load_changes``), which checked the new URLs only
 against the last build's files (``may_clash(new, writer.old.keys())``): the
 build then crashes (``ContentError: two files on one path``, or an
 ``IsADirectoryError`` halfway through moving files into the output) or, for
@@ -60,7 +60,7 @@ from pathlib import Path
 
 import pytest
 
-from site_gen import build as build_module
+from site_gen import rendering as rendering_module
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 from site_gen.urls import slugify
@@ -672,7 +672,7 @@ def replay(tmp_path: Path, steps: list[Step], jobs: int = 1) -> None:
 @pytest.mark.parametrize(("seed", "jobs"), [(seed, 1 + seed % 2) for seed in range(SEEDS)])
 def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, seed, jobs, monkeypatch):
     if jobs > 1:
-        monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 4)  # so two jobs really fork workers
+        monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 4)  # so two jobs really fork workers
     Fuzz(tmp_path / "site", tmp_path / "clean", seed, jobs).run()
 
 
@@ -691,7 +691,7 @@ def test_a_new_story_with_an_alias_on_a_page_only_it_makes_fails_like_a_clean_bu
     """The rebuild for new stories checks their URLs against the last build's files: the pages
     the new story itself adds (a new tag, author, day) must be checked too (found by the test above)."""
     if jobs > 1:
-        monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 4)
+        monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 4)
     fuzz = Fuzz(tmp_path / "site", tmp_path / "clean", seed=7, jobs=jobs)
     fuzz.start()
     fuzz.new_story(

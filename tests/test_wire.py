@@ -81,7 +81,7 @@ def test_sample_headline_date_dateline_caption_and_22_paragraphs():
         "caption": "Interior Minister Mohsin Naqvi holds a meeting with his Afghan counterpart Sirajuddin Haqqani, in Kabul"
     }
     assert fm["tags"] == [] and fm["section"] is None
-    assert fm["summary"].startswith("Pakistan and Afghanistan have agreed")
+    assert "summary" not in fm  # the page shows the first paragraph itself; a copy would stand above it twice
     html = body_html(result)
     assert html.count("<p>") == 22
     assert html.startswith("<p>Pakistan and Afghanistan have agreed")  # the dateline is out of the body
@@ -423,11 +423,47 @@ def test_arabic_script_headline_without_letters_to_transliterate_gets_the_date()
     assert result.front_matter["lang"] == "ur"
 
 
-def test_long_lead_gives_a_shortened_summary():
+def test_summary_is_never_a_copy_of_the_lead():
     lead = "KABUL: " + " ".join(["word"] * 80)
-    summary = wire(story("July 21, 2025", lead=lead)).front_matter["summary"]
-    assert summary.endswith("…") and len(summary) <= 221
-    assert summary.startswith("word word")
+    assert "summary" not in wire(story("July 21, 2025", lead=lead)).front_matter
+    assert "summary" not in wire(story("July 21, 2025")).front_matter
+
+
+def test_a_standfirst_is_the_summary():
+    result = convert_case("18-standfirst-and-caption")
+    body_text = result.body.split("\n\n")[0]
+    assert result.front_matter["summary"] and result.front_matter["summary"] not in body_text
+
+
+@pytest.mark.parametrize(
+    ("name", "dropped", "credit"),
+    [
+        (
+            "25-urdu-junk-and-file-photo",
+            ["share buttons", "“read more” link", "“read more” link", "print edition footer"],
+            "فائل فوٹو",
+        ),
+        (
+            "26-pashto-junk-and-photo-credit",
+            ["share buttons", "“read more” link", "“read more” link", "print edition footer"],
+            "ارشیف",
+        ),
+        (
+            "27-dari-junk-and-photo-credit",
+            ["share buttons", "“read more” link", "“read more” link", "print edition footer"],
+            "آرشیف",
+        ),
+    ],
+)
+def test_urdu_pashto_and_dari_junk_and_photo_credits_follow_the_english_rules(name, dropped, credit):
+    result = convert_case(name)
+    assert [d.reason for d in result.dropped] == dropped
+    assert result.front_matter["image"]["credit"] == credit
+    assert "پڑھیں" not in result.body and "ولولئ" not in result.body and "بخوانید" not in result.body
+
+
+def test_urdu_desk_byline_is_the_author():
+    assert convert_case("25-urdu-junk-and-file-photo").front_matter["author"] == "ویب ڈیسک"
 
 
 # -- input that cannot be an article --------------------------------------------

@@ -1,0 +1,424 @@
+"""What a build keeps for the next one, and the rebuild that uses it: a few edits and new
+stories are read alone, and only the pages that read what they changed, or whose shape new
+stories changed, are planned (:mod:`site_gen.identities`); everything else is kept as the
+last build left it, which the output's manifest and the cache's records vouch for."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import Cache, serialize
+from .config import Config
+from .hashing import content_hash, digest
+from .options import BuildOptions
+from .sources import Scan, read_template, stat_signature, static_files
+from .write import JOURNAL, MANIFEST, OutputWriter, damaged_files, read_manifest_state
+
+if TYPE_CHECKING:
+    from .images import ProcessedImages
+    from .load import Loaded
+    from .model import Article
+    from .plan import Page
+
+
+#: Past this many changed files, a rebuild plans every page (it costs the same).
+AFFECTED_MAX = 50
+
+
+class StaleCache(Exception):
+    """The cache lacks a parsed article its last build listed: the rebuild reads everything."""
+
+
+class LazyArticles(Sequence):
+    """The articles (or static pages) of the last build's site in its order, each
+    taken from the cache when first used: a rebuild after a body edit plans a
+    handful of pages, which show a few dozen articles out of thousands."""
+
+    def __init__(self, sources: tuple[str, ...], resolve: Callable[[str], Article]):
+        self.sources = sources
+        self._resolve = resolve
+        self._items: list[Article | None] = [None] * len(sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        item = self._items[index]
+        if item is None:
+            item = self._items[index] = self._resolve(self.sources[index])
+        return item
+
+    def prepended(self, first: tuple[Article, ...]) -> LazyArticles:
+        """These articles followed by ``first``'s (see :func:`~site_gen.collect.insert_newest`)."""
+        joined = LazyArticles((*(a.source for a in first), *self.sources), self._resolve)
+        joined._items[: len(first)] = first
+        joined._items[len(first) :] = self._items
+        return joined
+
+
+def cached_articles(cache: Cache, loaded: Loaded, fresh: dict[str, Article]) -> Callable[[str], Article]:
+    """Source → article: ``fresh`` ones as parsed in this build, the others from the cache
+    by their current content hash (:class:`StaleCache` when it lacks one)."""
+    from .load import article_key
+
+    def resolve(source: str) -> Article:
+        article = fresh.get(source)
+        if article is None:
+            state = loaded.sources.get(source)
+            hit = cache.parse_of(article_key(source, state[1])) if state else None
+            if hit is None:
+                raise StaleCache(source)
+            article = hit[0]
+        return article
+
+    return resolve
+
+
+def load_changes(
+    options: BuildOptions,
+    cache: Cache,
+    config: Config,
+    writer: OutputWriter,
+    found: list,
+    scan: Scan,
+    now: datetime,
+    lap,
+):
+    """:func:`_load` after a few edits that left every story in its place, and new stories
+    newer than every published one (the newsroom's everyday rebuild), when nothing else
+    changed. Only those files are read; the last build's site is restored around them
+    (every other article taken from the cache when a planned page shows it,
+    :class:`LazyArticles`), new stories put in front (:func:`~site_gen.collect.insert_newest`).
+    The pages planned are those that read an identity the edits changed
+    (:func:`~site_gen.identities.changed`, :meth:`~site_gen.cache.Cache.readers`) and those
+    whose shape the new stories changed (:func:`~site_gen.identities.dirty`); every other
+    output file is kept. None when anything else changed, when a story moved, is held back,
+    would take a URL that needs the whole site looked at or would change what every page
+    shows: the caller reads everything, and reports any error."""
+    import pickle
+
+    from .check import may_clash
+    from .collect import insert_newest, publishable
+    from .identities import changed, dirty
+    from .images import ProcessedImages, process_images
+    from .load import article_key, load_changed
+    from .plan import Planner, some_pages
+    from .render import site_view
+
+    if not only_content_changed(options, cache, now):
+        return None
+    loaded = load_changed(scan, config, cache, AFFECTED_MAX, new_files=True)
+    if loaded is None:
+        return None
+    known = cache.sources
+    new = [a for a in loaded.articles if a.source not in known]
+    edited = {a.source: a for a in (*loaded.articles, *loaded.pages) if a.source in known}
+    before = cache.articles([article_key(where, known[where][1]) for where in edited])
+    names = changed({a.source: a for a, _warnings in before.values()}, edited)
+    blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
+    bare = _bare_site(blobs[0])
+    if names is None or bare is None or None in blobs or len(new) + len(edited) != len(loaded.parsed):
+        return None  # a story moved, a new static page, or no record of the last build
+    published = {*bare.articles, *bare.pages}
+    if not edited.keys() <= published or any(publishable(a, now, options.drafts, options.future) for a in new):
+        return None  # a draft or scheduled story: the full read handles it
+    resolve = cached_articles(cache, loaded, edited)
+    old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
+    try:
+        sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
+        keys = cache.readers(names) if names else set()
+        site, outputs = old, {}
+        if keys is not None and new:
+            site = insert_newest(old, new)
+            if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
+                return None
+            if may_clash(new, writer.old.keys()):  # the new stories' URLs, against every file of the last build
+                return None
+            fresh = process_images(
+                new, options.path("static"), options.path("image_cache"), config.base_path, options.root
+            )
+            if fresh.errors:
+                return None
+            views, outputs = {**views, **fresh.views}, fresh.outputs
+            moved, gone = dirty(Planner(old, config, views, now).shapes(), Planner(site, config, views, now).shapes())
+            if gone:
+                return None
+            keys |= moved | {f"r {a.source}" for a in new} | {"n", "m"}
+        if keys is None:
+            return None
+        pages, entries = some_pages(site, config, now, views, keys, sitemap)
+        planned = [page.rel for page in pages]
+        added = set(planned) - writer.old.keys()
+        if added and files_clash(planned, added, writer.old.keys() | static_files(options)[0].keys()):
+            return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
+        for page in pages:
+            page.context  # noqa: B018 (every article the pages show is read here, from the cache)
+        held = [resolve(where) for _kind, _path, where in found if where not in published and where in known]
+    except (StaleCache, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
+        return None
+    lap("read")
+    edits = Edits(
+        set(edited),
+        {a.source for a in new},
+        checked=[*(edited[source] for source in sorted(edited)), *site.articles[: len(new)]],
+        held=held,
+        keep_rest=True,
+        new_outputs=added,
+        valid=valid_interval(new, now, cache.valid) if new else None,
+        sitemap=entries if new else None,
+    )
+    images = ProcessedImages(views=views, outputs=outputs, errors=[])
+    return config, site, pages, loaded, images, edits
+
+
+def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
+    """Whether the last build's output holds but for content edits: the same templates,
+    static files, settings and output (:func:`frame_key`), and no story published or
+    out of the news window since (its valid interval)."""
+    low, high = cache.valid
+    return bool(cache.frame_key) and low < now.timestamp() < high and cache.frame_key == frame_key(options, cache)
+
+
+def files_clash(planned: list[str], added: set[str], old: Set[str]) -> bool:
+    """Whether the output files of planned pages take one path twice, or whether one of
+    those new in this build (``added``) is another in all but capitals, needs a folder
+    where another file is, or is a file where others need a folder (``old``: every
+    other file of the output)."""
+    from .check import fold_path
+
+    if len(set(planned)) != len(planned):
+        return True
+    every = old | added
+    folds = [fold_path(rel) for rel in added]
+    if len(set(folds)) != len(folds):
+        return True
+    for rel in added:
+        if any(rel[:n] in every for n, char in enumerate(rel) if char == "/"):
+            return True
+    # The other files as one text, a line each: at 150,000 files one search per new file
+    # is quicker than a set of every folded path. A path with a line break in it can only
+    # make a clash appear, never hide one (and a clash means a full build, not an error).
+    text = "\n" + "\n".join(every - added) + "\n"
+    if text.isascii():  # folding ASCII is lower()
+        low = text.lower()
+        same = any(f"\n{fold}\n" in low for fold in folds)
+    else:
+        same = not {fold_path(rel) for rel in every - added}.isdisjoint(folds)
+    if same:
+        return True  # one file on disks that ignore case
+    return any(f"\n{rel}/" in text for rel in added)  # a new file where others need a folder
+
+
+@dataclass
+class Edits:
+    """Content files changed since the last build that left every other article in its place."""
+
+    edited: set[str]
+    """Files whose :func:`~site_gen.identities.place` did not change."""
+    added: set[str]
+    """New articles."""
+    checked: list = field(default_factory=list)
+    """The edited articles that are published: those a rebuild checks."""
+    held: list = field(default_factory=list)
+    """Drafts and scheduled stories (links to them are errors)."""
+    keep_rest: bool = False
+    """Every output file not planned (static files and images too) is as the last build left it."""
+    new_outputs: set[str] = field(default_factory=set)
+    """Output files of pages the last build did not have (links to them are fine)."""
+    valid: tuple[float, float] | None = None
+    """The interval in which this build's output stays right, when known without every article."""
+    sitemap: dict[str, str | None] | None = None
+    """The sitemap entries of the whole site, when they changed."""
+
+
+def skeleton_of(site) -> bytes:
+    """The site with each article and page named by its source: what :func:`_bare_site` reads."""
+    import pickle
+
+    def sources(articles) -> tuple[str, ...]:
+        return articles.sources if isinstance(articles, LazyArticles) else tuple(a.source for a in articles)
+
+    bare = replace(site, articles=sources(site.articles), pages=sources(site.pages))
+    return pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _bare_site(data: bytes | None):
+    """The :func:`skeleton_of` the last build: its site with articles and pages named by source; or None."""
+    import pickle
+
+    if not data:
+        return None
+    try:
+        bare = pickle.loads(data)
+    except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
+        return None
+    return bare if isinstance(getattr(bare, "articles", None), tuple) else None
+
+
+def saved_state(site, pages: list[Page], images: ProcessedImages, changed: Edits | None) -> dict[str, bytes]:
+    """What the next rebuild takes from this one: the site's skeleton
+    (:func:`skeleton_of`), the sitemap entries and the image views, each when it
+    may have changed (a body edit changes none of them)."""
+    import pickle
+
+    from .plan import sitemap_entries
+
+    def dump(data) -> bytes:
+        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    if changed is None:
+        blobs = {"site": skeleton_of(site), "sitemap": dump(dict(sitemap_entries(pages)))}
+    elif changed.sitemap is not None:
+        blobs = {"site": skeleton_of(site), "sitemap": dump(changed.sitemap)}
+    elif changed.keep_rest:
+        return {}
+    else:
+        blobs = {}
+    blobs["images"] = dump(images.views)
+    return blobs
+
+
+def cache_keys(cache: Cache, loaded: Loaded) -> tuple[set[str], tuple[set[str], set[str]] | None]:
+    """The article keys :meth:`Cache.save` keeps: ``(live, None)``, every key of this build,
+    or, for a rebuild after a few edits, ``(set(), (gone, came))``: only the keys that changed."""
+    from .load import article_key
+
+    now, before = loaded.sources, cache.sources
+    changed = {where for where, _state in before.items() ^ now.items()}
+    if before and len(changed) <= AFFECTED_MAX:
+        # A rebuild after a few edits: only the rows of the files that changed are touched.
+        gone = {
+            article_key(w, before[w][1]) for w in changed if w in before and now.get(w, ("", ""))[1] != before[w][1]
+        }
+        came = {article_key(w, now[w][1]) for w in changed if w in now and before.get(w, ("", ""))[1] != now[w][1]}
+        return set(), (gone, came)
+    return {article_key(where, hashed) for where, (_signature, hashed) in now.items()}, None
+
+
+def save_cache(
+    cache: Cache,
+    loaded: Loaded,
+    records: dict[str, str],
+    valid,
+    counts,
+    frame,
+    site_key,
+    blobs,
+    some_pages: bool = False,
+    keys: tuple | None = None,
+    reads: dict | None = None,
+) -> None:
+    """Save this build's state; ``keys``: :func:`cache_keys`, when already made."""
+    live, moved = keys or cache_keys(cache, loaded)
+    cache.save(
+        loaded.sources,
+        loaded.parsed,
+        live,
+        records,
+        build_key=frame,  # the sources table saved with it is the rest of what this build read
+        valid=valid,
+        counts=counts,
+        frame_key=frame,
+        site_key=site_key,
+        blobs=blobs,
+        moved=moved,
+        some_pages=some_pages,
+        reads=reads,
+    )
+
+
+def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Scan | None) -> bool:
+    """Whether a build would find everything as the last successful one left it, from
+    stat signatures alone (no file is parsed): every content file as the cache's table
+    has it (``scan``), none gone, the same templates, static files, settings and output
+    (:func:`frame_key`, saved as the cache's build key by each successful build), and
+    ``now`` in the interval in which that build's output stays right (no scheduled
+    story due, none entering or leaving the news sitemap's window), and every file of
+    the output as that build left it (:func:`~site_gen.write.damaged_files`).
+    """
+    low, high = cache.valid
+    if scan is None or not cache.build_key or not (low < now.timestamp() < high):
+        return False
+    if not scan.unchanged(cache.sources) or frame_key(options, cache) != cache.build_key:
+        return False
+    out = options.path("output")
+    hashes, stats = read_manifest_state(out)
+    return stats is not None and not damaged_files(out, hashes, stats)
+
+
+def frame_key(options: BuildOptions, cache: Cache) -> str | None:
+    """A key of everything a build reads but the content: the output's manifest
+    (a build killed while moving files has rewritten it), templates, static
+    files, settings and options. None when the output has no manifest."""
+    try:
+        parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
+        if (options.path("output") / JOURNAL).exists():
+            return None  # a killed commit: the output is not what the manifest says
+    except OSError:
+        return None
+    parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
+    static = options.path("static")
+    for path in sorted(static.rglob("*")) if static.is_dir() else ():
+        if not path.is_dir():  # a FIFO or a broken link too: the build that reads it reports it
+            try:
+                signature = stat_signature(path)
+            except OSError:
+                signature = "unreadable"
+            parts.append(f"static {path.relative_to(static).as_posix()}={signature}")
+    parts.append(
+        repr((cache.settings, options.drafts, options.future, options.base_url, str(options.output), options.search))
+    )
+    return digest("\n".join(parts).encode())
+
+
+def remembered_template_keys(options: BuildOptions, cache: Cache, template_keys) -> dict[str, str]:
+    """:func:`site_gen.render.template_keys`, kept in the cache by the hashes of the template files."""
+    import json
+
+    files = digest(repr(template_file_hashes(options.path("templates"))).encode())
+    stored = cache.stored.get("template_keys", "")
+    if stored.startswith(files + " "):
+        return json.loads(stored[len(files) + 1 :])
+    keys = template_keys(options.path("templates"))
+    cache.remember["template_keys"] = f"{files} {json.dumps(keys, sort_keys=True)}"
+    return keys
+
+
+def template_file_hashes(templates: Path) -> list[tuple[str, str]]:
+    """Every file of the templates folder with the hash of its bytes (no template is parsed)."""
+    found = []
+    for current, dirs, files in os.walk(templates):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(current, name)
+            found.append((os.path.relpath(path, templates), content_hash(read_template(path))))
+    return found
+
+
+def valid_interval(articles, now: datetime, within=(float("-inf"), float("inf"))) -> tuple[float, float]:
+    """The open interval of times around ``now`` (inside ``within``) in which nothing is
+    published or expires.
+
+    Events are the dates of articles (a scheduled story is published at its
+    date) and the dates plus the news sitemap's window (a story leaves it).
+    """
+    from .sitemaps import NEWS_WINDOW
+
+    stamp = now.timestamp()
+    low, high = within
+    for article in articles:
+        for event in (article.date.at.timestamp(), (article.date.at + NEWS_WINDOW).timestamp()):
+            if event == stamp:
+                return (0.0, 0.0)
+            if event < stamp:
+                low = max(low, event)
+            else:
+                high = min(high, event)
+    return (low, high)
