@@ -396,7 +396,9 @@ def _save(run: Run) -> None:
     )
     frame = frame_key(run.options, cache) or ""
     # An edit that moved no article moved no date either: the interval of the last build holds.
-    valid = valid_interval(run.loaded.articles, run.now) if changed is None else changed.valid or cache.valid
+    valid = (
+        valid_interval(run.loaded.articles, run.now, run.config) if changed is None else changed.valid or cache.valid
+    )
     if cache.begun:  # the save goes on from begin_save, which needs none of these again
         blobs, keys = None, (set(), None)
     else:

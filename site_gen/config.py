@@ -67,6 +67,10 @@ class Config:
     offline_stories: int = 20
     """Newest stories the service worker keeps for reading offline (with the front page);
     0 leaves the service worker out (``make serve``'s preview has none)."""
+    share_cards_days: int = 7
+    """Days after its date during which a story without a photo is shared with a card of its
+    own, drawn with its headline (:mod:`site_gen.share`); older ones share the site's card,
+    drawn once. 0 gives every story without a photo the site's card."""
     source_hash: str = ""
     """Hash of the configuration file's bytes (for caches)."""
 
@@ -100,6 +104,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "feed_items": int,
     "sitemap_limit": int,
     "offline_stories": int,
+    "share_cards_days": int,
 }
 _REQUIRED = ("title", "base_url")
 BASE_URL_HINT = "e.g. https://news.example.org/"
@@ -190,6 +195,8 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
         bad("sitemap_limit", "`sitemap_limit` must be between 1 and 50000", "50000 is the sitemap protocol's limit")
     if "offline_stories" in values and not 0 <= values["offline_stories"] <= 1000:
         bad("offline_stories", "`offline_stories` must be between 0 and 1000", "0 turns the service worker off")
+    if "share_cards_days" in values and not 0 <= values["share_cards_days"] <= 365:
+        bad("share_cards_days", "`share_cards_days` must be between 0 and 365", "7 draws a card for a week's stories")
     if "publisher" in values:
         pub = values["publisher"]
         unknown = sorted(set(pub) - {"name", "logo", "icon"})

@@ -206,6 +206,7 @@ class Planner:
         self.images = images or {}
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
+        self._site_card: dict[str, dict] | None = None
         self._term_links: dict[tuple[str, str], dict] = {}
         self._card_keys: list[str | None] = [None] * len(site.articles)
         self._changed_iso: list[str | None] = [None] * len(site.articles)
@@ -417,6 +418,7 @@ class Planner:
             pages.append(Page(offline.OFFLINE, "offline.html", {"page": view}, key="s"))
         for i in range(len(self.site.articles)):
             pages += self.share_pages(i)
+        pages += self.site_card_pages()
         return pages
 
     def pages_for(self, keys: set[str]) -> list[Page]:
@@ -695,18 +697,40 @@ class Planner:
                 name: {"url": urls.absolute(base, c["path"]), "width": c["width"], "height": c["height"], "alt": alt}
                 for name, c in crops.items()
             }
+        if not self.own_card(i):  # the same for every older story: made once
+            if self._site_card is None:
+                self._site_card = self.card_views(share.share_paths(share.SITE_CARD), self.site_card_context)
+            return self._site_card
+        return self.card_views(share.share_paths(a.path), partial(self.card_context, i))
+
+    def card_views(self, paths: dict[str, str], context) -> dict[str, dict]:
+        """Absolute URL and size of each size of a drawn card (``context``: size name → what it shows)."""
         views = {}
-        for name, path in share.share_paths(a.path).items():
-            context = self.card_context(i, name)
-            version = share.card_key(context)[:10]  # a new URL when the card changes: sites cache by URL
+        for name, path in paths.items():
+            version = share.card_key(context(name))[:10]  # a new URL when the card changes: sites cache by URL
             width, height = share.SIZES[name]
-            views[name] = {
-                "url": f"{urls.absolute(base, path)}?v={version}",
-                "width": width,
-                "height": height,
-                "alt": "",
-            }
+            views[name] = {"url": f"{urls.absolute(self.config.base_url, path)}?v={version}", "width": width}
+            views[name].update(height=height, alt="")
         return views
+
+    def own_card(self, i: int) -> bool:
+        """Whether article ``i`` (without a photo) is drawn a card of its own: while it is recent."""
+        return share.recent(self.site.articles[i].date.at, self.now, self.config.share_cards_days)
+
+    def site_card_context(self, name: str) -> dict:
+        """What one size of the site's card shows (:func:`site_gen.share.site_card`)."""
+        c = self.config
+        address = c.base_url.partition("://")[2].rstrip("/")
+        return share.site_card(
+            c.title, c.description, address, c.language, self.direction(c.language), share.SIZES[name]
+        )
+
+    def site_card_pages(self) -> list[Page]:
+        """The site's card, shared by the older stories without a photo; it reads the frame only."""
+        paths = share.share_paths(share.SITE_CARD)
+        return [
+            Page(path, share.TEMPLATE, {"card": self.site_card_context(name)}, key="s") for name, path in paths.items()
+        ]
 
     def card_context(self, i: int, name: str) -> dict:
         """What one size of an article's drawn card shows (its context and its cache key)."""
@@ -727,7 +751,7 @@ class Planner:
         """The drawn share cards of an article without a photo; they read its card
         (headline; its section, date and language are its place)."""
         a = self.site.articles[i]
-        if share_photo(a, self.images) is not None:
+        if share_photo(a, self.images) is not None or not self.own_card(i):
             return []
         key, reads = f"i {a.source}", (identities.card(a.source),)
         return [
@@ -756,6 +780,7 @@ class Planner:
             self.image_dep(a),
             [self.images.get(p) for p, _line in a.body_images],
             self.is_scheduled(a),
+            self.own_card(i) if share_photo(a, self.images) is None else None,  # its card, or the site's
         )
         return deps
 
@@ -1102,7 +1127,7 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
     seen: dict[str, Page] = {}
     errors = []
     for page in pages:
-        if page.template == share.TEMPLATE:
+        if page.template == share.TEMPLATE and page.key != "s":
             continue  # beside its article's page: on one URL exactly when the article is
         out = page.rel
         other = seen.get(out)

@@ -7,6 +7,14 @@ body (:mod:`site_gen.images` makes those crops with the other widths), else draw
 *card*: headline, section, site name and date in the article's language and script, Urdu in
 Nastaliq, shaped by Pillow's Raqm layout.
 
+A story is drawn a card of its own only while it is recent by the build's clock
+(:func:`recent`: ``share_cards_days`` of ``site.yaml``, a week by default, the days in which a
+story is shared): drawing costs tens of milliseconds a story (a hundred in Nastaliq), minutes of
+a cold build's time for an archive of thousands. An older story without a photo is shared with
+the *site's card* (site name, description and address, :func:`site_card`), drawn once for the
+whole site. The window's edges are clock events of the build (:func:`site_gen.rebuild.valid_interval`), as the
+news sitemap's are, so the build that moves a story out of it plans every page.
+
 A card is a page of its own (:meth:`site_gen.plan.Planner.share_pages`): its context is
 exactly what it shows, so it is drawn again only when that changes, and the PNG bytes are
 kept in a folder (``.site-gen-cache/images/cards/``) under the hash of that context, so a
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -98,6 +106,35 @@ def card_date(day: date, lang: str) -> str:
 def share_paths(article_path: str) -> dict[str, str]:
     """Where an article's drawn card sits, by size name: beside its page (``…/slug/share-og.png``)."""
     return {name: f"{article_path}share-{name}.png" for name in SIZES}
+
+
+SITE_CARD = ""
+"""The site's card sits at the site root (``share-og.png`` …), as an article's beside its page."""
+
+
+def window(days: int) -> timedelta:
+    """How long after its date a story has a card of its own."""
+    return timedelta(days=days)
+
+
+def recent(at: datetime, now: datetime | None, days: int) -> bool:
+    """Whether a story dated ``at`` is drawn a card of its own at ``now`` (every story without a clock)."""
+    return now is None or now < at + window(days)
+
+
+def site_card(title: str, description: str, host: str, lang: str, direction: str, size) -> dict:
+    """What one size of the site's card shows: its description (or name) as the headline,
+    its name and address below."""
+    return {
+        "v": CARD_VERSION,
+        "title": description or title,
+        "section": "",
+        "site": title,
+        "date": host,
+        "lang": lang,
+        "dir": direction,
+        "size": list(size),
+    }
 
 
 def card_key(context: dict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +13,7 @@ from PIL import Image
 
 from site_gen import share
 from site_gen.build import BuildOptions, build_site
-from tests.conftest import REPO, make_site, site_options
+from tests.conftest import KARACHI, REPO, make_site, site_options
 from tests.test_incremental import edit, story, tree
 from tests.test_sample_site import SAMPLE_NOW
 
@@ -91,7 +91,7 @@ def test_a_card_is_drawn_once_and_then_read_from_the_cache(tmp_path, monkeypatch
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_retitling_a_story_draws_its_card_again_and_equals_a_clean_build(tmp_path, jobs):
     stories = {f"s{n}.md": story(n, slug=f"story-number-{n}") for n in range(6)}  # a new title keeps the URL
-    root = make_site(tmp_path / "site", articles=stories)
+    root = make_site(tmp_path / "site", articles=stories, config={"share_cards_days": 365})
     build_site(site_options(root, jobs=jobs))
     card = next((root / "build").rglob("story-number-3/share-og.png"))
     before = card.read_bytes()
@@ -127,3 +127,52 @@ def test_the_worker_keeps_the_newest_stories_and_changes_with_their_text(tmp_pat
     preview = tmp_path / "preview"
     build_site(site_options(root, output=preview, cache_dir=None, offline=False))
     assert not (preview / "sw.js").exists() and "serviceWorker" not in (preview / "index.html").read_text("utf-8")
+
+
+def og_image(page: Path) -> str:
+    return _OG.findall(page.read_text("utf-8"))[0]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_story_leaving_the_cards_window_is_shared_with_the_site_card_and_equals_a_clean_build(tmp_path, jobs):
+    # Stories of May to July; the clock of 1 August with a window of 14 days: story 17
+    # (18 July, 17:15) has its own card, the others the site's.
+    stories = {f"s{n}.md": story(n) for n in range(20)}
+    root = make_site(tmp_path / "site", articles=stories, config={"share_cards_days": 14})
+    build_site(site_options(root, jobs=jobs))
+    out = root / "build"
+    own = sorted(p.parent.name for p in out.rglob("share-og.png") if p.parent != out)
+    assert own == ["story-number-17"]
+    page = next(out.rglob("story-number-17/index.html"))
+    assert "/story-number-17/share-og.png?v=" in og_image(page)
+    older = next(out.rglob("story-number-14/index.html"))
+    assert og_image(older).startswith("https://example.org/share-og.png?v=")
+    for name, size in share.SIZES.items():  # the site's card: drawn once, in every size
+        with Image.open(out / f"share-{name}.png") as image:
+            assert image.size == size and image.format == "PNG"
+    # The clock moves a minute past the window's edge: its card gives way to the site's.
+    later = datetime(2025, 8, 1, 17, 16, tzinfo=KARACHI)
+    report = build_site(site_options(root, jobs=jobs, now=later))
+    assert report.planned_all  # a clock event: every page planned
+    assert not page.with_name("share-og.png").exists()
+    assert og_image(page) == og_image(older)
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None, jobs=jobs, now=later))
+    assert tree(out) == tree(clean)
+    # The same clock again: nothing to do.
+    assert build_site(site_options(root, jobs=jobs, now=later)).written == 0
+
+
+def test_the_window_s_edges_are_clock_events_of_the_build():
+    from types import SimpleNamespace
+
+    from site_gen.config import Config
+    from site_gen.rebuild import valid_interval
+
+    at = datetime(2025, 7, 20, 10, 0, tzinfo=KARACHI)
+    article = SimpleNamespace(date=SimpleNamespace(at=at))
+    config = Config(title="T", base_url="https://e.org/", share_cards_days=3)
+    # Between the news sitemap's 48 hours and the cards' 3 days: both edges bound the interval.
+    low, high = valid_interval([article], at + timedelta(days=2, hours=12), config)
+    assert (low, high) == ((at + timedelta(hours=48)).timestamp(), (at + timedelta(days=3)).timestamp())
+    assert valid_interval([article], at + timedelta(days=3), config) == (0.0, 0.0)
