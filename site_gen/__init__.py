@@ -34,6 +34,7 @@ Modules, each importing only modules above it in this list:
 - ``rebuild``     what a build keeps for the next, and the rebuild that plans only what changed
 - ``build``       load → collect → plan → render → write
 - ``search``      index the built site with Pagefind (``build --search``)
+- ``digest``      ``site-gen digest``: the day's stories as an e-mail (HTML, text, .eml)
 - ``history``     published URLs at a git commit that the content would lose (``check``)
 - ``new``         ``site-gen new``: a new article file
 - ``importer``    ``site-gen import``: wire copy files → article files
