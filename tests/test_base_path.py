@@ -144,6 +144,7 @@ def news_site(tmp_path_factory) -> Path:
     return root / "build"
 
 
+@pytest.mark.slow
 def test_every_internal_link_of_a_site_under_a_path_answers(news_site):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(news_site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -65,6 +65,7 @@ def run(capsys, *args):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_documents_import_build_and_pass_check_with_their_pictures(project, capsys):
     Path("inbox").mkdir()
     for name in DOCX:
