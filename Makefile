@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test test-fast fuzz check new import bench lint format golden clean java browser
+.PHONY: build serve test test-fast fuzz check new import bench lint format golden clean java browser messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ serve: $(BYTECODE)
 
 check: $(BYTECODE)
 	$(PY) -m site_gen check
+
+# The theme's words: templates/locales/<code>/LC_MESSAGES/messages.po gain the words the templates use
+# (new ones empty, for a translator); builds compile them with Babel, so nothing else needs running.
+messages: $(STAMP)
+	$(PY) -m site_gen.i18n --templates templates --config site.yaml
 
 # make new TITLE="Headline" [SECTION=Pakistan] [TAGS="Budget, Economy"] [ARTICLE_LANG=ur]
 # The values reach site-gen through the environment, unexpanded: `$7bn`, quotes and backticks stay as typed.

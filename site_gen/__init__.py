@@ -11,6 +11,7 @@ Modules, each importing only modules above it in this list:
 - ``dates``       how dates are read and shown (site time zone)
 - ``yamlload``    safe YAML with line numbers
 - ``config``      frozen Config from ``site.yaml``
+- ``i18n``        the theme's words: gettext catalogues compiled with Babel; ``make messages``
 - ``model``       frozen dataclasses: Article, Term, Period, Site; no I/O
 - ``urls``        URL, slug and output-path rules
 - ``frontmatter`` split front matter from body

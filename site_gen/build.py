@@ -365,7 +365,7 @@ def _render_and_check(run: Run, progress: Callable[[int, int], None] | None) -> 
     if not errors:  # once every other file is recorded: the index reads the pages
         from .search import add_search_index
 
-        errors += add_search_index(writer, options.search, run.config.language)
+        errors += add_search_index(writer, options.search, "" if run.config.languages else run.config.language)
     if errors:
         raise BuildFailed(errors)
 
@@ -441,7 +441,7 @@ def check_site(options: BuildOptions) -> list[ContentError]:
 
     Returns errors, warnings and notes together, sorted by file and line.
     """
-    from .check import check_content
+    from .check import check_catalogues, check_content
     from .collect import collect_site
     from .load import load_content
     from .plan import plan_pages
@@ -469,6 +469,7 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         future=options.future,
         links=not loaded.errors,
     )
+    problems += check_catalogues(options.path("templates"), config, lambda p: display_path(p, options.root))
     renderer = Renderer(options.path("templates"), site_view(site, config), loaded.bodies, options.root)
     seen: set[str] = set()
     for page in pages:

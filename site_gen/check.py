@@ -34,7 +34,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import urls
-from .collect import publishable
+from .collect import link_translations, publishable
 from .config import Config
 from .embargo import embargoed_images
 from .errors import ContentError
@@ -80,6 +80,8 @@ def check_content(
     problems: list[ContentError] = []
     for article in everything:
         problems += check_article(article, config, now)
+    every = {a.source: a for a in (*unpublished, *articles) if a.kind == "article"}  # drafts are translations too
+    problems += check_languages(list(every.values()), config)
     problems += check_tags(articles)
     problems += check_slugs(articles)
     problems += check_urls(everything, planned or (), static_files)
@@ -89,6 +91,46 @@ def check_content(
         problems += check_links(everything, held, config, planned or (), static_files, later)
     problems += embargoed_images(everything, now, drafts, future, static_files)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+def check_languages(articles: Sequence[Article], config: Config) -> list[ContentError]:
+    """A ``lang:`` site.yaml's ``languages`` does not list (a warning: the story is built, in
+    English chrome), and translations that name no story, one in another language, or a story
+    two others claim (errors, as in a build)."""
+    problems = []
+    if config.languages:
+        known = ", ".join(item.code for item in config.languages)
+        for a in articles:
+            if config.language_of(a.lang) is None:
+                problems.append(
+                    _problem(
+                        a,
+                        "lang",
+                        f"unknown language `{a.lang}`: site.yaml lists {known}",
+                        "use one of them, or add the language to `languages` in site.yaml",
+                        "warning",
+                    )
+                )
+    return problems + link_translations(articles)[1]
+
+
+def check_catalogues(templates, config: Config, shown_as=lambda path: str(path)) -> list[ContentError]:
+    """A warning for each language whose catalogue lacks words the templates use: its pages show
+    those words in English (``make messages`` adds them, empty, for a translator)."""
+    from .i18n import missing_words
+
+    codes = [item.code for item in config.languages if item.code != "en"]
+    return [
+        ContentError(
+            shown_as(path),
+            0,
+            f"{count} of the theme's words {'is' if count == 1 else 'are'} not translated into `{code}`: "
+            "its pages show them in English",
+            "run `make messages`, then fill in the empty msgstr lines",
+            "warning",
+        )
+        for code, (path, count) in missing_words(templates, codes, config.menu).items()
+    ]
 
 
 # -- one article -------------------------------------------------------------

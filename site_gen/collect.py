@@ -13,6 +13,7 @@ from datetime import datetime
 from itertools import combinations
 
 from . import urls
+from .errors import ContentError
 from .metadata import modified
 from .model import Article, Period, Site, Term
 
@@ -75,6 +76,11 @@ def collect_site(
     languages: dict[str, list[int]] = {}
     for index, article in enumerate(ordered):
         languages.setdefault(article.lang, []).append(index)
+    groups, translation_errors = link_translations(articles)
+    position = {a.source: i for i, a in enumerate(ordered)}
+    translations = tuple(
+        tuple(sorted(position[s] for s in groups.get(a.source, ()) if s in position and s != a.source)) for a in ordered
+    )
     latest: dict[str, int] = {}
     for kind, terms in (("tag", tags), ("section", sections), ("author", authors)):
         members = {i for t in terms for i in t.articles}
@@ -93,8 +99,100 @@ def collect_site(
         article_terms=article_terms,
         held_back={"drafts": held["draft"], "scheduled": held["scheduled"]},
         languages={lang: tuple(indexes) for lang, indexes in languages.items()},
+        translations=translations,
+        translation_errors=tuple(translation_errors),
         latest_change=latest,
     )
+
+
+def link_translations(articles) -> tuple[dict[str, tuple[str, ...]], list[ContentError]]:
+    """The versions of each story in other languages (by source, each group holding all its
+    members), from every article's ``translations:`` (drafts included: a link to a draft is
+    right, only not shown until it is published), and the errors of the links: a target that
+    no story is, one in another language than the link says, or a language twice in a group
+    (two stories claiming one translation). One side of a link is enough; both may say it."""
+    by_slug: dict[str, list[Article]] = {}
+    for a in articles:
+        by_slug.setdefault(a.slug, []).append(a)
+    parent = {a.source: a.source for a in articles if a.kind == "article"}
+
+    def root(source: str) -> str:
+        while parent[source] != source:
+            parent[source] = parent[parent[source]]
+            source = parent[source]
+        return source
+
+    errors: list[ContentError] = []
+    claims: list[tuple[Article, str, Article]] = []
+    for a in articles:
+        line = a.lines.get("translations", 1)
+        for code, target in a.translations if a.kind == "article" else ():
+            if target.endswith(".md"):
+                found = [b for b in articles if b.source.endswith("/" + target.lstrip("/")) or b.source == target]
+            else:
+                found = by_slug.get(target, [])
+            same = [b for b in found if b.lang.split("-")[0] == code.split("-")[0]]
+            chosen = same or found
+            if not chosen or chosen[0] is a or chosen[0].kind != "article":
+                errors.append(
+                    ContentError(
+                        a.source,
+                        line,
+                        f"the translation `{code}: {target}` is no story",
+                        "give the slug (or the file, articles/YYYY/MM/x.md) of the other-language story",
+                    )
+                )
+                continue
+            if len(chosen) > 1:
+                names = ", ".join(b.source for b in chosen)
+                errors.append(
+                    ContentError(
+                        a.source,
+                        line,
+                        f"the translation `{code}: {target}` names {len(chosen)} stories: {names}",
+                        "name the file instead: articles/YYYY/MM/x.md",
+                    )
+                )
+                continue
+            other = chosen[0]
+            if not same:
+                errors.append(
+                    ContentError(
+                        a.source,
+                        line,
+                        f"the translation `{code}: {target}` is in `{other.lang}`, not `{code}`",
+                        f"write `{other.lang}: {target}`, or set `lang: {code}` in {other.source}",
+                    )
+                )
+                continue
+            claims.append((a, code, other))
+            parent[root(a.source)] = root(other.source)
+    members: dict[str, list[str]] = {}
+    for source in parent:
+        members.setdefault(root(source), []).append(source)
+    langs = {a.source: a.lang.split("-")[0] for a in articles}
+    for a, code, other in claims:
+        group = members[root(a.source)]
+        rivals = sorted(s for s in group if langs[s] == langs[a.source] and s != a.source)
+        if rivals:
+            errors.append(
+                ContentError(
+                    a.source,
+                    a.lines.get("translations", 1),
+                    f"{other.source} is claimed as the `{code}` translation of two stories in `{langs[a.source]}`: "
+                    f"this one and {rivals[0]}",
+                    "keep the link in one of them",
+                )
+            )
+    groups = {s: tuple(sorted(g)) for g in members.values() if len(g) > 1 for s in g}
+    return groups, sorted(set(errors), key=lambda e: (e.path, e.line, e.message))
+
+
+def served_languages(site: Site, config) -> list[str]:
+    """The codes of the site's languages, but the default one, that have a published story:
+    each gets a front page (``/ur/``), feeds and a search page of its own."""
+    default = config.site_languages[0].code
+    return [item.code for item in config.site_languages if item.code != default and site.languages.get(item.code)]
 
 
 def change_key(article: Article, index: int) -> tuple:
@@ -113,7 +211,7 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
     archives and languages gain the new indexes."""
     ordered_new = tuple(sorted(new, key=sort_key))
     count = len(ordered_new)
-    if not count or (site.articles and sort_key(ordered_new[-1]) >= sort_key(site.articles[0])):
+    if not _may_insert(site, ordered_new):
         return None
 
     def shifted(indexes: tuple[int, ...]) -> tuple[int, ...]:
@@ -209,8 +307,17 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         article_terms=tuple(article_terms),
         held_back=site.held_back,
         languages=languages,
+        translations=(*(() for _ in range(count)), *(shifted(t) for t in site.translations)),
         latest_change=latest,
     )
+
+
+def _may_insert(site: Site, ordered_new: tuple[Article, ...]) -> bool:
+    """Whether new stories only take the first places: newer than every other, and linked to
+    no older story as its translation (that one's page would change too)."""
+    if not ordered_new or (site.articles and sort_key(ordered_new[-1]) >= sort_key(site.articles[0])):
+        return False
+    return not any(a.translations for a in ordered_new)
 
 
 def _terms_of(terms: tuple[Term, ...]):

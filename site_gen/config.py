@@ -22,6 +22,26 @@ from .sources import NotRegularFile, read_content, refuse_not_xml
 from .yamlload import YamlError, load_mapping
 
 RTL_LANGUAGES = frozenset({"ur", "ps", "fa", "ar", "sd", "ug", "he", "yi", "dv"})
+DEFAULT_LOCALES = {"en": "en_GB", "ur": "ur_PK", "ps": "ps_AF", "fa": "fa_AF", "ar": "ar"}
+"""The CLDR locale of a language that site.yaml names without one: the bulletin's region
+(British English dates, Urdu of Pakistan, Pashto and Dari of Afghanistan)."""
+LANGUAGE_KEYS = ("code", "name", "direction", "font", "locale")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site (``languages:`` in site.yaml)."""
+
+    code: str
+    """What ``lang:`` says in front matter, the ``/ur/`` of its pages and ``hreflang``."""
+    name: str
+    """The language's name in itself (``اردو``), for the language switcher."""
+    direction: str = "ltr"
+    """``ltr`` or ``rtl``."""
+    font: str = ""
+    """A CSS font stack for its text, or empty for the stylesheet's own."""
+    locale: str = ""
+    """The CLDR locale of its dates, digits and ``og:locale`` (``ur_PK``)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,9 @@ class Config:
     """Days after its date during which a story without a photo is shared with a card of its
     own, drawn with its headline (:mod:`site_gen.share`); older ones share the site's card,
     drawn once. 0 gives every story without a photo the site's card."""
+    languages: tuple[Language, ...] = ()
+    """The site's languages, the default one first; its other languages get their own front
+    page (``/ur/``) once they have a story. Empty: the default language alone."""
     source_hash: str = ""
     """Hash of the configuration file's bytes (for caches)."""
 
@@ -81,7 +104,44 @@ class Config:
 
     def is_rtl(self, lang: str) -> bool:
         """Whether a language is written right to left."""
+        known = self.language_of(lang)
+        if known is not None:
+            return known.direction == "rtl"
         return lang.split("-")[0].lower() in RTL_LANGUAGES
+
+    @cached_property
+    def site_languages(self) -> tuple[Language, ...]:
+        """:attr:`languages`, or the default language alone."""
+        return self.languages or (default_language(self.language),)
+
+    def language_of(self, lang: str) -> Language | None:
+        """The configured language of a ``lang:`` code (``ur``, ``ur-PK``), or None."""
+        code = lang.split("-")[0].lower()
+        return next((item for item in self.site_languages if item.code == code), None)
+
+    def locale_of(self, lang: str) -> str:
+        """The CLDR locale for a ``lang:`` code: the configured one, else the region's default."""
+        known = self.language_of(lang)
+        if known is not None:
+            return known.locale
+        code = lang.split("-")[0].lower()
+        return DEFAULT_LOCALES.get(code, code)
+
+
+def default_language(code: str) -> Language:
+    """A language site.yaml does not describe: its name from CLDR, its direction from :data:`RTL_LANGUAGES`."""
+    base = code.split("-")[0].lower()
+    locale = DEFAULT_LOCALES.get(base, base.replace("-", "_"))
+    return Language(base, _cldr_name(locale) or base, "rtl" if base in RTL_LANGUAGES else "ltr", "", locale)
+
+
+def _cldr_name(locale: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale).language_name or ""
+    except (UnknownLocaleError, ValueError):
+        return ""
 
 
 def markdown_engine(raw_html: bool) -> str:
@@ -105,7 +165,14 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "sitemap_limit": int,
     "offline_stories": int,
     "share_cards_days": int,
+    "languages": list,
 }
+_RANGES = {
+    "sitemap_limit": (1, 50_000, "50000 is the sitemap protocol's limit"),
+    "offline_stories": (0, 1000, "0 turns the service worker off"),
+    "share_cards_days": (0, 365, "7 draws a card for a week's stories"),
+}
+"""Whole-number settings checked against a range: (lowest, highest, hint)."""
 _REQUIRED = ("title", "base_url")
 BASE_URL_HINT = "e.g. https://news.example.org/"
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\\\"'<>`]")
@@ -191,12 +258,9 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
         bad("per_page", "`per_page` must be at least 1")
     if "feed_items" in values and values["feed_items"] < 1:
         bad("feed_items", "`feed_items` must be at least 1")
-    if "sitemap_limit" in values and not 1 <= values["sitemap_limit"] <= 50_000:
-        bad("sitemap_limit", "`sitemap_limit` must be between 1 and 50000", "50000 is the sitemap protocol's limit")
-    if "offline_stories" in values and not 0 <= values["offline_stories"] <= 1000:
-        bad("offline_stories", "`offline_stories` must be between 0 and 1000", "0 turns the service worker off")
-    if "share_cards_days" in values and not 0 <= values["share_cards_days"] <= 365:
-        bad("share_cards_days", "`share_cards_days` must be between 0 and 365", "7 draws a card for a week's stories")
+    for key, (low, high, hint) in _RANGES.items():
+        if key in values and not low <= values[key] <= high:
+            bad(key, f"`{key}` must be between {low} and {high}", hint)
     if "publisher" in values:
         pub = values["publisher"]
         unknown = sorted(set(pub) - {"name", "logo", "icon"})
@@ -211,6 +275,8 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
             bad("menu", "`menu` must be a list of section names")
         else:
             values["menu"] = tuple(s.strip() for s in values["menu"])
+    if "languages" in values:
+        values["languages"] = _languages(values["languages"], values.get("language", "en"), fields, where, errors)
     if errors:
         raise BuildFailed(errors)
     if not isinstance(values.get("publisher"), Publisher):
@@ -218,6 +284,80 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
     elif not values["publisher"].name:
         values["publisher"] = Publisher(values["title"], values["publisher"].logo, values["publisher"].icon)
     return Config(**values, source_hash=source_hash)
+
+
+def _languages(items: list, default: str, fields: dict, where: str, errors: list[ContentError]) -> tuple:
+    """``languages:``: a list of ``{code, name, direction, font, locale}``, each code once,
+    the default ``language`` among them (put first); every problem goes to ``errors``."""
+    from babel import Locale, UnknownLocaleError
+
+    line = fields["languages"].line
+    found: list[Language] = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            errors.append(
+                ContentError(
+                    where,
+                    line,
+                    "each of `languages` must be a mapping with a `code`",
+                    "e.g. - {code: ur, name: اردو, direction: rtl}",
+                )
+            )
+            continue
+        unknown = sorted(set(item) - set(LANGUAGE_KEYS))
+        if unknown:
+            errors.append(
+                ContentError(
+                    where,
+                    line,
+                    f"unknown key `{unknown[0]}` under `languages`",
+                    "known keys: " + ", ".join(LANGUAGE_KEYS),
+                )
+            )
+            continue
+        if not all(isinstance(item.get(k, ""), str) for k in LANGUAGE_KEYS):
+            errors.append(ContentError(where, line, f"the keys of language `{item['code']}` must be text"))
+            continue
+        fallback = default_language(item["code"])
+        language = Language(
+            code=item["code"].strip().lower(),
+            name=item.get("name", "").strip() or fallback.name,
+            direction=item.get("direction", "").strip() or fallback.direction,
+            font=item.get("font", "").strip(),
+            locale=item.get("locale", "").strip() or fallback.locale,
+        )
+        if not re.fullmatch(r"[\w\s\"',.-]*", language.font):
+            errors.append(
+                ContentError(where, line, f"`font` of `{language.code}` may hold only font names, quotes and commas")
+            )
+        if language.direction not in ("ltr", "rtl"):
+            errors.append(ContentError(where, line, f"`direction` of `{language.code}` must be ltr or rtl"))
+        try:
+            Locale.parse(language.locale)
+        except (UnknownLocaleError, ValueError):
+            errors.append(
+                ContentError(
+                    where,
+                    line,
+                    f"unknown CLDR locale {language.locale!r} for `{language.code}`",
+                    "use a locale such as ur_PK, ps_AF or fa_AF",
+                )
+            )
+        if any(other.code == language.code for other in found):
+            errors.append(ContentError(where, line, f"the language `{language.code}` is listed twice"))
+        found.append(language)
+    codes = [language.code for language in found]
+    if found and default.split("-")[0].lower() not in codes:
+        errors.append(
+            ContentError(
+                where,
+                line,
+                f"`languages` must include the default language `{default}`",
+                "add it, or change `language`",
+            )
+        )
+    first = [language for language in found if language.code == default.split("-")[0].lower()]
+    return tuple(first + [language for language in found if language not in first])
 
 
 def override(config: Config, **changes: Any) -> Config:

@@ -29,14 +29,97 @@ MONTHS = [
 ]
 
 
-def period_label(period) -> str:
+ENGLISH = "en_GB"
+"""The CLDR locale of English dates (``20 July 2025``): the site's default language."""
+
+
+def period_label(period, locale: str = ENGLISH) -> str:
     """The label of an archive period (a :class:`~site_gen.model.Period`, or anything with its
-    ``year``, ``month`` and ``day``): ``2025``, ``July 2025`` or ``20 July 2025``."""
+    ``year``, ``month`` and ``day``): ``2025``, ``July 2025`` or ``20 July 2025``, in a
+    CLDR locale's words and digits (``جولائی 2025``)."""
+    from babel.dates import format_date, format_skeleton
+
     if period.month is None:
-        return str(period.year)
+        return local_digits(str(period.year), locale)
+    day = date(period.year, period.month, period.day or 1)
     if period.day is None:
-        return f"{MONTHS[period.month - 1]} {period.year}"
-    return f"{period.day} {MONTHS[period.month - 1]} {period.year}"
+        return local_digits(format_skeleton("yMMMM", day, locale=locale), locale)
+    return local_digits(format_date(day, "long", locale=locale), locale)
+
+
+_ZEROS = {"latn": "0", "arab": "\u0660", "arabext": "\u06f0", "deva": "\u0966", "beng": "\u09e6", "mymr": "\u1040"}
+"""The digit zero of CLDR's decimal numbering systems that the bulletin's region writes (Babel
+names a locale's system, ``arabext`` for Pashto and Dari, but keeps no digits)."""
+_DIGIT_TABLES: dict[str, dict[int, str]] = {}
+
+
+def local_digits(text: str, locale: str) -> str:
+    """ASCII digits of ``text`` in the digits the locale writes by default in CLDR (``۲۰``
+    for Pashto and Dari; Urdu and English keep 0-9)."""
+    table = _DIGIT_TABLES.get(locale)
+    if table is None:
+        zero = ord(_ZEROS.get(_cldr(locale).default_numbering_system, "0"))
+        table = _DIGIT_TABLES[locale] = {ord("0") + n: chr(zero + n) for n in range(10)} if zero != ord("0") else {}
+    return text.translate(table) if table else text
+
+
+def _cldr(locale: str):
+    from babel import Locale
+
+    return Locale.parse(locale)
+
+
+def local_number(number: int, locale: str) -> str:
+    """A whole number as the locale writes it (no grouping: ``1500`` stays one word)."""
+    return local_digits(str(number), locale)
+
+
+def month_names(locale: str = ENGLISH) -> list[str]:
+    """The twelve months' names in a locale (CLDR, standalone, wide)."""
+    from babel import Locale
+
+    names = Locale.parse(locale).months["stand-alone"]["wide"]
+    return [names[m] for m in range(1, 13)]
+
+
+def weekday_names(locale: str = ENGLISH) -> list[str]:
+    """Monday to Sunday, abbreviated, in a locale (CLDR)."""
+    from babel import Locale
+
+    names = Locale.parse(locale).days["stand-alone"]["abbreviated"]
+    return [names[d] for d in range(7)]
+
+
+_HUMAN: dict[tuple, str] = {}
+_PATTERNS: dict[str, tuple] = {}
+
+
+def human_date(moment: Moment, locale: str = ENGLISH) -> str:
+    """``20 July 2025, 10:00 PKT`` in a locale's words, order and digits (CLDR's long date,
+    short time and how it joins them), the zone as the site's time zone names it."""
+    key = (moment.at, moment.at.tzinfo, moment.has_time, locale)  # equal instants in two zones read differently
+    text = _HUMAN.get(key)
+    if text is not None:
+        return text
+    patterns = _PATTERNS.get(locale)
+    if patterns is None:
+        cldr = _cldr(locale)
+        joined = str(cldr.datetime_formats["medium"])
+        patterns = _PATTERNS[locale] = (cldr, cldr.date_formats["long"], cldr.time_formats["short"], joined)
+    cldr, day_pattern, time_pattern, joined = patterns
+    at = moment.at
+    local = at.replace(tzinfo=None)
+    text = day_pattern.apply(local, cldr)
+    if moment.has_time:
+        zone = at.tzname() or ""
+        if zone.startswith(("+", "-")):
+            zone = "UTC" + zone
+        clock = time_pattern.apply(local, cldr)
+        text = f"{joined.replace('{1}', text).replace('{0}', clock)} {zone}".rstrip()
+    if len(_HUMAN) > 100_000:
+        _HUMAN.clear()
+    text = _HUMAN[key] = local_digits(text, locale)
+    return text
 
 
 FORMATS_HINT = "write it as 2025-07-20, 2025-07-20 14:30 or 2025-07-20T14:30:00+05:00"
@@ -97,16 +180,9 @@ class Moment:
 
         return format_datetime(_whole_minutes(self.at))
 
-    def human(self) -> str:
-        """``20 July 2025`` or ``20 July 2025, 10:00 PKT``."""
-        at = self.at
-        day = f"{at.day} {MONTHS[at.month - 1]} {at.year}"
-        if not self.has_time:
-            return day
-        zone = at.tzname() or ""
-        if zone.startswith(("+", "-")):
-            zone = "UTC" + zone
-        return f"{day}, {at.hour:02d}:{at.minute:02d} {zone}".rstrip()
+    def human(self, locale: str = ENGLISH) -> str:
+        """``20 July 2025`` or ``20 July 2025, 10:00 PKT`` (see :func:`human_date`)."""
+        return human_date(self, locale)
 
 
 def _whole_minutes(at: datetime) -> datetime:

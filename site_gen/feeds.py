@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 from . import urls
+from .collect import served_languages
 from .config import Config
 from .dates import Moment
 from .metadata import image_of, modified, newest_change
@@ -139,7 +141,9 @@ class FeedPlanner:
         self._entries[index] = entry
         return entry
 
-    def feed_view(self, title: str, self_path: str, page_path: str, indexes: Sequence[int], feed_id: str) -> dict:
+    def feed_view(
+        self, title: str, self_path: str, page_path: str, indexes: Sequence[int], feed_id: str, lang: str = ""
+    ) -> dict:
         """Header and entries of one feed."""
         chosen = list(indexes)[: self.config.feed_items]
         entries = [self.entry(i) for i in chosen]
@@ -152,7 +156,7 @@ class FeedPlanner:
             "self": self.absolute(self_path),
             "home": self.absolute(page_path),
             "base": self.config.base_url,
-            "lang": self.config.language,
+            "lang": lang or self.config.language,
             "updated": _time(newest) if newest else {"iso": EPOCH, "rfc822": ""},
             "publisher": self.config.publisher.name,
             "logo": urls.absolute_src(self.config.base_url, logo) if logo else None,
@@ -182,17 +186,19 @@ class FeedPlanner:
         items = self.config.feed_items
         chosen = range(min(len(self.site.articles), items))
         result = []
-        site_feeds = (
-            (urls.ATOM_FEED, "feeds/atom.xml"),
-            (urls.RSS_FEED, "feeds/rss.xml"),
-            (urls.JSON_FEED, "feeds/feed.json"),
-        )
-        if paths is None or not paths.isdisjoint(path for path, _template in site_feeds):
+        if paths is None or not paths.isdisjoint(path for path, _template in SITE_FEEDS):
             site_deps = ("site feed", tuple(self.entry_dep(i) for i in chosen))
-            for number, (path, template) in enumerate(site_feeds):
+            for number, (path, template) in enumerate(SITE_FEEDS):
                 if paths is None or path in paths:
                     make = lambda n=number: self.site_outputs()[n].context  # noqa: E731
                     result.append((path, template, site_deps, make, chosen))
+        for lang in served_languages(self.site, self.config):
+            shown = self.site.languages[lang][:items]
+            lang_deps = ("language feed", lang, tuple(self.entry_dep(i) for i in shown))
+            for number, (path, template) in enumerate(SITE_FEEDS):
+                if paths is None or urls.language_path(lang, path) in paths:
+                    make = lambda n=number, code=lang: self.site_outputs(code)[n].context  # noqa: E731
+                    result.append((urls.language_path(lang, path), template, lang_deps, make, shown))
         for term in (*self.site.sections, *self.site.tags):
             shown = term.articles[:items]
             path = urls.term_feed_path(term.kind, term.slug)
@@ -205,23 +211,30 @@ class FeedPlanner:
     def outputs(self) -> list[Output]:
         """Every feed file of the site."""
         result = self.site_outputs()
+        for lang in served_languages(self.site, self.config):
+            result += self.site_outputs(lang)
         for term in (*self.site.sections, *self.site.tags):
             result.append(self.term_feed(term))
         return result
 
-    def site_outputs(self) -> list[Output]:
-        """The site's Atom, RSS and JSON feeds."""
-        everything = range(len(self.site.articles))
+    def site_outputs(self, lang: str | None = None) -> list[Output]:
+        """The site's Atom, RSS and JSON feeds; with ``lang``, those of its stories in that
+        language (``ur/feed.xml``…), for a language with a front page of its own."""
+        at = (lambda path: path) if lang is None else partial(urls.language_path, lang)
+        shown = range(len(self.site.articles)) if lang is None else self.site.languages[lang]
         title = self.config.title
-        site_feed = self.feed_view(title, urls.ATOM_FEED, "", everything, self.absolute(""))
+        if lang is not None:
+            known = self.config.language_of(lang)
+            title = f"{title} — {known.name if known else lang}"
+        site_feed = self.feed_view(title, at(urls.ATOM_FEED), at(""), shown, self.absolute(at("")), lang or "")
         result = [
-            Output(urls.ATOM_FEED, "feeds/atom.xml", {"feed": site_feed}),
+            Output(at(urls.ATOM_FEED), "feeds/atom.xml", {"feed": site_feed}),
             Output(
-                urls.RSS_FEED,
+                at(urls.RSS_FEED),
                 "feeds/rss.xml",
-                {"feed": dict(site_feed, self=self.absolute(urls.RSS_FEED))},
+                {"feed": dict(site_feed, self=self.absolute(at(urls.RSS_FEED)))},
             ),
-            Output(urls.JSON_FEED, "feeds/feed.json", {"feed": self.json_feed(site_feed)}),
+            Output(at(urls.JSON_FEED), "feeds/feed.json", {"feed": self.json_feed(site_feed, at(urls.JSON_FEED))}),
         ]
         return result
 
@@ -231,7 +244,7 @@ class FeedPlanner:
         view = self.feed_view(title, path, term.path, term.articles, self.absolute(term.path))
         return Output(path, "feeds/atom.xml", {"feed": view})
 
-    def json_feed(self, feed: dict) -> dict:
+    def json_feed(self, feed: dict, path: str = urls.JSON_FEED) -> dict:
         """The JSON Feed 1.1 document: optional fields are left out rather than null."""
         items = []
         for e in feed["entries"]:
@@ -258,7 +271,7 @@ class FeedPlanner:
             "version": JSON_FEED_VERSION,
             "title": feed["title"],
             "home_page_url": feed["home"],
-            "feed_url": self.absolute(urls.JSON_FEED),
+            "feed_url": self.absolute(path),
             "language": feed["lang"],
             "authors": [{"name": feed["publisher"], "url": feed["base"]}],
             "items": items,
@@ -268,6 +281,10 @@ class FeedPlanner:
         if feed["logo"]:
             doc["icon"] = feed["logo"]
         return doc
+
+
+SITE_FEEDS = ((urls.ATOM_FEED, "feeds/atom.xml"), (urls.RSS_FEED, "feeds/rss.xml"), (urls.JSON_FEED, "feeds/feed.json"))
+"""The site's own feeds (and each served language's, under its folder)."""
 
 
 def body_ref(article, base_url: str, url: str) -> dict:
@@ -291,17 +308,23 @@ def lazy_feeds(
     return FeedPlanner(site, config).lazy(paths)
 
 
-def feed_links(config: Config) -> list[dict]:
-    """``<link rel="alternate">`` targets of the site-wide feeds, for every page."""
+def feed_links(config: Config, lang: str | None = None) -> list[dict]:
+    """``<link rel="alternate">`` targets of the site-wide feeds, for every page; with ``lang``,
+    those of that language's feeds (``ur/feed.xml``)."""
     base = config.base_path
+    at = (lambda path: path) if lang is None else partial(urls.language_path, lang)
+    title = config.title
+    if lang is not None:
+        known = config.language_of(lang)
+        title = f"{title} — {known.name if known else lang}"
     return [
-        {"type": "application/atom+xml", "title": f"{config.title} (Atom)", "url": urls.href(base, urls.ATOM_FEED)},
+        {"type": "application/atom+xml", "title": f"{title} (Atom)", "url": urls.href(base, at(urls.ATOM_FEED))},
         {
             "type": "application/feed+json",
-            "title": f"{config.title} (JSON Feed)",
-            "url": urls.href(base, urls.JSON_FEED),
+            "title": f"{title} (JSON Feed)",
+            "url": urls.href(base, at(urls.JSON_FEED)),
         },
-        {"type": "application/rss+xml", "title": f"{config.title} (RSS)", "url": urls.href(base, urls.RSS_FEED)},
+        {"type": "application/rss+xml", "title": f"{title} (RSS)", "url": urls.href(base, at(urls.RSS_FEED))},
     ]
 
 

@@ -56,6 +56,7 @@ def place(a: Article) -> tuple:
         a.authors,
         a.aliases,
         a.lang,
+        a.translations,
     )
 
 

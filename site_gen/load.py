@@ -55,6 +55,7 @@ KNOWN_KEYS = [
     "draft",
     "aliases",
     "corrections",
+    "translations",
 ]
 _EMPTY_HINTS = {"title": "write the headline after `title:`", "date": FORMATS_HINT}
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -477,6 +478,7 @@ class _FieldReader:
             draft=draft,
             aliases=self.aliases(),
             corrections=self.corrections(),
+            translations=self.translations(lang),
             kind=kind,
             extra={k: v.value for k, v in f.items() if k not in KNOWN_KEYS},
             lines={k: self.line(k) for k in f},
@@ -532,6 +534,30 @@ class _FieldReader:
                 continue
             found.append(path)
         return tuple(found)
+
+    def translations(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """``translations: {ur: slug}``: the other-language versions of this story, each named by
+        its slug (or its file, ``articles/2025/07/x.md``), as ``(language, target)`` pairs;
+        :func:`site_gen.collect.link_translations` finds them."""
+        item = self.fields.get("translations")
+        if item is None or item.value is None:
+            return ()
+        hint = "write e.g. translations: {ur: pakistan-afghanistan-pledge-ur}"
+        if not isinstance(item.value, dict):
+            self.error("translations", "`translations` must map a language to a story's slug", hint)
+            return ()
+        found = []
+        for code, target in item.value.items():
+            if not isinstance(code, str) or not _LANG.match(code) or not isinstance(target, str) or not target.strip():
+                self.error(
+                    "translations", f"`translations` must map a language to a slug, not {code!r}: {target!r}", hint
+                )
+                continue
+            if code.split("-")[0] == lang.split("-")[0]:
+                self.error("translations", f"a translation into `{code}` names the story's own language", "remove it")
+                continue
+            found.append((code, target.strip()))
+        return tuple(sorted(found))
 
     def corrections(self) -> tuple[Correction, ...]:
         item = self.fields.get("corrections")

@@ -104,6 +104,8 @@ class Article:
     """Old site paths that should lead here."""
     corrections: tuple[Correction, ...] = ()
     """Correction notices, oldest first."""
+    translations: tuple[tuple[str, str], ...] = ()
+    """Other-language versions named in front matter: ``(language, slug or file)`` pairs."""
     kind: str = "article"
     """``article`` or ``page`` (static pages: About, Contact)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -168,6 +170,10 @@ class Site:
     """Counts of ``drafts`` and ``scheduled`` left out."""
     languages: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Indexes of the articles in each language (the front page's other-language blocks)."""
+    translations: tuple[tuple[int, ...], ...] = ()
+    """For each article, the indexes of its published versions in other languages."""
+    translation_errors: tuple = ()
+    """Translations that name no story, another language's, or one claimed twice (ContentErrors)."""
     latest_change: dict[str, int] = field(default_factory=dict)
     """For ``tag``, ``section`` and ``author``: the article changed last among those
     that have such a term (see :func:`site_gen.collect.change_key`); the term indexes show when."""

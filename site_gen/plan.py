@@ -23,8 +23,9 @@ from typing import Any
 
 from . import feeds, identities, metadata, offline, share, sitemaps, urls
 from .cache import serialize
-from .config import Config
-from .dates import MONTHS, Moment, period_label
+from .collect import served_languages
+from .config import Config, default_language
+from .dates import Moment, local_number, month_names, period_label, weekday_names
 from .errors import ContentError
 from .hashing import digest
 from .identities import card_fields
@@ -36,45 +37,8 @@ SECTION_CARDS = 4
 """Stories in each section block of the home page."""
 LANGUAGE_CARDS = 6
 """Stories in each other-language column of the home page."""
-LANGUAGE_NAMES = {"en": "English", "ur": "اردو", "ps": "پښتو", "fa": "دری", "ar": "العربية"}
-"""Names of languages in themselves, for home page columns."""
-LABELS = {
-    "en": {
-        "lang": "en",
-        "by": "By",
-        "updated": "Updated",
-        "min_read": "min read",
-        "corrections": "Correction",
-        "corrections_plural": "Corrections",
-        "topics": "Topics",
-        "related": "Related stories",
-        "share": "Share this story",
-        "latest": "Latest",
-        "more": "More",
-        "section": "Section",
-    },
-    "ur": {
-        "lang": "ur",
-        "by": "تحریر:",
-        "updated": "تازہ ترین",
-        "min_read": "منٹ کا مطالعہ",
-        "corrections": "تصحیح",
-        "corrections_plural": "تصحیحات",
-        "topics": "موضوعات",
-        "related": "متعلقہ خبریں",
-        "share": "یہ خبر شیئر کریں",
-        "latest": "تازہ خبریں",
-        "more": "مزید",
-        "section": "شعبہ",
-    },
-}
-"""Words around an article in its own language; others fall back to English (marked ``lang="en"``)."""
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def labels_for(lang: str) -> dict:
-    """Labels in a language, or English ones."""
-    return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
+LANGUAGE_PATHS = ("tag", "section")
+"""The lists a language other than the default gets under its own folder (``/ur/tags/x/``)."""
 
 
 class Page:
@@ -118,6 +82,7 @@ class Page:
         """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
         self.rel = urls.output_file(path)
         """The file written in the output folder (``tags/x/index.html``)."""
+
         self.template = template
         """Template file name, relative to the templates folder."""
         self.source = source
@@ -222,6 +187,11 @@ class Planner:
             self._months_of.setdefault(p.year, []).append(p)
         for p in site.days:
             self._days_of.setdefault((p.year, p.month), []).append(p)
+        self.default_lang = config.site_languages[0].code
+        self.served = served_languages(site, config)
+        """Languages with a front page of their own (``/ur/``), besides the default one at ``/``."""
+        self._lang_sets: dict[str, frozenset[int]] = {}
+        self._full_terms: dict[tuple[str, str], Term] | None = None
 
     # -- views -------------------------------------------------------------
     def link(self, path: str) -> str:
@@ -250,7 +220,7 @@ class Planner:
             self._cards[index] = {
                 "title": a.title,
                 "url": self.link(a.path),
-                "date": _moment_view(a.date),
+                "date": self.moment_view(a.date, a.lang),
                 "summary": a.summary,
                 "dateline": a.dateline,
                 "lang": a.lang,
@@ -331,13 +301,67 @@ class Planner:
     def direction(self, lang: str) -> str:
         return "rtl" if self.config.is_rtl(lang) else "ltr"
 
+    def moment_view(self, moment: Moment, lang: str) -> dict:
+        """A date as a page in ``lang`` shows it (CLDR words and digits) and as ``datetime``."""
+        return {"human": moment.human(self.config.locale_of(lang)), "iso": moment.isoformat()}
+
+    def language_name(self, lang: str) -> str:
+        known = self.config.language_of(lang) or default_language(lang)
+        return known.name
+
+    def ui_lang(self, lang: str) -> str:
+        """The language of a page's chrome (header, menu, footer): its own when the site
+        serves it (see ``site.chrome``), else the default."""
+        code = lang.split("-")[0].lower()
+        return code if code in self.served else self.default_lang
+
+    def in_lang(self, lang: str) -> frozenset[int]:
+        found = self._lang_sets.get(lang)
+        if found is None:
+            found = self._lang_sets[lang] = frozenset(self.site.languages.get(lang, ()))
+        return found
+
+    def versions(self, i: int) -> list[tuple[str, str]]:
+        """``(lang, path)`` of an article and its published translations, in the site's language order."""
+        articles = self.site.articles
+        group = [i, *self.site.translations[i]] if self.site.translations else [i]
+        order = {item.code: n for n, item in enumerate(self.config.site_languages)}
+        found = [(articles[j].lang, articles[j].path) for j in group]
+        return sorted(found, key=lambda v: (order.get(v[0].split("-")[0], len(order)), v[0]))
+
+    def hreflang(self, versions: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """``(hreflang, path)`` of a page's versions and ``x-default`` (the default language's
+        version, or the first); empty for a page with no other version."""
+        if len(versions) < 2:
+            return []
+        default = next((path for lang, path in versions if lang == self.default_lang), versions[0][1])
+        return [*versions, ("x-default", default)]
+
+    def alternates_view(self, alternates: list[tuple[str, str]]) -> list[dict]:
+        return [{"hreflang": h, "href": urls.absolute(self.config.base_url, path)} for h, path in alternates]
+
+    def switcher(self, versions: list[tuple[str, str]], current: str) -> list[dict]:
+        """The language switcher: each version's language (in itself) and link; the page's own is marked."""
+        if len(versions) < 2:
+            return []
+        return [
+            {
+                "lang": lang,
+                "dir": self.direction(lang),
+                "name": self.language_name(lang),
+                "url": self.link(path),
+                "current": path == current,
+            }
+            for lang, path in versions
+        ]
+
     def article_view(self, a: Article, index: int | None) -> dict:
         terms = self.site.article_terms[index] if index is not None else {}
         return {
             "title": a.title,
             "url": self.link(a.path),
-            "date": _moment_view(a.date),
-            "updated": _moment_view(a.updated) if a.updated and a.updated > a.date else None,
+            "date": self.moment_view(a.date, a.lang),
+            "updated": self.moment_view(a.updated, a.lang) if a.updated and a.updated > a.date else None,
             "dateline": a.dateline,
             "authors": [self.term_link(t) for t in terms.get("author", ())]
             or [{"name": n, "url": None} for n in a.authors],
@@ -350,11 +374,12 @@ class Planner:
             "lang": a.lang,
             "dir": self.direction(a.lang),
             "reading_minutes": a.reading_minutes,
-            "corrections": [{"date": _moment_view(c.date), "text": c.text} for c in a.corrections],
+            "reading": local_number(a.reading_minutes, self.config.locale_of(a.lang)),
+            "corrections": [{"date": self.moment_view(c.date, a.lang), "text": c.text} for c in a.corrections],
             "draft": a.draft,
             "scheduled": self.is_scheduled(a),
-            "labels": labels_for(a.lang),
-            "language_name": LANGUAGE_NAMES.get(a.lang.split("-")[0], a.lang),
+            "language_name": self.language_name(a.lang),
+            "versions": self.switcher(self.versions(index), a.path) if index is not None else [],
             "share": urls.share_links(urls.absolute(self.config.base_url, a.path), a.title),
         }
 
@@ -371,13 +396,17 @@ class Planner:
         og_article: dict | None = None,
         jsonld: list[dict] | None = None,
         robots: str = "",
+        alternates: list[tuple[str, str]] | None = None,
     ) -> dict:
         """The ``page`` view: what ``base.html`` and ``partials/meta.html`` show in ``<head>``.
 
         ``modified`` is the page's ``lastmod`` in the sitemap; ``feeds`` are
-        its own feeds besides the site's (a section's or tag's Atom feed).
+        its own feeds besides the site's (a section's or tag's Atom feed); ``alternates``
+        its versions in other languages (:meth:`hreflang`).
         """
         lang = lang or self.config.language
+        alternates = alternates or []
+        locale = self.config.locale_of(lang)
         canonical = urls.absolute(self.config.base_url, path)
         description = description or self.config.description
         return {
@@ -393,6 +422,14 @@ class Planner:
             "social": metadata.social(self.config, title, canonical, description, image, og_article),
             "jsonld": jsonld or [],
             "robots": robots,
+            "ui": self.ui_lang(lang),
+            "ui_dir": self.direction(self.ui_lang(lang)),
+            "hreflang": self.alternates_view(alternates),
+            "versions": self.switcher([(h, p) for h, p in alternates if h != "x-default"], path),
+            "locale": locale,
+            "locale_alternates": sorted(
+                {self.config.locale_of(h) for h, _path in alternates if h != "x-default"} - {locale}
+            ),
         }
 
     def crumbs(self, *trail: tuple[str, str]) -> dict:
@@ -408,11 +445,16 @@ class Planner:
             pages.append(self.term_index_page(kind, terms))
             for term in terms:
                 pages += self.term_pages(term)
+        for lang in self.served:
+            pages += self.home_pages(lang=lang)
+            for term in self.language_terms(lang):
+                pages += self.term_pages(term, lang=lang)
+            pages.append(self.search_page(lang))
         pages += self.archive_pages()
         pages.append(
             Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}, key="s")
         )
-        pages.append(Page("search/", "search.html", {"page": self.meta("Search", "search/")}, key="s"))
+        pages.append(self.search_page(None))
         if self.config.offline_stories:
             view = self.meta("You are offline", offline.OFFLINE, robots="noindex")
             pages.append(Page(offline.OFFLINE, "offline.html", {"page": view}, key="s"))
@@ -420,6 +462,52 @@ class Planner:
             pages += self.share_pages(i)
         pages += self.site_card_pages()
         return pages
+
+    def search_page(self, lang: str | None) -> Page:
+        """``/search/``, or ``/ur/search/``: Pagefind searches the index of the page's ``<html lang>``."""
+        path = "search/" if lang is None else urls.language_path(lang, "search/")
+        return Page(path, "search.html", {"page": self.meta("Search", path, lang=lang or "")}, key="s")
+
+    def language_terms(self, lang: str) -> list[Term]:
+        """The sections and tags with a story in ``lang``, as terms of those stories alone."""
+        members = self.in_lang(lang)
+        found = []
+        for kind, terms in self.taxonomies():
+            if kind not in LANGUAGE_PATHS:
+                continue
+            for term in terms:
+                mine = tuple(i for i in term.articles if i in members)
+                if mine:
+                    found.append(Term(kind, term.name, term.slug, term.path, mine))
+        return found
+
+    def all_alternates(self) -> dict[str, list[tuple[str, str]]]:
+        """Every page's versions in other languages with ``x-default`` (:meth:`hreflang`), by site
+        path: the sitemap lists them as ``xhtml:link`` of each version."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        groups = [self.versions(i) for i, others in enumerate(self.site.translations) if others]
+        groups.append([(self.default_lang, ""), *((code, urls.language_path(code, "")) for code in self.served)])
+        groups += [self.term_versions(t) for kind, terms in self.taxonomies() if kind in LANGUAGE_PATHS for t in terms]
+        for versions in groups:
+            alternates = self.hreflang(versions)
+            for _lang, path in versions if alternates else ():
+                found[path] = alternates
+        return found
+
+    def full_term(self, term: Term) -> Term:
+        """The site's own term of a language's term (:meth:`language_terms`): all its stories."""
+        if self._full_terms is None:
+            self._full_terms = {(t.kind, t.slug): t for _kind, group in self.taxonomies() for t in group}
+        return self._full_terms[(term.kind, term.slug)]
+
+    def term_versions(self, term: Term) -> list[tuple[str, str]]:
+        """The list of a term and its lists in each served language that has stories in it."""
+        found = [(self.default_lang, term.path)]
+        if term.kind in LANGUAGE_PATHS:
+            for lang in self.served:
+                if not self.in_lang(lang).isdisjoint(term.articles):
+                    found.append((lang, urls.language_path(lang, term.path)))
+        return found
 
     def pages_for(self, keys: set[str]) -> list[Page]:
         """The pages with these keys (:attr:`Page.key`), as :meth:`pages` and :func:`plan_pages`
@@ -442,7 +530,7 @@ class Planner:
                 pages += self.share_pages(index[rest])
             elif kind == "p" and rest in statics:
                 pages.append(self.static_page(statics[rest]))
-            elif kind == "l":
+            elif kind == "l":  # l home 3, l tag pakistan -, l lang ur 2, l ur:tag pakistan -
                 name, _, number = rest.rpartition(" ")
                 lists.setdefault(name, set()).add(None if number == "-" else int(number))
             elif kind == "d":
@@ -457,11 +545,16 @@ class Planner:
             elif kind == "t":
                 pages.append(self.term_index_page(rest, dict(self.taxonomies())[rest]))
         terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
+        for lang in self.served:
+            terms.update({f"{lang}:{t.kind} {t.slug}": t for t in self.language_terms(lang)})
         for name, numbers in sorted(lists.items()):
             if name == "home":
                 pages += self.home_pages(numbers)
+            elif name.startswith("lang "):
+                pages += self.home_pages(numbers, lang=name[5:])
             elif name in terms:
-                pages += self.term_pages(terms[name], numbers)
+                lang = name.partition(":")[0] if ":" in name.partition(" ")[0] else None
+                pages += self.term_pages(terms[name], numbers, lang=lang)
         if periods:
             pages += self.archive_pages(periods)
         pages += alias_pages_of(redirected, self.config)
@@ -499,18 +592,24 @@ class Planner:
             shapes[f"p {source}"] = ()
         per = self.config.per_page
         blocks = (self.home_reads(()), _named({"section": site.sections, "tag": (), "author": ()}))
-        lists = [("home", None, range(count))]
-        lists += [(f"{t.kind} {t.slug}", t, t.articles) for _kind, group in self.taxonomies() for t in group]
-        for name, term, indexes in lists:
+        lists = [("home", None, range(count), blocks)]
+        lists += [(f"{t.kind} {t.slug}", t, t.articles, ()) for _kind, group in self.taxonomies() for t in group]
+        for lang in self.served:  # a language's front page and lists, and what they link in other languages
+            lists.append((f"lang {lang}", None, site.languages[lang], tuple(self.served)))
+            lists += [
+                (f"{lang}:{t.kind} {t.slug}", t, t.articles, tuple(self.term_versions(self.full_term(t))))
+                for t in self.language_terms(lang)
+            ]
+        for name, term, indexes, first in lists:
             chunks = paginate(indexes, per)
             last = len(chunks) - 1
             for number, chunk in chunks:
                 shown = tuple([src[i] for i in chunk])
                 nav = last if number is None else number < last  # the links to the next pages
                 if term is None:
-                    shape = (nav, shown, blocks if number is None else ())
+                    shape = (nav, shown, first if number is None else ())
                 else:
-                    shape = (nav, shown, term.name, len(term.articles) if number is None else None)
+                    shape = (nav, shown, term.name, len(term.articles) if number is None else None, first)
                 shapes[f"l {name} {'-' if number is None else number}"] = shape
         for kind, group in self.taxonomies():
             latest = site.latest_change.get(kind)
@@ -532,6 +631,10 @@ class Planner:
             shapes[f"f {urls.term_feed_path(term.kind, term.slug)}"] = (term.name, term.path, shown)
         if self.config.offline_stories:
             shapes["w"] = tuple(src[i] for i in offline.offline_articles(site, self.config))
+        for lang in self.served:
+            shown = tuple([(src[i], named[i]) for i in site.languages[lang][:items]])
+            for path, _template in feeds.SITE_FEEDS:
+                shapes[f"f {urls.language_path(lang, path)}"] = shown
         return shapes
 
     def static_page(self, p: Article) -> Page:
@@ -564,19 +667,22 @@ class Planner:
         context = {"page": page, "kind": kind, "terms": [self.term_view(t) for t in terms]}
         return Page(index_path, "terms.html", context, key=f"t {kind}")
 
-    def term_pages(self, term: Term, numbers: set[int | None] | None = None) -> list[Page]:
-        """The list of a tag, section or author (see :meth:`list_pages` for ``numbers``)."""
+    def term_pages(self, term: Term, numbers: set[int | None] | None = None, lang: str | None = None) -> list[Page]:
+        """The list of a tag, section or author (see :meth:`list_pages` for ``numbers``); with
+        ``lang``, its list in that language (``term`` of its stories in it, :meth:`language_terms`)."""
         kind = term.kind
         index_path = urls.taxonomy_index_path(kind)
         title = TAXONOMY_TITLES[kind]
-        extra = {"term": dict(self.term_view(term), kind=kind)}
+        path = term.path if lang is None else urls.language_path(lang, term.path)
+        extra = {"term": dict(self.term_view(term), kind=kind, url=self.link(path))}
         # Older pages do not show the count, so a new story leaves them as they were.
         older_extra = {"term": dict(extra["term"], count=None)}
-        own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") else []
-        crumbs = [self.crumbs((title, index_path), (term.name, term.path))]
+        own_feeds = [feeds.term_feed_link(term, self.config)] if kind in ("tag", "section") and lang is None else []
+        crumbs = [self.crumbs((title, index_path), (term.name, path))]
+        versions = self.term_versions(self.full_term(term)) if kind in LANGUAGE_PATHS else []
         return self.list_pages(
-            f"{kind} {term.slug}",
-            term.path,
+            f"{kind} {term.slug}" if lang is None else f"{lang}:{kind} {term.slug}",
+            path,
             "term.html",
             term.name,
             term.articles,
@@ -585,34 +691,42 @@ class Planner:
             own_feeds,
             crumbs,
             numbers,
+            lang=lang or "",
+            alternates=self.hreflang(versions),
         )
 
-    def home_pages(self, numbers: set[int | None] | None = None) -> list[Page]:
-        """The front page (lead, latest, a block per menu section, other languages) and older pages."""
+    def home_pages(self, numbers: set[int | None] | None = None, lang: str | None = None) -> list[Page]:
+        """The front page (lead, latest, a block per menu section, other languages) and older pages;
+        with ``lang``, the front page of that language's stories (``/ur/``: lead and latest)."""
         empty = {"lead": None, "sections": [], "languages": []}
-        everything = range(len(self.site.articles))
+        first_path = "" if lang is None else urls.language_path(lang, "")
+        fronts = [(self.default_lang, ""), *((code, urls.language_path(code, "")) for code in self.served)]
         pages = self.list_pages(
-            "home",
-            "",
+            "home" if lang is None else f"lang {lang}",
+            first_path,
             "home.html",
-            self.config.title,
-            everything,
+            self.config.title if lang is None else self.language_name(lang),
+            range(len(self.site.articles)) if lang is None else self.site.languages.get(lang, ()),
             empty,
-            jsonld=metadata.home(self.config),
+            jsonld=metadata.home(self.config) if lang is None else None,
             numbers=numbers,
+            lang=lang or "",
+            alternates=self.hreflang(fronts),
         )
-        first = pages[0] if pages and pages[0].path == "" else None
+        first = pages[0] if pages and pages[0].path == first_path else None
         cards = first.context["cards"] if first else None
         if not cards:
             return pages
-        home_lang = self.config.language
+        home_lang = lang or self.config.language
         candidates = [c for c in cards[:5] if c["image"] and c["image"]["src"]]
         lead = next((c for c in candidates if c["lang"] == home_lang), candidates[0] if candidates else cards[0])
         latest = [c for c in cards if c is not lead and c["lang"] == home_lang]
         context = dict(first.context, lead=lead, cards=latest)
-        context["sections"] = self.home_sections(lead)
-        context["languages"] = self.home_languages(lead)
-        pages[0] = Page(first.path, first.template, context, key=first.key, reads=self.home_reads(first.reads))
+        if lang is None:
+            context["sections"] = self.home_sections(lead)
+            context["languages"] = self.home_languages(lead)
+        reads = self.home_reads(first.reads) if lang is None else first.reads
+        pages[0] = Page(first.path, first.template, context, key=first.key, reads=reads)
         return pages
 
     def home_reads(self, listed: tuple[str, ...]) -> tuple[str, ...]:
@@ -659,8 +773,8 @@ class Planner:
             {
                 "lang": lang,
                 "dir": self.direction(lang),
-                "name": LANGUAGE_NAMES.get(lang.split("-")[0], lang),
-                "labels": labels_for(lang),
+                "name": self.language_name(lang),
+                "url": self.link(urls.language_path(lang, "")) if lang in self.served else None,
                 "cards": cards,
             }
             for lang, cards in sorted(found.items())
@@ -781,6 +895,7 @@ class Planner:
             [self.images.get(p) for p, _line in a.body_images],
             self.is_scheduled(a),
             self.own_card(i) if share_photo(a, self.images) is None else None,  # its card, or the site's
+            self.versions(i) if self.site.translations and self.site.translations[i] else None,
         )
         return deps
 
@@ -802,6 +917,7 @@ class Planner:
                 metadata.news_article(a, terms, self.config, [shared[n]["url"] for n in share.JSONLD_SIZES]),
                 self.crumbs(*trail, (a.title, a.path)),
             ],
+            alternates=self.hreflang(self.versions(i)),
         )
         return {
             "page": page,
@@ -823,13 +939,16 @@ class Planner:
         feeds: list[dict] | None = None,
         jsonld: list[dict] | None = None,
         numbers: set[int | None] | None = None,
+        lang: str = "",
+        alternates: list[tuple[str, str]] | None = None,
     ) -> list[Page]:
         """Pages of one list (``name``, as in the pages' keys) with stable pagination (see the
         module docstring).
 
         ``extra`` is added to the context of the first page, ``older_extra``
         (default: ``extra``) to that of the numbered older pages. ``feeds`` are
-        linked from every page of the list, ``jsonld`` is on its first page.
+        linked from every page of the list, ``jsonld`` and ``alternates`` (versions in other
+        languages, :meth:`hreflang`) are on its first page; ``lang`` is the list's language.
         With ``numbers``, only the pages of these numbers (None: the first page).
         """
         chunks = paginate(indexes, self.config.per_page)
@@ -853,13 +972,23 @@ class Planner:
 
         def page(number: int | None, chunk: list[int]) -> Page:
             path = urls.paged_path(first, number)
-            label = title if number is None else f"{title} — older stories, page {number}"
+            if number is None:
+                label = title
+            elif lang:  # the page's own words are the template's; its title only numbers it
+                label = f"{title} ({local_number(number, self.config.locale_of(lang))})"
+            else:
+                label = f"{title} — older stories, page {number}"
             own = extra if number is None or older_extra is None else older_extra
             own_jsonld = jsonld if number is None else None
+            own_alternates = alternates if number is None else None
             navigation = nav(number)
             lastmod = self.newest(chunk)
             deps = (template, label, tuple([card_key(i) for i in chunk]), own, feeds, own_jsonld, navigation, lastmod)
-            make = partial(self.list_context, path, label, chunk, own, feeds, own_jsonld, navigation)
+            if lang or own_alternates:
+                deps = (*deps, lang, own_alternates)
+            make = partial(
+                self.list_context, path, label, chunk, own, feeds, own_jsonld, navigation, lang, own_alternates
+            )
             key = f"l {name} {'-' if number is None else number}"
             reads = partial(self.list_reads, chunk)
             return Page(path, template, make=make, deps=deps, key=key, reads=reads, lastmod=lastmod)
@@ -872,8 +1001,16 @@ class Planner:
     def list_reads(self, chunk: list[int]) -> tuple[str, ...]:
         return tuple(self.card_reads(chunk))
 
-    def list_context(self, path, label, chunk, own, feeds, jsonld, navigation) -> dict:
-        page_meta = self.meta(label, path, modified=self.newest_moment(chunk), feeds=feeds, jsonld=jsonld)
+    def list_context(self, path, label, chunk, own, feeds, jsonld, navigation, lang="", alternates=None) -> dict:
+        page_meta = self.meta(
+            label,
+            path,
+            lang=lang,
+            modified=self.newest_moment(chunk),
+            feeds=feeds,
+            jsonld=jsonld,
+            alternates=alternates,
+        )
         return dict(own, page=page_meta, cards=[self.card(i) for i in chunk], pagination=navigation)
 
     def archive_pages(self, paths: set[str] | None = None) -> list[Page]:
@@ -941,7 +1078,7 @@ class Planner:
             return {
                 "months": [
                     {
-                        "label": MONTHS[m - 1],
+                        "label": month_names()[m - 1],
                         "url": self.link(months[m].path) if m in months else None,
                         "count": len(months[m].articles) if m in months else 0,
                     }
@@ -960,13 +1097,13 @@ class Planner:
                 cells.append(
                     {
                         "day": day,
-                        "label": f"{day} {MONTHS[period.month - 1]} {period.year}",
+                        "label": period_label(Period(period.year, period.month, day, "", ())),
                         "url": self.link(p.path) if p else None,
                         "count": len(p.articles) if p else 0,
                     }
                 )
             weeks.append(cells)
-        return {"weekdays": list(WEEKDAYS), "weeks": weeks}
+        return {"weekdays": weekday_names(), "weeks": weeks}
 
     def children(self, period: Period) -> list[dict]:
         if period.day is not None:
@@ -1009,10 +1146,6 @@ def paginate(indexes, per: int) -> list[tuple[int | None, list[int]]]:
     return chunks
 
 
-def _moment_view(moment) -> dict:
-    return {"human": moment.human(), "iso": moment.isoformat()}
-
-
 def plan_pages(
     site: Site,
     config: Config,
@@ -1025,17 +1158,20 @@ def plan_pages(
     (left empty without a clock). ``images`` are the responsive views of local
     images (see :mod:`site_gen.images`); without them, images are linked as they are.
     """
-    pages = Planner(site, config, images, now).pages()
+    planner = Planner(site, config, images, now)
+    pages = planner.pages()
     pages += alias_pages(site, config)
     pages += feed_pages(site, config)
     entries = sorted(sitemap_entries(pages), key=by_path)
-    pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(entries, config)]
+    alternates = planner.all_alternates()
+    pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(entries, config, alternates=alternates)]
     pages += news_pages(site, config, now)
     pages.append(robots_page(site, config, now))
     pages += worker_pages(site, config)
     if config.publisher.icon:
         pages.append(Page(*offline.manifest_output(config, share.THEME_COLOR), key="s"))
-    return pages, find_collisions(pages, site) + find_file_folder_clashes(pages, site)
+    errors = list(site.translation_errors)
+    return pages, errors + find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
 
 def some_pages(
@@ -1049,11 +1185,13 @@ def some_pages(
     """The pages of these keys (:meth:`Planner.pages_for`), and the sitemap entries of the
     site: the last build's (``sitemap``, by path) with those of the pages planned. The
     sitemaps are planned too when ``m`` is among the keys."""
-    pages = Planner(site, config, images, now).pages_for(keys)
+    planner = Planner(site, config, images, now)
+    pages = planner.pages_for(keys)
     entries = dict(sitemap)
     entries.update(sitemap_entries(pages))
     if "m" in keys:  # one entry a path: the plain sort orders them by path, without a key function
-        pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(sorted(entries.items()), config)]
+        outputs = sitemaps.sitemap_outputs(sorted(entries.items()), config, alternates=planner.all_alternates())
+        pages += [Page(*out, key="m") for out in outputs]
     return pages, entries
 
 

@@ -20,8 +20,10 @@ change it.
 
 from __future__ import annotations
 
+import gettext
 import json
 import marshal
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,10 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup, escape
 
-from . import feeds, offline, share, urls
+from . import feeds, i18n, offline, share, urls
+from .collect import served_languages
 from .config import Config
+from .dates import local_digits
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
@@ -161,7 +165,9 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,  # a plain dict: every template stays compiled, looked up without a lock
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)
     # |tojson (JSON Feed, JSON-LD): keys sorted for stable output, non-ASCII kept as
     # UTF-8; Jinja still writes <, >, & and ' as \u003c, \u003e, \u0026, \u0027.
     env.policies["json.dumps_kwargs"] = _JSON_OPTIONS
@@ -204,6 +210,15 @@ def json_feed(doc: dict) -> Markup:
     return Markup('{\n  "version": ' + version + ("," if rest else "") + inside)
 
 
+_FONT_STACK = re.compile(r"[\w\s\"',.-]*")
+
+
+def css_font(stack: str) -> Markup:
+    """A font stack from site.yaml, for a ``<style>`` block (where no entity is read): only
+    names, quotes, commas and spaces pass (config checks the same rule); anything else is dropped."""
+    return Markup(stack if _FONT_STACK.fullmatch(stack) and "</" not in stack else "")
+
+
 def body_html(html: str, dateline: str = "") -> Markup:
     """An article body, trusted as HTML, with the dateline opening its first paragraph."""
     return Markup(with_dateline(html, dateline))
@@ -216,7 +231,8 @@ def summary_repeats_body(summary: str, html: str) -> bool:
 
 
 def site_view(site: Site, config: Config) -> dict[str, Any]:
-    """What every template sees as ``site``."""
+    """What every template sees as ``site``; ``site.chrome[page.ui]`` is the header, menu and
+    footer of a page in one of the site's languages (links into its own pages where it has them)."""
     link = lambda path: urls.href(config.base_path, path)  # noqa: E731
     sections = {t.slug: t for t in site.sections}
     menu = []
@@ -224,6 +240,36 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         term = sections.get(urls.term_slug(name))
         if term is not None:
             menu.append({"name": name, "url": link(term.path)})
+    default = config.site_languages[0]
+    served = served_languages(site, config)
+    chrome = {default.code: {"home": link(""), "search_url": link("search/"), "menu": menu, "feeds": []}}
+    for code in served:
+        mine = frozenset(site.languages[code])
+        chrome[code] = {
+            "home": link(urls.language_path(code, "")),
+            "search_url": link(urls.language_path(code, "search/")),
+            "menu": [
+                {
+                    "name": item["name"],
+                    "url": link(urls.language_path(code, sections[urls.term_slug(item["name"])].path)),
+                }
+                if not mine.isdisjoint(sections[urls.term_slug(item["name"])].articles)
+                else item
+                for item in menu
+            ],
+            "feeds": feeds.feed_links(config, code),
+        }
+    languages = [
+        {
+            "code": item.code,
+            "name": item.name,
+            "dir": item.direction,
+            "font": item.font,
+            "url": chrome[item.code]["home"],
+        }
+        for item in config.site_languages
+        if item.code in chrome
+    ]
     return {
         "title": config.title,
         "description": config.description,
@@ -245,6 +291,9 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         "menu": menu,
         "latest_year": link(site.years[0].path) if site.years else None,
         "feeds": feeds.feed_links(config),
+        "chrome": chrome,
+        "languages": languages,
+        "fonts": [{"code": item.code, "font": item.font} for item in config.site_languages if item.font],
     }
 
 
@@ -271,10 +320,11 @@ def template_keys(templates: Path) -> dict[str, str]:
         if p.is_file() and p.suffix in TEMPLATE_SUFFIXES
     )
     sources = [(name, read_template(templates / name)) for name in names]
-    known = digest(marshal.dumps(sources, 0))
+    words = i18n.catalogues_key(templates)  # every template may use the catalogues' words
+    known = digest(marshal.dumps([sources, words], 0))
     keys = _KNOWN_KEYS.get(known)
     if keys is None:
-        keys = _KNOWN_KEYS[known] = _keys_of(make_environment(templates), dict(sources))
+        keys = _KNOWN_KEYS[known] = _keys_of(make_environment(templates), dict(sources), words)
         while len(_KNOWN_KEYS) > 8:
             del _KNOWN_KEYS[next(iter(_KNOWN_KEYS))]
     return dict(keys)
@@ -284,7 +334,7 @@ def template_keys(templates: Path) -> dict[str, str]:
 _KNOWN_KEYS: dict[str, dict[str, str]] = {}
 
 
-def _keys_of(env: jinja2.Environment, sources: dict[str, bytes]) -> dict[str, str]:
+def _keys_of(env: jinja2.Environment, sources: dict[str, bytes], words: str = "") -> dict[str, str]:
     names = list(sources)
     own: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
@@ -308,7 +358,7 @@ def _keys_of(env: jinja2.Environment, sources: dict[str, bytes]) -> dict[str, st
             if current not in seen:
                 seen.add(current)
                 stack.extend(refs.get(current, ()))
-        joined = "".join(f"{n}={own[n]};" for n in sorted(seen))
+        joined = "".join(f"{n}={own[n]};" for n in sorted(seen)) + f"words={words}"
         keys[name] = content_hash(joined.encode())
     return keys
 
@@ -341,9 +391,69 @@ class Renderer:
         self.env.filters["json_feed"] = json_feed
         self.env.filters["card_html"] = self.card_html
         self.env.filters["standfirst"] = self.standfirst
+        self.env.filters["css_font"] = css_font
+        self.env.filters["digits"] = self.digits
+        self._catalogues = i18n.compiled_catalogues(templates)
+        self._null = gettext.NullTranslations()
+        self.env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
+        self.env.globals["lgettext"] = self.lgettext
+        self.env.globals["lngettext"] = self.lngettext
+        self.env.globals["word"] = self.word
+        self.env.globals["lword"] = self.lword
         self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
+
+    def words_of(self, lang: str) -> Any:
+        if not lang or lang.__class__ is not str:
+            return self._null
+        return self._catalogues.get(lang.split("-")[0].lower(), self._null)
+
+    def lgettext(self, lang: str, message: str, **variables) -> Markup:
+        """``lgettext(article.lang, "By")``: a word in a story's own language (its labels), where
+        the page's chrome may be in another (a language the site does not serve)."""
+        return Markup(self.words_of(lang).gettext(message)) % variables
+
+    def lngettext(self, lang: str, singular: str, plural: str, number: int, **variables) -> Markup:
+        variables.setdefault("num", number)
+        return Markup(self.words_of(lang).ngettext(singular, plural, number)) % variables
+
+    def catalogue(self, context) -> Any:
+        """The catalogue of the language a template is rendering in: its page's chrome
+        (``page.ui``), a card's own language, a redirect's; English (the words as written) else."""
+        page = context.get("page")
+        if page.__class__ is dict:
+            lang = page.get("ui") or page.get("lang")
+        else:
+            card = context.get("card")
+            lang = card.get("lang") if card.__class__ is dict else context.get("lang")
+        return self.words_of(lang)
+
+    @jinja2.pass_context
+    def word(self, context, text: str) -> str:
+        """``word(section.name)``: a name from the content or site.yaml (a section, a tag, a menu
+        entry) in the page's language when a catalogue has it. Plain text, escaped like any
+        other (never Markup, never a format string: a tag may hold ``<b>`` or ``%``)."""
+        return str(self.catalogue(context).gettext(text))
+
+    def lword(self, lang: str, text: str) -> str:
+        """:meth:`word` in a story's own language."""
+        return str(self.words_of(lang).gettext(text))
+
+    @jinja2.pass_context
+    def digits(self, context, value: Any) -> str:
+        """Filter: a number in the digits of the page's locale (``۲۳`` on a Pashto page)."""
+        page = context.get("page")
+        locale = page.get("locale") if page.__class__ is dict else None
+        return local_digits(str(value), locale) if locale else str(value)
+
+    @jinja2.pass_context
+    def gettext(self, context, message: str) -> str:
+        return self.catalogue(context).gettext(message)
+
+    @jinja2.pass_context
+    def ngettext(self, context, singular: str, plural: str, number: int) -> str:
+        return self.catalogue(context).ngettext(singular, plural, number)
 
     def body_html(self, article: dict) -> Markup:
         """Filter: the body of an article view, with its dateline."""

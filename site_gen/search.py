@@ -8,8 +8,11 @@ old index as it was; a build without ``--search`` removes it (its files are stal
 unpublished text stays findable; a story taken down leaves the index with the page.
 
 Only article pages are indexed (they hold ``data-pagefind-body``); sections, tags and
-languages are filters (``data-pagefind-filter``). Every language goes into one index
-(``--force-language``), so a reader on the English search page finds Urdu stories too.
+languages are filters (``data-pagefind-filter``). A site that lists its ``languages`` gets an
+index per language, which Pagefind splits by each page's ``<html lang>``: the search page of
+each language (``/ur/search/``, in that ``lang``) searches that language's stories. A site that
+lists none keeps one index of every language (``--force-language``): a reader on the English
+search page finds Urdu stories too.
 
 Pagefind (the ``pagefind[bin]`` package) reads a folder of this build's article pages:
 hard links to the staged bytes of the pages rendered now and to the files on disk of the
@@ -57,7 +60,8 @@ def reserved(rel: str) -> bool:
 def add_search_index(writer: OutputWriter, search: bool, language: str) -> list[ContentError]:
     """Record the index files in ``writer`` (made again, or kept); with ``search`` off,
     record none, so that the commit removes an earlier build's. Called once every other
-    file is recorded. Returns the error when Pagefind fails (nothing is then recorded)."""
+    file is recorded. Returns the error when Pagefind fails (nothing is then recorded).
+    ``language``: the one language of the index, or empty for an index per language."""
     kept = [rel for rel in writer.new if reserved(rel)]  # by keep_the_rest: decided here instead
     for rel in kept:
         del writer.new[rel]
@@ -156,8 +160,7 @@ def _run_pagefind(site: Path, bundle: Path, lang: str, timeout: float = TIMEOUT)
         os.fspath(site),
         "--output-path",
         os.fspath(bundle),
-        "--force-language",
-        lang,
+        *(("--force-language", lang) if lang else ()),
     ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)

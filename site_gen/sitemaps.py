@@ -108,12 +108,20 @@ def sitemap_outputs(
     config: Config,
     max_urls: int | None = None,
     max_bytes: int = MAX_BYTES,
+    alternates: dict[str, list[tuple[str, str]]] | None = None,
 ) -> list[Output]:
-    """``sitemap.xml`` for ``(site path, lastmod)`` pairs; an index and parts past the limits."""
+    """``sitemap.xml`` for ``(site path, lastmod)`` pairs; an index and parts past the limits.
+
+    ``alternates``: the versions in other languages of some paths, ``(hreflang, path)``,
+    listed as ``xhtml:link`` in each version's entry."""
     limit = min(max_urls or config.sitemap_limit, MAX_URLS)
     paths, lastmods = zip(*pages, strict=True) if pages else ((), ())
     locs = urls.absolute_all(config.base_url, list(paths))
     entries = [{"loc": loc, "lastmod": lastmod} for loc, lastmod in zip(locs, lastmods, strict=True)]
+    for path, entry in zip(paths, entries, strict=True) if alternates else ():
+        versions = alternates.get(path)
+        if versions:
+            entry["alternates"] = [{"hreflang": h, "href": urls.absolute(config.base_url, p)} for h, p in versions]
     # Paths are percent-encoded: only base_url could hold a character to escape.
     plain = config.base_url.isascii() and not _XML_SPECIAL.search(config.base_url)
     bounds = split_bounds(locs, lastmods, limit, max_bytes, plain)

@@ -256,6 +256,12 @@ def paged_path(first: str, number: int | None) -> str:
     return first if number is None else f"{first}page/{number}/"
 
 
+def language_path(lang: str, path: str = "") -> str:
+    """A page of a language other than the site's default, under its code: ``ur/``,
+    ``ur/tags/pakistan/``, ``ur/feed.xml``, ``ur/search/``."""
+    return f"{lang}/{path}"
+
+
 def output_file(path: str) -> str:
     """File written for a site path: folders get ``index.html``."""
     return path + "index.html" if path == "" or path.endswith("/") else path

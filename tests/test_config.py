@@ -98,7 +98,7 @@ def test_every_problem_is_reported_at_once_with_its_line(tmp_path):
         "site.yaml:5: `per_page` must be a whole number, not 'ten'",
         "site.yaml:6: `raw_html` must be true or false, not 'maybe'",
         "site.yaml:7: `menu` must be a list, not 'Pakistan'",
-        "site.yaml:8: unknown key `colour` — known keys: base_url, description, feed_items, language, menu, offline_stories, per_page, publisher, raw_html, share_cards_days, sitemap_limit, timezone, title",
+        "site.yaml:8: unknown key `colour` — known keys: base_url, description, feed_items, language, languages, menu, offline_stories, per_page, publisher, raw_html, share_cards_days, sitemap_limit, timezone, title",
         "site.yaml:9: unknown key `url` under `publisher` — known keys: icon, logo, name",
     ]
 

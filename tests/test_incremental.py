@@ -485,3 +485,107 @@ def test_a_new_story_without_the_last_shapes_equals_a_clean_build(tmp_path):
     assert not build_site(site_options(root)).planned_all
     build_site(site_options(root, output=tmp_path / "clean", cache_dir=None))
     assert tree(root / "build") == tree(tmp_path / "clean")
+
+
+LANGUAGES = [
+    {"code": "en", "name": "English"},
+    {"code": "ur", "name": "اردو", "direction": "rtl"},
+    {"code": "ps", "name": "پښتو", "direction": "rtl"},
+]
+
+
+def urdu(n: int, **fields) -> dict:
+    return story(n, title=f"خبر نمبر {n}", slug=f"khabar-{n}", lang="ur", body=f"یہ خبر نمبر {n} ہے۔\n", **fields)
+
+
+TRANSLATION_EDITS = [
+    (
+        "add an Urdu translation of an English story",
+        lambda root, t: (root / "content/articles/u3.md").write_text(
+            article_text(**urdu(3, translations={"en": "story-number-3"})), "utf-8"
+        ),
+    ),
+    ("edit the translation's body", lambda root, t: edit(root / "content/articles/u3.md", "ہے۔", "ہے، اب بدلی ہوئی۔")),
+    ("retitle the translation", lambda root, t: edit(root / "content/articles/u3.md", "خبر نمبر 3", "نئی سرخی")),
+    (
+        "link back from the English side",
+        lambda root, t: edit(root / "content/articles/s3.md", "title:", "translations: {ur: khabar-3}\ntitle:"),
+    ),
+    (
+        "publish the newest story, in Pashto, translated from English",
+        lambda root, t: (root / "content/articles/p9.md").write_text(
+            article_text(
+                **story(9, title="د خبر شمېره نهه", slug="khabar-ps-9", lang="ps", date="2025-07-30 10:00"),
+                translations={"en": "story-number-9"},
+            ),
+            "utf-8",
+        ),
+    ),
+    (
+        "publish the newest Urdu story",
+        lambda root, t: (root / "content/articles/u10.md").write_text(
+            article_text(**urdu(10, date="2025-07-31 10:00", tags=["Heatwave"])), "utf-8"
+        ),
+    ),
+    (
+        "unlink the translation",
+        lambda root, t: (
+            edit(root / "content/articles/u3.md", "translations:\n  en: story-number-3\n", ""),
+            edit(root / "content/articles/s3.md", "translations: {ur: khabar-3}\n", ""),
+        ),
+    ),
+    (
+        "relink, then draft the translation",
+        lambda root, t: (
+            edit(root / "content/articles/s3.md", "title:", "translations: {ur: khabar-3}\ntitle:"),
+            edit(root / "content/articles/u3.md", "title:", "draft: true\ntitle:"),
+        ),
+    ),
+    (
+        "translate a theme word",
+        lambda root, t: edit(
+            t / "locales/ur/LC_MESSAGES/messages.po",
+            'msgid "Related stories"\nmsgstr "متعلقہ خبریں"',
+            'msgid "Related stories"\nmsgstr "اسی موضوع پر"',
+        ),
+    ),
+    ("delete the Pashto story", lambda root, t: (root / "content/articles/p9.md").unlink()),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_incremental_builds_equal_clean_builds_after_translation_edits(tmp_path, jobs, monkeypatch):
+    monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 20)
+    articles = {f"s{n}.md": story(n) for n in range(12)}
+    articles.update({f"u{n}.md": urdu(n) for n in (1, 2)})
+    config = {"per_page": 3, "languages": LANGUAGES, "menu": SECTIONS}
+    root = make_site(tmp_path / "site", articles=articles, config=config)
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    options = site_options(root, templates=templates, jobs=jobs)
+    build_site(options)
+    partial = set()
+    for name, change in TRANSLATION_EDITS:
+        change(root, templates)
+        if not build_site(options).planned_all:
+            partial.add(name)
+        clean = tmp_path / f"clean-{len(name)}-{name[:20].replace(' ', '-')}"
+        build_site(site_options(root, templates=templates, output=clean, cache_dir=None, jobs=jobs))
+        assert tree(root / "build") == tree(clean), name
+        english = (root / "build/2025/05/04/story-number-3/index.html").read_text("utf-8")
+        linked = name in LINKED_AFTER
+        assert ('hreflang="ur" href="https://example.org/2025/05/04/khabar-3/"' in english) == linked, name
+    assert (root / "build/ur/index.html").is_file() and not (root / "build/ps/index.html").exists()
+    # A body edit plans the pages that read it; a new Urdu story the lists whose shape it changes.
+    assert partial == {"edit the translation's body", "retitle the translation", "publish the newest Urdu story"}
+
+
+LINKED_AFTER = {
+    "add an Urdu translation of an English story",
+    "edit the translation's body",
+    "retitle the translation",
+    "link back from the English side",
+    "publish the newest story, in Pashto, translated from English",
+    "publish the newest Urdu story",
+}

@@ -81,7 +81,12 @@ SECTIONS = ["Pakistan", "Afghanistan", "Business"]
 NEW_SECTIONS = ["Weather", "موسم"]
 AUTHORS = ["Sana Mir", "Ali Khan", "Zainab Qureshi"]
 NEW_AUTHORS = ["Omar Farooq", "عائشہ ملک"]
-CONFIG = {"per_page": 3, "menu": SECTIONS, "description": "Random edits, clean bytes."}
+CONFIG = {
+    "per_page": 3,
+    "menu": SECTIONS,
+    "description": "Random edits, clean bytes.",
+    "languages": [{"code": "en"}, {"code": "ur", "name": "اردو", "direction": "rtl"}],
+}
 STORIES = 25
 STEPS = int(os.environ.get("SITE_GEN_FUZZ_STEPS", "10"))
 """Edits per seed; ``SITE_GEN_FUZZ_STEPS=200`` for a longer search."""
@@ -232,6 +237,40 @@ class Fuzz:
         return step
 
     # -- the edits -------------------------------------------------------
+    def english_slug(self, s: Story) -> str:
+        return s.fields.get("slug") or slugify(s.fields["title"])
+
+    def op_translate(self) -> str:
+        """Link an Urdu story to an English one as its translation (from either side)."""
+        urdu = [(n, s) for n, s in sorted(self.stories.items()) if s.fields.get("lang") == "ur"]
+        english = [s for _n, s in sorted(self.stories.items()) if s.fields.get("lang") != "ur"]
+        if not urdu or not english:
+            return self.op_new_translation()
+        name, u = self.rng.choice(urdu)
+        e = self.rng.choice(english)
+        if self.rng.random() < 0.5:
+            u.fields["translations"] = {"en": self.english_slug(e)}
+            return f"link {name} to {self.english_slug(e)} as its translation"
+        e.fields["translations"] = {"ur": Path(name).stem}
+        return f"link {self.english_slug(e)} to {name} as its translation"
+
+    def op_untranslate(self) -> str:
+        linked = [(n, s) for n, s in sorted(self.stories.items()) if "translations" in s.fields]
+        if not linked:
+            return self.op_translate()
+        name, s = self.rng.choice(linked)
+        del s.fields["translations"]
+        return f"unlink the translation of {name}"
+
+    def op_new_translation(self) -> str:
+        """A new Urdu story, the translation of an English one, at its time or the newest."""
+        english = [s for _n, s in sorted(self.stories.items()) if s.fields.get("lang") != "ur"]
+        target = self.rng.choice(english)
+        at = target.at if self.rng.random() < 0.5 else self.newest_at() + timedelta(minutes=5)
+        name, s = self.new_story(at, lang="ur", translations={"en": self.english_slug(target)})
+        s.fields["title"] = f"ترجمہ نمبر {s.n}"
+        return f"add {name}, the Urdu translation of {self.english_slug(target)}"
+
     def op_append(self) -> str:
         name, s = self.pick()
         linkable = [t for t in self.published() if t.path and t is not s]
@@ -525,6 +564,9 @@ class Fuzz:
         return f"--base-url {self.base_url or 'off'}"
 
     OPS = {
+        "translate": 2,
+        "untranslate": 1,
+        "new_translation": 1,
         "append": 4,
         "lead": 2,
         "retitle": 2,

@@ -210,8 +210,9 @@ def test_article_page_context():
     ]
     context = plan(articles, base_url="https://example.org/news/")["2025/07/02/main/"].context
     article = context["article"]
-    assert article["date"] == {"human": "2 July 2025, 09:00 PKT", "iso": "2025-07-02T09:00:00+05:00"}
-    assert article["updated"] == {"human": "3 July 2025, 10:00 PKT", "iso": "2025-07-03T10:00:00+05:00"}
+    # An Urdu story's dates in Urdu words, from CLDR (ur_PK).
+    assert article["date"] == {"human": "2 جولائی، 2025 9:00 AM PKT", "iso": "2025-07-02T09:00:00+05:00"}
+    assert article["updated"] == {"human": "3 جولائی، 2025 10:00 AM PKT", "iso": "2025-07-03T10:00:00+05:00"}
     assert article["authors"] == [
         {"name": "Sana Mir", "url": "/news/authors/sana-mir/"},
         {"name": "Ali Khan", "url": "/news/authors/ali-khan/"},
@@ -228,7 +229,9 @@ def test_article_page_context():
         "srcset": "",
         "webp": "",
     }
-    assert article["corrections"] == [{"date": {"human": "3 July 2025", "iso": "2025-07-03"}, "text": "Fixed a name."}]
+    assert article["corrections"] == [
+        {"date": {"human": "3 جولائی، 2025", "iso": "2025-07-03"}, "text": "Fixed a name."}
+    ]
     assert (article["lang"], article["dir"], context["page"]["dir"]) == ("ur", "rtl", "rtl")
     assert context["page"]["canonical"] == "https://example.org/news/2025/07/02/main/"
     assert [c["title"] for c in context["related"]] == ["Old"]
@@ -351,13 +354,24 @@ def _desk(n, **changes):
         "authors": [["Amina Qureshi"], ["Bilal Khan", "Amina Qureshi"]][n % 2],
         "summary": f"Summary {n}.",
     }
+    if n in _DESK_LANGS:  # the last stories of the desk: translations of earlier English ones
+        lang, target = _DESK_LANGS[n]
+        fields.update(lang=lang, translations={"en": target} if target else None)
+        fields.update(title=f"خبر {n}", slug=f"khabar-{n}")
     fields.update(changes)
+    if fields.get("translations") is None:
+        fields.pop("translations", None)
     title = fields.pop("title", f"Story {n}")
     day = fields.pop("date", (date(2025, 5, 1) + timedelta(days=n // 2)).isoformat() + f" {8 + n % 2:02d}:00")
     body = fields.pop("body", f"Body of story {n}.\n")
     return make_article(title, day, where=f"content/articles/s{n}.md", body=body, **fields)
 
 
+_DESK_LANGS = {10: ("ur", "story-4"), 11: ("ur", None), 12: ("ps", "story-3")}
+_DESK_CONFIG = {
+    "per_page": 2,
+    "languages": [{"code": "en"}, {"code": "ur", "direction": "rtl"}, {"code": "ps", "direction": "rtl"}],
+}
 _DESK = [_desk(n) for n in range(14)]
 _EDITS = {
     "body": lambda s: s[:5] + [_desk(5, body="A new paragraph.\n")] + s[6:],
@@ -374,14 +388,19 @@ _EDITS = {
     "added": lambda s: [*s, _desk(14)],
     "deleted": lambda s: s[:5] + s[6:],
     "draft": lambda s: s[:5] + [_desk(5, draft=True)] + s[6:],
+    "translation body": lambda s: s[:10] + [_desk(10, body="نیا متن۔\n")] + s[11:],
+    "translation title": lambda s: s[:10] + [_desk(10, title="نئی سرخی")] + s[11:],
+    "link a translation": lambda s: s[:11] + [_desk(11, translations={"en": "story-6"})] + s[12:],
+    "unlink a translation": lambda s: s[:10] + [_desk(10, translations=None)] + s[11:],
+    "translated story drafted": lambda s: s[:12] + [_desk(12, draft=True)] + s[13:],
 }
 
 
 @pytest.mark.parametrize("edit", _EDITS)
 def test_a_page_made_on_demand_changes_only_when_its_deps_change(edit):
     """``Page.deps`` decides a made context: a build skips a page whose deps did not change."""
-    before = plan(_DESK, per_page=2)
-    after = plan(_EDITS[edit](list(_DESK)), per_page=2)
+    before = plan(_DESK, **_DESK_CONFIG)
+    after = plan(_EDITS[edit](list(_DESK)), **_DESK_CONFIG)
     made = [path for path, page in after.items() if page.deps is not None]
     drawn = [path for path, page in after.items() if page.template == "(share card)"]  # small given contexts
     assert len(made) > (len(after) - len(drawn)) / 2  # articles, lists, archives and feeds are made on demand
@@ -403,12 +422,12 @@ def test_the_pages_that_read_what_an_edit_changed_are_all_that_change(edit):
     an article, adds or removes one, is said to (None): the site is then arranged again."""
     edited = _EDITS[edit](list(_DESK))
     names = identities.changed({a.source: a for a in _DESK}, {a.source: a for a in edited})
-    if edit not in ("body", "longer body", "summary", "title, same slug"):
+    if edit not in ("body", "longer body", "summary", "title, same slug", "translation body", "translation title"):
         assert names is None
         return
-    config = make_config(per_page=2)
-    before = plan(_DESK, per_page=2)
-    after = plan(edited, per_page=2)
+    config = make_config(**_DESK_CONFIG)
+    before = plan(_DESK, **_DESK_CONFIG)
+    after = plan(edited, **_DESK_CONFIG)
     assert before.keys() == after.keys()
     changed = {path for path in after if before[path].context != after[path].context}
     readers = {page.key for page in before.values() if not names.isdisjoint(page.reads)}

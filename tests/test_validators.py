@@ -105,11 +105,20 @@ def test_every_page_links_the_site_feeds_and_term_pages_their_own(site):
             continue
         assert alternates[:3] == ["/feed.xml", "/feed.json", "/rss.xml"], page
         rel = page.relative_to(site).as_posix()
+        # A page in a language with its own front page links that language's feeds too.
+        lang = re.search(r'<html lang="([^"]+)"', page.read_text("utf-8"))[1].split("-")[0]
+        own = (
+            [f"/{lang}/feed.xml", f"/{lang}/feed.json", f"/{lang}/rss.xml"]
+            if (site / lang / "feed.xml").is_file()
+            else []
+        )
+        assert alternates[3 : 3 + len(own)] == own, page
+        rest = alternates[3 + len(own) :]
         if re.match(r"(tags|sections)/[^/]+/(page/\d+/)?index\.html$", rel):
             term = rel.split("/")[1]
-            assert [unquote(u) for u in alternates[3:]] == [f"/{rel.split('/')[0]}/{term}/feed.xml"], page
+            assert [unquote(u) for u in rest] == [f"/{rel.split('/')[0]}/{term}/feed.xml"], page
         else:
-            assert alternates[3:] == [], page
+            assert rest == [], page
 
 
 def test_right_to_left_articles_say_so_in_html_and_feeds(generated):
@@ -134,7 +143,11 @@ def test_right_to_left_articles_say_so_in_html_and_feeds(generated):
 
 
 def feed_files(out: Path) -> list[Path]:
-    return sorted([out / "feed.xml", out / "rss.xml", *out.glob("tags/*/feed.xml"), *out.glob("sections/*/feed.xml")])
+    """The site's feeds, its sections' and tags', and each language's (``ur/feed.xml``…)."""
+    languages = [*out.glob("*/feed.xml"), *out.glob("*/rss.xml")]
+    return sorted(
+        [out / "feed.xml", out / "rss.xml", *out.glob("tags/*/feed.xml"), *out.glob("sections/*/feed.xml"), *languages]
+    )
 
 
 def test_every_feed_parses_without_bozo(site):
@@ -179,12 +192,17 @@ def test_atom_feeds_hold_what_rfc_4287_requires(site):
         assert len(ids) == len(set(ids)) and ids, path
 
 
-def test_json_feed_has_the_fields_version_1_1_requires(site):
-    doc = json.loads((site / "feed.json").read_text("utf-8"))
+@pytest.mark.parametrize("lang", ["", "ur/", "ps/", "fa/"])
+def test_json_feed_has_the_fields_version_1_1_requires(site, lang):
+    if not (site / lang / "feed.json").is_file():
+        assert lang, "the site's own JSON feed is missing"
+        return
+    doc = json.loads((site / lang / "feed.json").read_text("utf-8"))
     assert doc["version"] == "https://jsonfeed.org/version/1.1"
     assert isinstance(doc["title"], str) and doc["title"]
     base = base_url_of(site)
-    assert doc["feed_url"] == base + "feed.json" and doc["home_page_url"] == base
+    assert doc["feed_url"] == base + lang + "feed.json" and doc["home_page_url"] == base + lang
+    assert doc["language"] == (lang[:2] or "en")
     assert isinstance(doc["items"], list) and doc["items"]
     assert all(a.get("name") for a in doc["authors"])
     ids = set()
@@ -257,7 +275,10 @@ def test_sitemap_lists_every_page_with_lastmod_within_the_limits(site):
     assert listed == html_pages_to_index(site)
     missing_lastmod = [u.find(SM + "loc").text for u in urls if u.find(SM + "lastmod") is None]
     # Only static pages without a date or update have no lastmod.
-    assert all(re.match(rf"^{re.escape(base)}[a-z0-9-]+/$", loc) for loc in missing_lastmod), missing_lastmod
+    # (and the search pages of each language)
+    assert all(re.match(rf"^{re.escape(base)}([a-z]{{2}}/)?[a-z0-9-]+/$", loc) for loc in missing_lastmod), (
+        missing_lastmod
+    )
 
 
 def test_news_sitemap_holds_the_last_48_hours(site):

@@ -105,7 +105,11 @@ def test_urdu_article_is_right_to_left_with_mixed_text_isolated(built_site):
     assert '<article class="story" lang="ur" dir="rtl"' in html
     assert "<bdi>Ayesha Khattak</bdi>" in html
     assert "تحریر:" in html  # labels in Urdu
-    assert re.search(r'<time datetime="2025-07-22T12:00:00\+05:00" dir="ltr"', html)
+    # The date in Urdu words from CLDR, isolated, in the page's direction (no dir="ltr" reversing it).
+    assert re.search(
+        r'<bdi><time datetime="2025-07-22T12:00:00\+05:00"[^>]*>22 جولائی، 2025 12:00 PM PKT</time></bdi>', html
+    )
+    assert "منٹ کا مطالعہ" in html
 
 
 def test_home_holds_both_directions(built_site):

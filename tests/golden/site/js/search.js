@@ -13,7 +13,7 @@ async function load() {
   try {
     pagefind = await import(bundle + "pagefind.js");
   } catch (error) {
-    status.textContent = "The search index is missing: build the site with `make build` (or site-gen build --search).";
+    status.textContent = form.dataset.missing;
     throw error;
   }
   await pagefind.options({ excerptLength: 24 });
@@ -54,13 +54,14 @@ async function run() {
     return;
   }
   const engine = await load();
-  status.textContent = "Searching…";
+  status.textContent = form.dataset.searching;
   const search = await engine.search(query || null, { filters });
   const data = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...data.map(render));
   const count = search.results.length;
-  status.textContent = count === 0 ? "No stories found." : `${count} ${count === 1 ? "story" : "stories"} found.`;
+  const many = form.dataset.many.replace("%(num)s", count.toLocaleString(document.documentElement.lang));
+  status.textContent = count === 0 ? form.dataset.none : count === 1 ? form.dataset.one : many;
 }
 
 function render(result) {
