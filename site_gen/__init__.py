@@ -17,6 +17,7 @@ Modules, each importing only modules above it in this list:
 - ``frontmatter`` split front matter from body
 - ``markdown``    the configured Markdown renderer (markdown-it-py); the limits checked before it
 - ``images``      responsive images: resize with Pillow, cache by content hash
+- ``share``       share images (drawn cards, shipped fonts), favicons, raster logo
 - ``wire``        wire copy (pasted news text) → front matter + Markdown; pure
 - ``load``        ``content/`` → Articles, with all errors gathered
 - ``identities``  what a page reads, by name; which names an edit changes
@@ -34,6 +35,7 @@ Modules, each importing only modules above it in this list:
 - ``rebuild``     what a build keeps for the next, and the rebuild that plans only what changed
 - ``build``       load → collect → plan → render → write
 - ``search``      index the built site with Pagefind (``build --search``)
+- ``digest``      ``site-gen digest``: the day's stories as an e-mail (HTML, text, .eml)
 - ``history``     published URLs at a git commit that the content would lose (``check``)
 - ``new``         ``site-gen new``: a new article file
 - ``importer``    ``site-gen import``: wire copy files → article files

@@ -51,12 +51,15 @@ def read_config(options: BuildOptions) -> Config:
     config = load_config(options.path("config"), display_path(options.path("config"), options.root))
     if options.base_url:
         config = override(config, base_url=options.base_url)
+    if not options.offline:
+        config = override(config, offline_stories=0)
     return config
 
 
 def open_cache(options: BuildOptions, config: Config) -> Cache:
     folder = options.path("cache_dir") if options.cache_dir is not None else None
-    settings = settings_key(f"{config.source_hash}:{config.base_url}", markdown_engine(config.raw_html))
+    settings = f"{config.source_hash}:{config.base_url}:{config.offline_stories}"
+    settings = settings_key(settings, markdown_engine(config.raw_html))
     return Cache(folder, settings, fresh=options.fresh)
 
 
@@ -94,6 +97,7 @@ def _load(
     from .images import process_images
     from .load import load_content
     from .plan import plan_pages
+    from .share import site_icons
 
     jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
@@ -115,6 +119,10 @@ def _load(
         config.base_path,
         options.root,
     )
+    where = display_path(options.path("config"), options.root)
+    icons, icon_errors = site_icons(config.publisher.icon, options.path("static"), options.path("image_cache"), where)
+    images.outputs.update(icons)
+    images.errors += icon_errors
     if images.errors:
         raise BuildFailed(images.errors)
     pages, errors = plan_pages(site, config, now, images.views)
@@ -321,7 +329,8 @@ def _render_and_check(run: Run, progress: Callable[[int, int], None] | None) -> 
     options, cache, writer, changed = run.options, run.cache, run.writer, run.changed
     compiled = options.path("cache_dir") / "templates" if options.cache_dir is not None else None
     bodies = BodyStore(run.loaded.bodies, cache)
-    renderer = Renderer(options.path("templates"), run.view, bodies, options.root, compiled)
+    cards = options.path("image_cache") / "cards"
+    renderer = Renderer(options.path("templates"), run.view, bodies, options.root, compiled, cards)
 
     def check() -> None:  # before any page is written into place
         if changed is None:
@@ -387,7 +396,9 @@ def _save(run: Run) -> None:
     )
     frame = frame_key(run.options, cache) or ""
     # An edit that moved no article moved no date either: the interval of the last build holds.
-    valid = valid_interval(run.loaded.articles, run.now) if changed is None else changed.valid or cache.valid
+    valid = (
+        valid_interval(run.loaded.articles, run.now, run.config) if changed is None else changed.valid or cache.valid
+    )
     if cache.begun:  # the save goes on from begin_save, which needs none of these again
         blobs, keys = None, (set(), None)
     else:

@@ -66,6 +66,15 @@ class LocalTime(str):
     zone, as front matter is, once site.yaml is found (:func:`local_now`)."""
 
 
+def _parse_day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}; use e.g. 2025-07-20") from None
+
+
 def _parse_now(text: str) -> datetime | LocalTime:
     try:
         moment = datetime.fromisoformat(text)
@@ -213,6 +222,16 @@ def make_parser() -> argparse.ArgumentParser:
         help="report only problems in these files (the whole site is still read), e.g. the staged articles",
     )
 
+    digest = commands.add_parser(
+        "digest",
+        help="write the day's stories as an e-mail: HTML, plain text and a .eml file",
+        description="Write DIR/YYYY-MM-DD-LANG.html, .txt and .eml: the published stories of one day, lead first, "
+        "ready for a mailer (see the README's daily digest section). Writes nothing in the site's output.",
+    )
+    _common(digest, output="digest")
+    digest.add_argument("--date", type=_parse_day, metavar="D", help="the day, 2025-07-20 (default: the clock's day)")
+    digest.add_argument("--lang", metavar="L", help="the stories' language, e.g. ur (default: the site's)")
+
     new = commands.add_parser(
         "new",
         help="start a new article",
@@ -342,6 +361,25 @@ def run_build(args) -> int:
 
         count = indexed_pages(options_from(args).path("output"))
         print(f"Search: indexed {count} page{'s' if count != 1 else ''}")
+    return EXIT_OK
+
+
+def run_digest(args) -> int:
+    from .digest import CLIP_BYTES, make_digest, write_digest
+
+    options = options_from(args, output=Path("build"))
+    try:
+        digest = make_digest(options, args.date, args.lang)
+    except BuildFailed as failed:
+        print_problems(failed.errors)
+        return EXIT_ERRORS
+    files = write_digest(digest, args.output)
+    if not args.quiet:
+        size = len(digest.html.encode())
+        left = f", {digest.left_out} left out to stay under Gmail's clipping" if digest.left_out else ""
+        print(f"{digest.stories} stories{left}; HTML {size / 1024:.1f} KB of {CLIP_BYTES // 1024} KB")
+        for path in files:
+            print(path)
     return EXIT_OK
 
 
@@ -522,9 +560,14 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(args.now, str):
             print(args.now, file=sys.stderr)
             return EXIT_USAGE
-    handler = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "import": run_import}[
-        args.command
-    ]
+    handler = {
+        "build": run_build,
+        "check": run_check,
+        "digest": run_digest,
+        "serve": run_serve,
+        "new": run_new,
+        "import": run_import,
+    }[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -52,6 +52,10 @@ class Publisher:
     """Name of the news organisation."""
     logo: str = ""
     """Site-relative path of its logo (``/images/logo.png``), or empty."""
+    icon: str = ""
+    """Site-relative path of a square raster of at least 512×512 px in ``static/``, or empty:
+    the favicon set, the web app manifest's icons and the raster publisher logo of the
+    structured data are resized from it (:mod:`site_gen.share`)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,13 @@ class Config:
     """Newest articles in each feed (Atom, RSS, JSON Feed, section and tag feeds)."""
     sitemap_limit: int = 50_000
     """URLs per sitemap file; past it ``sitemap.xml`` becomes an index (the protocol's maximum)."""
+    offline_stories: int = 20
+    """Newest stories the service worker keeps for reading offline (with the front page);
+    0 leaves the service worker out (``make serve``'s preview has none)."""
+    share_cards_days: int = 7
+    """Days after its date during which a story without a photo is shared with a card of its
+    own, drawn with its headline (:mod:`site_gen.share`); older ones share the site's card,
+    drawn once. 0 gives every story without a photo the site's card."""
     languages: tuple[Language, ...] = ()
     """The site's languages, the default one first; its other languages get their own front
     page (``/ur/``) once they have a story. Empty: the default language alone."""
@@ -152,8 +163,16 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "raw_html": bool,
     "feed_items": int,
     "sitemap_limit": int,
+    "offline_stories": int,
+    "share_cards_days": int,
     "languages": list,
 }
+_RANGES = {
+    "sitemap_limit": (1, 50_000, "50000 is the sitemap protocol's limit"),
+    "offline_stories": (0, 1000, "0 turns the service worker off"),
+    "share_cards_days": (0, 365, "7 draws a card for a week's stories"),
+}
+"""Whole-number settings checked against a range: (lowest, highest, hint)."""
 _REQUIRED = ("title", "base_url")
 BASE_URL_HINT = "e.g. https://news.example.org/"
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\\\"'<>`]")
@@ -239,17 +258,18 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
         bad("per_page", "`per_page` must be at least 1")
     if "feed_items" in values and values["feed_items"] < 1:
         bad("feed_items", "`feed_items` must be at least 1")
-    if "sitemap_limit" in values and not 1 <= values["sitemap_limit"] <= 50_000:
-        bad("sitemap_limit", "`sitemap_limit` must be between 1 and 50000", "50000 is the sitemap protocol's limit")
+    for key, (low, high, hint) in _RANGES.items():
+        if key in values and not low <= values[key] <= high:
+            bad(key, f"`{key}` must be between {low} and {high}", hint)
     if "publisher" in values:
         pub = values["publisher"]
-        unknown = sorted(set(pub) - {"name", "logo"})
+        unknown = sorted(set(pub) - {"name", "logo", "icon"})
         if unknown:
-            bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: logo, name")
-        elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo")):
-            bad("publisher", "`publisher.name` and `publisher.logo` must be text")
+            bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: icon, logo, name")
+        elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo", "icon")):
+            bad("publisher", "`publisher.name`, `publisher.logo` and `publisher.icon` must be text")
         else:
-            values["publisher"] = Publisher(str(pub.get("name", "")), str(pub.get("logo", "")))
+            values["publisher"] = Publisher(*(str(pub.get(k, "")) for k in ("name", "logo", "icon")))
     if "menu" in values:
         if not all(isinstance(s, str) and s.strip() for s in values["menu"]):
             bad("menu", "`menu` must be a list of section names")
@@ -262,7 +282,7 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
     if not isinstance(values.get("publisher"), Publisher):
         values["publisher"] = Publisher(values["title"])
     elif not values["publisher"].name:
-        values["publisher"] = Publisher(values["title"], values["publisher"].logo)
+        values["publisher"] = Publisher(values["title"], values["publisher"].logo, values["publisher"].icon)
     return Config(**values, source_hash=source_hash)
 
 

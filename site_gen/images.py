@@ -116,7 +116,57 @@ def process_images(
             result.views[path] = view
             result.outputs.update(outputs)
             result.processed += made
+        _add_share_crops(article, static, cache, base_path, result)
     return result
+
+
+SHARE_CROPS = {"og": (1200, 630), "16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
+"""The share images cut from an article's photo (see :mod:`site_gen.share`)."""
+SHARE_VERSION = "1"
+
+
+def share_photo(article: Article, views: dict[str, dict]) -> str | None:
+    """The image an article is shared with: its own photo, else the first image of its body
+    (a raster one, of a known size); None when it has none (a drawn card stands in)."""
+    for path, _line in image_refs(article):
+        view = views.get(path)
+        if view is not None and view.get("width"):
+            return path
+    return None
+
+
+def _add_share_crops(article: Article, static: Path, cache: Path, base_path: str, result: ProcessedImages) -> None:
+    """The share sizes of an article's photo, cropped to fill (and enlarged when smaller)."""
+    path = share_photo(article, result.views)
+    view = result.views.get(path) if path else None
+    if view is None or "share" in view:
+        return
+    data = (static / path).read_bytes()
+    key = short_content_hash(data + SHARE_VERSION.encode())
+    folder = f"{OUTPUT_FOLDER}/{Path(path).parent.as_posix()}/".replace("/./", "/")
+    crops = {}
+    for name, (w, h) in SHARE_CROPS.items():
+        cached = cache / f"{key}-share-{name}.jpg"
+        if not cached.is_file():
+            _crop(data, (w, h), cached)
+        rel = f"{folder}{Path(path).stem}-{key[:8]}-share-{name}.jpg"
+        result.outputs[rel] = cached
+        crops[name] = {"path": rel, "width": w, "height": h}
+    result.views[path] = dict(view, share=crops)
+
+
+def _crop(data: bytes, size: tuple[int, int], target: Path) -> None:
+    import io
+
+    from PIL import Image, ImageOps
+
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    if image.mode in ("RGBA", "LA", "P"):  # a diagram drawn on transparency: on white
+        image = image.convert("RGBA")
+        flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(flat, image)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _save(ImageOps.fit(image.convert("RGB"), size, Image.Resampling.LANCZOS), target, "jpg")
 
 
 def _process_one(path: str, source: Path, cache: Path, base_path: str) -> tuple[dict, dict[str, Path], int]:

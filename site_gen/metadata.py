@@ -17,6 +17,7 @@ from . import urls
 from .config import Config
 from .dates import Moment
 from .model import Article, Term
+from .share import LOGO, LOGO_SIZE
 
 SCHEMA = "https://schema.org"
 
@@ -39,7 +40,11 @@ def image_of(article: Article, config: Config) -> dict | None:
 
 
 def site_image(config: Config) -> dict | None:
-    """The publisher's logo as the image of pages that have none."""
+    """The publisher's logo as the image of pages that have none: the raster one when the
+    site has an icon (social sites show no SVG), else the configured logo."""
+    if config.publisher.icon:
+        url = urls.absolute(config.base_url, LOGO)
+        return {"url": url, "alt": config.publisher.name, "width": LOGO_SIZE, "height": LOGO_SIZE}
     if not config.publisher.logo:
         return None
     return {"url": urls.absolute_src(config.base_url, config.publisher.logo), "alt": config.publisher.name}
@@ -86,16 +91,22 @@ def article_social(article: Article, terms: dict[str, Sequence[Term]], config: C
 def publisher(config: Config) -> dict:
     """schema.org ``Organization`` of the publisher, with its logo."""
     org: dict = {"@type": "Organization", "name": config.publisher.name, "url": config.base_url}
-    if config.publisher.logo:
+    if config.publisher.icon:  # Google asks for a raster logo of at least 112×112 px
+        url = urls.absolute(config.base_url, LOGO)
+        org["logo"] = {"@type": "ImageObject", "url": url, "width": LOGO_SIZE, "height": LOGO_SIZE}
+    elif config.publisher.logo:
         org["logo"] = {"@type": "ImageObject", "url": urls.absolute_src(config.base_url, config.publisher.logo)}
     return org
 
 
-def news_article(article: Article, terms: dict[str, Sequence[Term]], config: Config) -> dict:
+def news_article(
+    article: Article, terms: dict[str, Sequence[Term]], config: Config, images: Sequence[str] = ()
+) -> dict:
     """schema.org ``NewsArticle`` with every property Google recommends for articles.
 
     Authors link to their author pages; an article without a byline is
-    credited to the publisher. Dates carry their offset.
+    credited to the publisher. Dates carry their offset. ``images`` are its share images
+    (16:9, 4:3 and 1:1, see :mod:`site_gen.share`); without them, its own image or the logo.
     """
     canonical = urls.absolute(config.base_url, article.path)
     authors = [
@@ -117,7 +128,9 @@ def news_article(article: Article, terms: dict[str, Sequence[Term]], config: Con
         "inLanguage": article.lang,
     }
     image = image_of(article, config) or site_image(config)
-    if image:
+    if images:
+        data["image"] = list(images)
+    elif image:
         data["image"] = [image["url"]]
     if terms.get("section"):
         data["articleSection"] = terms["section"][0].name

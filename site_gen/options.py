@@ -42,6 +42,9 @@ class BuildOptions:
     search: bool = False
     """Index the article pages for the search page (:mod:`site_gen.search`); without it an
     earlier build's index is removed."""
+    offline: bool = True
+    """Write the service worker (:mod:`site_gen.offline`) when ``site.yaml`` asks for one; the
+    preview has none, so a worker never keeps its drafts nor stands between an editor and a reload."""
 
     def path(self, name: str) -> Path:
         """One of the folders or files above, resolved against ``root``."""

@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from . import feeds, identities, metadata, sitemaps, urls
+from . import feeds, identities, metadata, offline, share, sitemaps, urls
 from .cache import serialize
 from .collect import served_languages
 from .config import Config, default_language
@@ -29,7 +29,7 @@ from .dates import Moment, local_number, month_names, period_label, weekday_name
 from .errors import ContentError
 from .hashing import digest
 from .identities import card_fields
-from .images import local_path
+from .images import local_path, share_photo
 from .model import Article, Period, Site, Term, identity
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
@@ -171,6 +171,7 @@ class Planner:
         self.images = images or {}
         """Responsive views of local images, from :func:`site_gen.images.process_images`."""
         self._cards: dict[int, dict] = {}
+        self._site_card: dict[str, dict] | None = None
         self._term_links: dict[tuple[str, str], dict] = {}
         self._card_keys: list[str | None] = [None] * len(site.articles)
         self._changed_iso: list[str | None] = [None] * len(site.articles)
@@ -454,6 +455,12 @@ class Planner:
             Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}, key="s")
         )
         pages.append(self.search_page(None))
+        if self.config.offline_stories:
+            view = self.meta("You are offline", offline.OFFLINE, robots="noindex")
+            pages.append(Page(offline.OFFLINE, "offline.html", {"page": view}, key="s"))
+        for i in range(len(self.site.articles)):
+            pages += self.share_pages(i)
+        pages += self.site_card_pages()
         return pages
 
     def search_page(self, lang: str | None) -> Page:
@@ -519,6 +526,8 @@ class Planner:
             kind, _, rest = key.partition(" ")
             if kind == "a" and rest in index:
                 pages.append(self.article_page(index[rest]))
+            elif kind == "i" and rest in index:
+                pages += self.share_pages(index[rest])
             elif kind == "p" and rest in statics:
                 pages.append(self.static_page(statics[rest]))
             elif kind == "l":  # l home 3, l tag pakistan -, l lang ur 2, l ur:tag pakistan -
@@ -529,7 +538,10 @@ class Planner:
             elif kind == "r" and (rest in index or rest in statics):
                 redirected.append(articles[index[rest]] if rest in index else statics[rest])
             elif kind == "n":
-                pages.append(news_page(self.site, self.config, self.now))
+                pages += news_pages(self.site, self.config, self.now)
+                pages.append(robots_page(self.site, self.config, self.now))
+            elif kind == "w":
+                pages += worker_pages(self.site, self.config)
             elif kind == "t":
                 pages.append(self.term_index_page(rest, dict(self.taxonomies())[rest]))
         terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
@@ -575,6 +587,7 @@ class Planner:
             newer = src[i - 1] if i else None
             older = src[i + 1] if i + 1 < count else None
             shapes[f"a {source}"] = (newer, older, tuple([src[j] for j in related[i]]), named[i])
+            shapes[f"i {source}"] = named[i]  # a drawn card shows its section's name
         for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
             shapes[f"p {source}"] = ()
         per = self.config.per_page
@@ -616,6 +629,8 @@ class Planner:
         for term in (*site.sections, *site.tags):
             shown = tuple([(src[i], named[i]) for i in term.articles[:items]])
             shapes[f"f {urls.term_feed_path(term.kind, term.slug)}"] = (term.name, term.path, shown)
+        if self.config.offline_stories:
+            shapes["w"] = tuple(src[i] for i in offline.offline_articles(site, self.config))
         for lang in self.served:
             shown = tuple([(src[i], named[i]) for i in site.languages[lang][:items]])
             for path, _template in feeds.SITE_FEEDS:
@@ -783,6 +798,81 @@ class Planner:
             lastmod=self.changed_iso(i),
         )
 
+    def share_view(self, i: int) -> dict[str, dict]:
+        """An article's share images by size name (:data:`site_gen.share.SIZES`): absolute URL,
+        size and alt text, cut from its photo or drawn (:meth:`share_pages`)."""
+        a = self.site.articles[i]
+        photo = share_photo(a, self.images)
+        base = self.config.base_url
+        if photo is not None:
+            alt = a.image.alt if a.image and local_path(a.image.src or "") == photo else ""
+            crops = self.images[photo]["share"]
+            return {
+                name: {"url": urls.absolute(base, c["path"]), "width": c["width"], "height": c["height"], "alt": alt}
+                for name, c in crops.items()
+            }
+        if not self.own_card(i):  # the same for every older story: made once
+            if self._site_card is None:
+                self._site_card = self.card_views(share.share_paths(share.SITE_CARD), self.site_card_context)
+            return self._site_card
+        return self.card_views(share.share_paths(a.path), partial(self.card_context, i))
+
+    def card_views(self, paths: dict[str, str], context) -> dict[str, dict]:
+        """Absolute URL and size of each size of a drawn card (``context``: size name → what it shows)."""
+        views = {}
+        for name, path in paths.items():
+            version = share.card_key(context(name))[:10]  # a new URL when the card changes: sites cache by URL
+            width, height = share.SIZES[name]
+            views[name] = {"url": f"{urls.absolute(self.config.base_url, path)}?v={version}", "width": width}
+            views[name].update(height=height, alt="")
+        return views
+
+    def own_card(self, i: int) -> bool:
+        """Whether article ``i`` (without a photo) is drawn a card of its own: while it is recent."""
+        return share.recent(self.site.articles[i].date.at, self.now, self.config.share_cards_days)
+
+    def site_card_context(self, name: str) -> dict:
+        """What one size of the site's card shows (:func:`site_gen.share.site_card`)."""
+        c = self.config
+        address = c.base_url.partition("://")[2].rstrip("/")
+        return share.site_card(
+            c.title, c.description, address, c.language, self.direction(c.language), share.SIZES[name]
+        )
+
+    def site_card_pages(self) -> list[Page]:
+        """The site's card, shared by the older stories without a photo; it reads the frame only."""
+        paths = share.share_paths(share.SITE_CARD)
+        return [
+            Page(path, share.TEMPLATE, {"card": self.site_card_context(name)}, key="s") for name, path in paths.items()
+        ]
+
+    def card_context(self, i: int, name: str) -> dict:
+        """What one size of an article's drawn card shows (its context and its cache key)."""
+        a = self.site.articles[i]
+        section = self.site.article_terms[i]["section"]
+        return {
+            "v": share.CARD_VERSION,
+            "title": a.title,
+            "section": section[0].name if section else "",
+            "site": self.config.title,
+            "date": share.card_date(a.date.at.date(), a.lang),
+            "lang": a.lang,
+            "dir": self.direction(a.lang),
+            "size": list(share.SIZES[name]),
+        }
+
+    def share_pages(self, i: int) -> list[Page]:
+        """The drawn share cards of an article without a photo; they read its card
+        (headline; its section, date and language are its place)."""
+        a = self.site.articles[i]
+        if share_photo(a, self.images) is not None or not self.own_card(i):
+            return []
+        key, reads = f"i {a.source}", (identities.card(a.source),)
+        return [
+            Page(path, share.TEMPLATE, {"card": self.card_context(i, name)}, key=key, reads=reads)
+            for name, path in share.share_paths(a.path).items()
+        ]
+
     def article_reads(self, i: int) -> tuple[str, ...]:
         """The article itself, and the cards of the stories next to it and related to it."""
         count = len(self.site.articles)
@@ -804,6 +894,7 @@ class Planner:
             self.image_dep(a),
             [self.images.get(p) for p, _line in a.body_images],
             self.is_scheduled(a),
+            self.own_card(i) if share_photo(a, self.images) is None else None,  # its card, or the site's
             self.versions(i) if self.site.translations and self.site.translations[i] else None,
         )
         return deps
@@ -813,15 +904,19 @@ class Planner:
         a = articles[i]
         terms = self.site.article_terms[i]
         trail = [(terms["section"][0].name, terms["section"][0].path)] if terms["section"] else []
+        shared = self.share_view(i)
         page = self.meta(
             a.title,
             a.path,
             a.summary,
             a.lang,
             modified=self._changed[i],
-            image=metadata.image_of(a, self.config),
+            image=shared["og"],
             og_article=metadata.article_social(a, terms, self.config),
-            jsonld=[metadata.news_article(a, terms, self.config), self.crumbs(*trail, (a.title, a.path))],
+            jsonld=[
+                metadata.news_article(a, terms, self.config, [shared[n]["url"] for n in share.JSONLD_SIZES]),
+                self.crumbs(*trail, (a.title, a.path)),
+            ],
             alternates=self.hreflang(self.versions(i)),
         )
         return {
@@ -1070,7 +1165,11 @@ def plan_pages(
     entries = sorted(sitemap_entries(pages), key=by_path)
     alternates = planner.all_alternates()
     pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(entries, config, alternates=alternates)]
-    pages += [news_page(site, config, now), Page(*sitemaps.robots_output(config), key="s")]
+    pages += news_pages(site, config, now)
+    pages.append(robots_page(site, config, now))
+    pages += worker_pages(site, config)
+    if config.publisher.icon:
+        pages.append(Page(*offline.manifest_output(config, share.THEME_COLOR), key="s"))
     errors = list(site.translation_errors)
     return pages, errors + find_collisions(pages, site) + find_file_folder_clashes(pages, site)
 
@@ -1096,13 +1195,31 @@ def some_pages(
     return pages, entries
 
 
-def news_page(site: Site, config: Config, now: datetime | None) -> Page:
-    """The news sitemap: it reads the titles of the stories in its window."""
-    output = sitemaps.news_output(site, config, now)
-    shown = sitemaps.news_articles(site, now)
+def whole_reads(site: Site, shown) -> tuple[str, ...]:
     sources = getattr(site.articles, "sources", None)
-    reads = tuple(identities.whole(sources[i] if sources else site.articles[i].source) for i in shown)
-    return Page(*output, key="n", reads=reads)
+    return tuple(identities.whole(sources[i] if sources else site.articles[i].source) for i in shown)
+
+
+def news_pages(site: Site, config: Config, now: datetime | None) -> list[Page]:
+    """The news sitemap, which reads the titles of the stories in its window; none when the
+    window is empty (see :func:`site_gen.sitemaps.news_output`)."""
+    shown = sitemaps.news_articles(site, now)
+    if not shown:
+        return []
+    return [Page(*sitemaps.news_output(site, config, now), key="n", reads=whole_reads(site, shown))]
+
+
+def robots_page(site: Site, config: Config, now: datetime | None) -> Page:
+    """``robots.txt``: planned with the news sitemap (key ``n``), which it names when there is one."""
+    return Page(*sitemaps.robots_output(config, bool(sitemaps.news_articles(site, now))), key="n")
+
+
+def worker_pages(site: Site, config: Config) -> list[Page]:
+    """The service worker (:mod:`site_gen.offline`): it keeps the newest stories whole."""
+    if not config.offline_stories:
+        return []
+    shown = offline.offline_articles(site, config)
+    return [Page(*offline.worker_output(site, config, shown), key="w", reads=whole_reads(site, shown))]
 
 
 def by_path(entry: tuple[str, str | None]) -> str:
@@ -1148,6 +1265,8 @@ def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
     seen: dict[str, Page] = {}
     errors = []
     for page in pages:
+        if page.template == share.TEMPLATE and page.key != "s":
+            continue  # beside its article's page: on one URL exactly when the article is
         out = page.rel
         other = seen.get(out)
         if other is None:

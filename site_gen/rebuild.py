@@ -172,7 +172,7 @@ def load_changes(
         held=held,
         keep_rest=True,
         new_outputs=added,
-        valid=valid_interval(new, now, cache.valid) if new else None,
+        valid=valid_interval(new, now, config, cache.valid) if new else None,
         sitemap=entries if new else None,
         shapes=shapes,
     )
@@ -422,19 +422,25 @@ def template_file_hashes(templates: Path) -> list[tuple[str, str]]:
     return found
 
 
-def valid_interval(articles, now: datetime, within=(float("-inf"), float("inf"))) -> tuple[float, float]:
+def valid_interval(
+    articles, now: datetime, config: Config, within=(float("-inf"), float("inf"))
+) -> tuple[float, float]:
     """The open interval of times around ``now`` (inside ``within``) in which nothing is
     published or expires.
 
-    Events are the dates of articles (a scheduled story is published at its
-    date) and the dates plus the news sitemap's window (a story leaves it).
+    Events are the dates of articles (a scheduled story is published at its date), the
+    dates plus the news sitemap's window (a story leaves it) and the dates plus
+    ``share_cards_days`` (a story's own share card gives way to the site's, :mod:`site_gen.share`).
     """
+    from .share import window
     from .sitemaps import NEWS_WINDOW
 
+    windows = (NEWS_WINDOW, window(config.share_cards_days))
     stamp = now.timestamp()
     low, high = within
     for article in articles:
-        for event in (article.date.at.timestamp(), (article.date.at + NEWS_WINDOW).timestamp()):
+        at = article.date.at
+        for event in (at.timestamp(), *[(at + span).timestamp() for span in windows]):
             if event == stamp:
                 return (0.0, 0.0)
             if event < stamp:

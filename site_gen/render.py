@@ -33,7 +33,7 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup, escape
 
-from . import feeds, i18n, urls
+from . import feeds, i18n, offline, share, urls
 from .collect import served_languages
 from .config import Config
 from .dates import local_digits
@@ -198,6 +198,18 @@ def _not_json(value: Any) -> Any:
     raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
+def json_feed(doc: dict) -> Markup:
+    """Filter: a JSON Feed document as ``|tojson(indent=2)`` writes it, but with ``version``
+    first, as the JSON Feed spec asks (the other keys sorted, as everywhere)."""
+    rest = {k: v for k, v in doc.items() if k != "version"}
+    text = str(jinja2.utils.htmlsafe_json_dumps(rest, dumps=json.dumps, sort_keys=True, ensure_ascii=False, indent=2))
+    if "version" not in doc:
+        return Markup(text)
+    version = str(jinja2.utils.htmlsafe_json_dumps(doc["version"], dumps=json.dumps))
+    inside = text[1:] if rest else "\n}"
+    return Markup('{\n  "version": ' + version + ("," if rest else "") + inside)
+
+
 _FONT_STACK = re.compile(r"[\w\s\"',.-]*")
 
 
@@ -272,6 +284,10 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
         "sections_url": link(urls.taxonomy_index_path("section")),
         "authors_url": link(urls.taxonomy_index_path("author")),
         "publisher": {"name": config.publisher.name, "logo": config.publisher.logo},
+        "icons": share.icon_links(config.publisher.icon, link),
+        "manifest": link(offline.MANIFEST) if config.publisher.icon else None,
+        "service_worker": link(offline.WORKER) if config.offline_stories else None,
+        "theme_color": share.THEME_COLOR,
         "menu": menu,
         "latest_year": link(site.years[0].path) if site.years else None,
         "feeds": feeds.feed_links(config),
@@ -281,7 +297,7 @@ def site_view(site: Site, config: Config) -> dict[str, Any]:
     }
 
 
-TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt")
+TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt", ".js", ".webmanifest")
 
 CARD_TEMPLATE = "partials/card.html"
 
@@ -357,8 +373,11 @@ class Renderer:
         bodies=None,
         root: Path | None = None,
         compiled: Path | None = None,
+        cards: Path | None = None,
     ):
         self.templates = templates
+        self.cards = cards
+        """Where drawn share cards are kept by content hash (:func:`site_gen.share.render_card`)."""
         self.root = root
         self.bodies = bodies if bodies is not None else {}
         """Body HTML by article key: a dict, or any mapping that loads on demand."""
@@ -369,6 +388,7 @@ class Renderer:
         self.env.filters["body_html"] = self.body_html
         self.env.filters["feed_body"] = self.feed_body
         self.env.filters["with_bodies"] = self.with_bodies
+        self.env.filters["json_feed"] = json_feed
         self.env.filters["card_html"] = self.card_html
         self.env.filters["standfirst"] = self.standfirst
         self.env.filters["css_font"] = css_font
@@ -497,6 +517,8 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page; raise :class:`ContentError` naming the template line."""
+        if page.template == share.TEMPLATE:
+            return share.render_card(page.context["card"], self.cards)
         try:
             template = self.env.get_template(page.template)
             return template.render(page.context).encode("utf-8")

@@ -74,10 +74,11 @@ class PreviewFolderRefused(BuildFailed):
 
 
 def preview_options(options: BuildOptions) -> BuildOptions:
-    """Preview options: drafts and scheduled articles in, no clean-up of foreign files."""
+    """Preview options: drafts and scheduled articles in, no clean-up of foreign files, no
+    service worker (it would keep drafts, and stand between an editor's save and the reload)."""
     from dataclasses import replace
 
-    return replace(options, drafts=True, future=True, clean=False, fresh=False)
+    return replace(options, drafts=True, future=True, clean=False, fresh=False, offline=False)
 
 
 def ensure_preview_folder(options: BuildOptions) -> None:

@@ -182,7 +182,13 @@ def news_articles(site: Site, now: datetime | None) -> list[int]:
 
 
 def news_output(site: Site, config: Config, now: datetime | None) -> Output:
-    """``news-sitemap.xml``: the articles of :func:`news_articles`."""
+    """``news-sitemap.xml``: the articles of :func:`news_articles`.
+
+    With none (no story in 48 hours) the build writes no news sitemap, and ``robots.txt``
+    names none: the Google News schema rejects an empty ``<urlset>``, and keeping the last
+    one would make the output depend on the builds before it (an incremental build must
+    equal a clean one) while listing stories Google News no longer takes. A crawler that
+    asks for it then meets a 404, which Google treats as "nothing new"."""
     entries = []
     for i in news_articles(site, now):
         a = site.articles[i]
@@ -197,13 +203,13 @@ def news_output(site: Site, config: Config, now: datetime | None) -> Output:
     return Output(urls.NEWS_SITEMAP, "sitemaps/news.xml", {"entries": entries, "publication": config.publisher.name})
 
 
-def robots_output(config: Config) -> Output:
-    """``robots.txt`` naming both sitemaps."""
+def robots_output(config: Config, news: bool = True) -> Output:
+    """``robots.txt`` naming the sitemap, and the news sitemap when there is one (``news``)."""
     return Output(
         urls.ROBOTS,
         "sitemaps/robots.txt",
         {
             "sitemap": urls.absolute(config.base_url, urls.SITEMAP),
-            "news_sitemap": urls.absolute(config.base_url, urls.NEWS_SITEMAP),
+            "news_sitemap": urls.absolute(config.base_url, urls.NEWS_SITEMAP) if news else None,
         },
     )

@@ -98,8 +98,8 @@ def test_every_problem_is_reported_at_once_with_its_line(tmp_path):
         "site.yaml:5: `per_page` must be a whole number, not 'ten'",
         "site.yaml:6: `raw_html` must be true or false, not 'maybe'",
         "site.yaml:7: `menu` must be a list, not 'Pakistan'",
-        "site.yaml:8: unknown key `colour` — known keys: base_url, description, feed_items, language, languages, menu, per_page, publisher, raw_html, sitemap_limit, timezone, title",
-        "site.yaml:9: unknown key `url` under `publisher` — known keys: logo, name",
+        "site.yaml:8: unknown key `colour` — known keys: base_url, description, feed_items, language, languages, menu, offline_stories, per_page, publisher, raw_html, share_cards_days, sitemap_limit, timezone, title",
+        "site.yaml:9: unknown key `url` under `publisher` — known keys: icon, logo, name",
     ]
 
 
@@ -122,7 +122,7 @@ def test_every_problem_is_reported_at_once_with_its_line(tmp_path):
         ("title: T\nbase_url: https://x.org/\nmenu: [A, '']\n", "site.yaml:3: `menu` must be a list of section names"),
         (
             "title: T\nbase_url: https://x.org/\npublisher: {name: [A]}\n",
-            "site.yaml:3: `publisher.name` and `publisher.logo` must be text",
+            "site.yaml:3: `publisher.name`, `publisher.logo` and `publisher.icon` must be text",
         ),
         (
             "title: T\nbase_url: https://x.org/\npublisher: Frontier\n",

@@ -339,7 +339,8 @@ def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, 
     report = build_site(site_options(root))
     monkeypatch.undo()
     assert not report.planned_all
-    assert report.pages < 40 and report.written < 25, report
+    # Its four share cards and the service worker (which keeps the newest stories) are among them.
+    assert report.pages < 45 and report.written < 30, report
     clean = tmp_path / "clean"
     build_site(site_options(root, output=clean, cache_dir=None))
     assert tree(root / "build") == tree(clean)

@@ -523,6 +523,14 @@ class Fuzz:
         self.now = max(self.now, at + timedelta(hours=48, minutes=self.rng.choice([-1, 0, 1])))
         return f"the clock moves on to {self.now:%m-%d %H:%M}, 48 hours after a story"
 
+    def op_share_window(self) -> str:
+        """The clock moves so that a story's own share card gives way to the site's (or just not)."""
+        days = timedelta(days=CONFIG.get("share_cards_days", 7))
+        recent = sorted(s.at for s in self.published() if s.at > self.now - days)
+        at = self.rng.choice(recent) if recent else self.newest_at()
+        self.now = max(self.now, at + days + timedelta(minutes=self.rng.choice([-1, 0, 1])))
+        return f"the clock moves on to {self.now:%m-%d %H:%M}, {days.days} days after a story (its share card)"
+
     def op_rename(self) -> str:
         """The same file under another path: the same contents, the same URL."""
         name, s = self.pick()
@@ -580,6 +588,7 @@ class Fuzz:
         "clock": 1,
         "due": 1,
         "news_window": 1,
+        "share_window": 1,
         "rename": 2,
         "unpublish": 2,
         "output": 2,

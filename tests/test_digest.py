@@ -1,0 +1,101 @@
+"""The daily digest by e-mail: size, inlined styles, absolute URLs, images, the .eml's parts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from site_gen.build import build_site
+from site_gen.cli import main
+from site_gen.digest import CLIP_BYTES, make_digest, write_digest
+from tests.conftest import make_site, site_options
+
+DAY = date(2025, 7, 31)
+
+
+def day_site(tmp_path: Path, extra: int = 0) -> Path:
+    """Five English stories and an Urdu one on 31 July (the third with a photo), one the day before."""
+    articles = {
+        f"s{n}.md": {
+            "title": f"Story {n} of the day: trade at the Torkham crossing",
+            "date": f"2025-07-31 {8 + n:02d}:00",
+            "section": "Pakistan",
+            "dateline": "PESHAWAR",
+            "body": f"Lead paragraph of story {n} & its <details>.\n\nMore [text](/about/).\n",
+        }
+        for n in range(5 + extra)
+    }
+    articles["s2.md"]["image"] = {"src": "/images/torkham-fruit-trucks.jpg", "alt": "Lorries of fruit at Torkham"}
+    articles["ur.md"] = {"title": "طورخم پر تجارت", "date": "2025-07-31 12:00", "lang": "ur", "slug": "torkham-ur"}
+    articles["old.md"] = {"title": "The day before", "date": "2025-07-30 09:00"}
+    root = make_site(tmp_path / "site", articles=articles, pages={"about.md": {"title": "About"}})
+    build_site(site_options(root))
+    return root
+
+
+def test_the_digest_is_an_e_mail_ready_page_under_gmail_s_clipping(tmp_path):
+    root = day_site(tmp_path)
+    digest = make_digest(site_options(root), DAY)
+    html = digest.html
+    assert len(html.encode()) < CLIP_BYTES
+    assert digest.stories == 5 and digest.left_out == 0  # English only, that day only
+    assert not re.search(r"<link[^>]+stylesheet", html)
+    assert "prefers-color-scheme: dark" in html and 'name="color-scheme"' in html  # dark mode kept
+    assert 'class="story" style="' in html  # the rules are inlined
+    titles = re.findall(r'class="(?:lead-title|title)"[^>]*>([^<]+)<', html)
+    assert titles[0].startswith("Story 2 ") and titles[1:] == [
+        f"Story {n} of the day: trade at the Torkham crossing" for n in (4, 3, 1, 0)
+    ]
+    for url in re.findall(r'(?:href|src)="([^"]*)"', html):
+        assert url.startswith("https://example.org/"), url
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == 1
+    for img in images:
+        assert re.search(r' alt="[^"]+"', img) and re.search(r' width="\d+"', img) and re.search(r' height="\d+"', img)
+    src = re.search(r'src="https://example.org/([^"?]+)', images[0])[1]
+    assert (root / "build" / src).is_file()  # the lead's share image, written by the build
+    assert "&amp;" not in digest.text and "Story 2 of the day" in digest.text
+
+
+def test_the_eml_parses_into_a_text_and_an_html_part(tmp_path):
+    root = day_site(tmp_path)
+    digest = make_digest(site_options(root), DAY)
+    files = write_digest(digest, tmp_path / "out")
+    assert [f.name for f in files] == ["2025-07-31-en.html", "2025-07-31-en.txt", "2025-07-31-en.eml"]
+    message = BytesParser(policy=policy.default).parse(files[2].open("rb"))
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Subject"] == "Test Bulletin: Thursday 31 July 2025"
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert "https://example.org/2025/07/31/" in text.get_content()
+    assert html.get_content().rstrip("\n") == digest.html
+
+
+def test_an_urdu_digest_runs_right_to_left(tmp_path):
+    root = day_site(tmp_path)
+    digest = make_digest(site_options(root), DAY, "ur")
+    assert digest.stories == 1 and 'dir="rtl"' in digest.html and "طورخم پر تجارت" in digest.html
+
+
+def test_a_long_day_leaves_stories_out_rather_than_be_clipped(tmp_path, monkeypatch):
+    from site_gen import digest as module
+
+    root = day_site(tmp_path)
+    monkeypatch.setattr(module, "HTML_BUDGET", len(make_digest(site_options(root), DAY).html.encode()) - 200)
+    digest = make_digest(site_options(root), DAY)
+    assert digest.left_out >= 1 and digest.stories == 5 - digest.left_out
+    assert "more stor" in digest.html and len(digest.html.encode()) <= module.HTML_BUDGET
+
+
+def test_site_gen_digest_writes_the_files_and_reports_a_day_without_stories(tmp_path, capsys, monkeypatch):
+    root = day_site(tmp_path)
+    monkeypatch.chdir(root)
+    common = ["--templates", str(site_options(root).templates), "--static", str(site_options(root).static)]
+    code = main(["digest", *common, "--date", "2025-07-31", "--now", "2025-08-01T12:00:00+05:00", "--output", "mail"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "5 stories" in out and (root / "mail/2025-07-31-en.eml").is_file()
+    code = main(["digest", *common, "--date", "2025-07-01", "--output", "mail"])
+    assert code == 1 and "no published story on 2025-07-01" in capsys.readouterr().err
