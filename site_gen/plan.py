@@ -863,13 +863,14 @@ class Planner:
 
     def share_pages(self, i: int) -> list[Page]:
         """The drawn share cards of an article without a photo; they read its card
-        (headline; its section, date and language are its place)."""
+        (headline; its section, date and language are its place). They are the article's
+        files: a clash on their paths is reported on it."""
         a = self.site.articles[i]
         if share_photo(a, self.images) is not None or not self.own_card(i):
             return []
         key, reads = f"i {a.source}", (identities.card(a.source),)
         return [
-            Page(path, share.TEMPLATE, {"card": self.card_context(i, name)}, key=key, reads=reads)
+            Page(path, share.TEMPLATE, {"card": self.card_context(i, name)}, a.source, key=key, reads=reads)
             for name, path in share.share_paths(a.path).items()
         ]
 
