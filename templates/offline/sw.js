@@ -32,7 +32,8 @@ async function keep(request, response) {
 
 async function networkFirst(request, isPage) {
   try {
-    const response = await fetch(request);
+    // Asked of the server every time (a revalidation at most): never yesterday's page from the HTTP cache.
+    const response = await fetch(request.url, { cache: "no-cache", credentials: "same-origin" });
     if (response.ok) keep(request, response.clone());
     return response;
   } catch (error) {
