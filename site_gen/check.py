@@ -409,11 +409,6 @@ def check_slugs(articles: Sequence[Article]) -> list[ContentError]:
     return found
 
 
-def fold_path(path: str) -> str:
-    """Paths that are one file on Windows and macOS (case and Unicode form ignored)."""
-    return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).casefold()
-
-
 def _unsafe(path: str) -> bool:
     """Outside the output folder, or hidden: ``.git/``, or the writer's own ``.site-gen-…`` files."""
     return not urls.is_safe_path(path) or path.startswith(".") or "/." in path
@@ -422,111 +417,108 @@ def _unsafe(path: str) -> bool:
 def check_urls(
     articles: Sequence[Article], planned: Sequence[Page], static_files: Mapping[str, str]
 ) -> list[ContentError]:
-    """Two things on one URL, paths that escape the output folder, files where folders must be."""
-    # Every claim on an output file: (file, article or None, front matter keys, description).
-    claims: list[tuple[str, Article | None, tuple[str, ...], str]] = []
-    for a in sorted(articles, key=lambda a: (a.kind != "article", a.date.at, a.source)):
-        what = "this article" if a.kind == "article" else "this page"
-        claims.append((urls.output_file(a.path), a, ("slug", "title"), what))
-    for a in sorted(articles, key=lambda a: (a.date.at, a.source)):
-        for alias in a.aliases:
-            claims.append((urls.output_file(alias), a, ("aliases",), f"the alias /{alias}"))
+    """Two things on one URL, paths that escape the output folder, files where folders must be.
+
+    The output files are claimed in this order: the pages the site makes, the static files,
+    then each article's and page's own URL and its aliases (:func:`site_gen.urls.output_clashes`)."""
     found: list[ContentError] = []
-    owners: dict[str, str] = {}
-    folded: dict[str, str] = {}
+    paths: list[str] = []
+    owners: list[str] = []  # who claims each path, as messages name it
     for page in planned:
         if not page.source:
-            out = urls.output_file(page.path)
-            owners.setdefault(out, "a page the site makes")
-            folded.setdefault(fold_path(out), out)
+            paths.append(urls.output_file(page.path))
+            owners.append("a page the site makes")
+    sites = len(paths)
     for rel, shown in sorted(static_files.items()):
-        if _unsafe(rel):
-            found.append(
-                ContentError(
-                    shown, 0, f"the file name {rel!r} cannot be published safely", "rename it: letters, digits, - _ ."
+        problem = _static_problem(rel, shown)
+        if problem is not None:
+            found.append(problem)
+            continue
+        paths.append(rel)
+        owners.append(f"the static file {shown}")
+    statics = len(paths)
+    claims = []  # (file, article, front matter keys, description) of each claim past ``statics``
+    for out, a, keys, what in _claims(articles):
+        problem = _claim_problem(out, a, keys, what)
+        if problem is not None:
+            found.append(problem)
+            continue
+        paths.append(out)
+        owners.append(a.source)
+        claims.append((out, a, keys, what))
+    claimed = {out: (a, keys) for out, a, keys, _what in claims}
+    refused: set[int] = set()  # claims that lost their path, and paths already reported under a file
+    for clash in urls.output_clashes(paths):
+        i, j = clash.index, clash.other
+        if clash.kind == urls.UNDER:
+            if i in refused:
+                continue
+            refused.add(i)  # the first file among its folders only
+            out, folder = paths[i], clash.path
+            message = f"/{out} needs a folder where {owners[j]} has a file: /{folder}"
+            if out in claimed:
+                a, keys = claimed[out]
+                found.append(_problem(a, keys, message, "change the slug or alias"))
+            else:
+                found.append(ContentError(_shown(owners[i]), 0, message, "rename one of them"))
+        elif i >= statics:
+            out, a, keys, what = claims[i - statics]
+            refused.add(i)
+            hint = "remove or change the alias" if keys == ("aliases",) else "give one of them a different `slug:`"
+            if clash.kind == urls.SAME:
+                found.append(_problem(a, keys, f"{what} is on the same URL as {owners[j]}: /{urls_path(out)}", hint))
+            else:
+                message = (
+                    f"{what} differs only in capitals from /{urls_path(paths[j])} ({owners[j]}):"
+                    " the two overwrite each other on Windows and macOS"
                 )
-            )
-            continue
-        if rel.split("/")[0] == urls.SEARCH_BUNDLE:
-            found.append(
-                ContentError(shown, 0, f"/{urls.SEARCH_BUNDLE}/ holds the search index: /{rel}", "move the file")
-            )
-            continue
-        if rel in owners:
-            found.append(
-                ContentError(shown, 0, f"the static file is on the same URL as {owners[rel]}: /{rel}", "rename it")
-            )
-            continue
-        owners[rel] = f"the static file {shown}"
-        folded.setdefault(fold_path(rel), rel)
-    for out, a, keys, what in claims:
-        hint = "remove or change the alias" if keys == ("aliases",) else "give one of them a different `slug:`"
-        if not urls.is_safe_path(out):
-            found.append(_problem(a, keys, f"{what} would be written outside the output folder: {out!r}", hint))
-            continue
-        if _unsafe(out):
-            found.append(_problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint))
-            continue
-        if out.split("/")[0] == urls.SEARCH_BUNDLE:
-            message = f"{what} is in /{urls.SEARCH_BUNDLE}/, which holds the search index: /{urls_path(out)}"
-            found.append(_problem(a, keys, message, hint))
-            continue
-        if len(out.encode("utf-8")) > MAX_NAME_BYTES and any(
-            len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")
-        ):
-            found.append(
-                _problem(a, keys, f"{what} has a part longer than {MAX_NAME_BYTES} bytes, which disks refuse", hint)
-            )
-            continue
-        own = urls.output_file(a.path)
-        if keys == ("aliases",) and out == own:
-            found.append(_problem(a, keys, f"{what} is this article's own URL", "remove it from `aliases:`"))
-            continue
-        if out in owners:
-            found.append(_problem(a, keys, f"{what} is on the same URL as {owners[out]}: /{urls_path(out)}", hint))
-            continue
-        twin = folded.get(fold_path(out))
-        if twin is not None:
-            found.append(
-                _problem(
-                    a,
-                    keys,
-                    f"{what} differs only in capitals from /{urls_path(twin)} ({owners[twin]}):"
-                    " the two overwrite each other on Windows and macOS",
-                    hint,
-                )
-            )
-            continue
-        owners[out] = a.source
-        folded[fold_path(out)] = out
-    # A file where another output needs a folder (feed.xml and feed.xml/index.html).
-    claimed = {out: (a, keys, what) for out, a, keys, what in claims}
-    for out in sorted(owners):
-        slash = out.find("/")
-        while slash != -1:  # every folder above ``out``: ``a``, ``a/b``…
-            folder = out[:slash]
-            slash = out.find("/", slash + 1)
-            if folder in owners:
-                message = f"/{out} needs a folder where {owners[folder]} has a file: /{folder}"
-                if out in claimed:
-                    a, keys, _ = claimed[out]
-                    found.append(_problem(a, keys, message, "change the slug or alias"))
-                else:
-                    found.append(ContentError(_shown(owners[out]), 0, message, "rename one of them"))
-                break
+                found.append(_problem(a, keys, message, hint))
+        elif i >= sites and clash.kind == urls.SAME:
+            rel = paths[i]
+            message = f"the static file is on the same URL as {owners[j]}: /{rel}"
+            found.append(ContentError(static_files[rel], 0, message, "rename it"))
     return found
 
 
-def may_clash(articles: Sequence[Article], outputs: Set[str]) -> bool:
-    """Whether new articles' URLs and aliases have a problem :func:`check_urls` reports
-    among themselves, or take a file of the last build (``outputs``): a rebuild that
-    checks only its new stories then checks the whole site, which says what and where.
-    Clashes in capitals or of files and folders are :func:`site_gen.rebuild.files_clash`'s."""
-    if check_urls(articles, (), {}):
-        return True
-    claims = [urls.output_file(a.path) for a in articles]
-    claims += [urls.output_file(alias) for a in articles for alias in a.aliases]
-    return not outputs.isdisjoint(claims)
+def _claims(articles: Sequence[Article]):
+    """Every claim of an article or page on an output file: ``(file, article, front matter
+    keys, description)``, articles first by date, then static pages, then every alias."""
+    for a in sorted(articles, key=lambda a: (a.kind != "article", a.date.at, a.source)):
+        what = "this article" if a.kind == "article" else "this page"
+        yield urls.output_file(a.path), a, ("slug", "title"), what
+    for a in sorted(articles, key=lambda a: (a.date.at, a.source)):
+        for alias in a.aliases:
+            yield urls.output_file(alias), a, ("aliases",), f"the alias /{alias}"
+
+
+def _static_problem(rel: str, shown: str) -> ContentError | None:
+    """A static file that cannot be published at its path, whatever else the site holds."""
+    if _unsafe(rel):
+        return ContentError(
+            shown, 0, f"the file name {rel!r} cannot be published safely", "rename it: letters, digits, - _ ."
+        )
+    if rel.split("/")[0] == urls.SEARCH_BUNDLE:
+        return ContentError(shown, 0, f"/{urls.SEARCH_BUNDLE}/ holds the search index: /{rel}", "move the file")
+    return None
+
+
+def _claim_problem(out: str, a: Article, keys: tuple[str, ...], what: str) -> ContentError | None:
+    """A claim that cannot be written, whatever else the site holds."""
+    hint = "remove or change the alias" if keys == ("aliases",) else "give one of them a different `slug:`"
+    if not urls.is_safe_path(out):
+        return _problem(a, keys, f"{what} would be written outside the output folder: {out!r}", hint)
+    if _unsafe(out):
+        return _problem(a, keys, f"{what} uses a hidden name (starting with a dot): {out!r}", hint)
+    if out.split("/")[0] == urls.SEARCH_BUNDLE:
+        message = f"{what} is in /{urls.SEARCH_BUNDLE}/, which holds the search index: /{urls_path(out)}"
+        return _problem(a, keys, message, hint)
+    if len(out.encode("utf-8")) > MAX_NAME_BYTES and any(
+        len(part.encode("utf-8")) > MAX_NAME_BYTES for part in out.split("/")
+    ):
+        return _problem(a, keys, f"{what} has a part longer than {MAX_NAME_BYTES} bytes, which disks refuse", hint)
+    if keys == ("aliases",) and out == urls.output_file(a.path):
+        return _problem(a, keys, f"{what} is this article's own URL", "remove it from `aliases:`")
+    return None
 
 
 def urls_path(out: str) -> str:

@@ -15,7 +15,6 @@ one more page, instead of shifting every page of the archive.
 from __future__ import annotations
 
 import calendar
-from bisect import bisect_left
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -1172,7 +1171,7 @@ def plan_pages(
     if config.publisher.icon:
         pages.append(Page(*offline.manifest_output(config, share.THEME_COLOR), key="s"))
     errors = list(site.translation_errors)
-    return pages, errors + find_collisions(pages, site) + find_file_folder_clashes(pages, site)
+    return pages, errors + find_collisions(pages, site)
 
 
 def some_pages(
@@ -1261,68 +1260,53 @@ def alias_pages_of(articles, config: Config) -> list[Page]:
 
 
 def find_collisions(pages: list[Page], site: Site) -> list[ContentError]:
-    """Two pages on one URL: an error on the content file involved, naming the other."""
+    """Two pages on one URL, and a page written as a file where another needs a folder (alias
+    ``/rss.xml/`` and the RSS feed): an error on the content file involved, naming the other
+    (:func:`site_gen.urls.output_clashes`; capitals are ``check``'s)."""
     sources = {a.source: a for a in (*site.articles, *site.pages)}
-    seen: dict[str, Page] = {}
     errors = []
-    for page in pages:
-        if page.template == share.TEMPLATE and page.key != "s":
-            continue  # beside its article's page: on one URL exactly when the article is
-        out = page.rel
-        other = seen.get(out)
-        if other is None:
-            seen[out] = page
-            continue
-        # Report on the later content file, or on the earlier one when the later page is the site's own.
-        mine, theirs = (page, other) if page.source or not other.source else (other, page)
-        article = sources.get(mine.source)
-        is_alias = mine.template == "redirect.html"
-        key = "aliases" if is_alias else ("slug" if article and "slug" in article.lines else "title")
-        line = article.lines.get(key, 1) if article else 0
-        what = "an alias" if is_alias else ("this page" if article and article.kind == "page" else "this article")
-        clash = theirs.source or f"the site's own page ({theirs.template})"
-        if is_alias:
-            hint = "remove or change the alias"
-        elif theirs.source:
-            hint = "give one of them a different `slug:`"
-        else:
-            hint = "choose another `slug:`"
-        errors.append(
-            ContentError(mine.source or "(site)", line, f"{what} is on the same URL as {clash}: /{page.path}", hint)
-        )
+    for clash in urls.output_clashes([page.rel for page in pages], fold=False):
+        page, other = pages[clash.index], pages[clash.other]
+        if clash.kind == urls.UNDER:
+            errors.append(_folder_error(page, other, sources))
+        elif not (_is_share(page) and _is_share(other)):  # beside their articles' pages, which clash too
+            errors.append(_same_url_error(page, other, sources))
     return errors
 
 
-def find_file_folder_clashes(pages: list[Page], site: Site) -> list[ContentError]:
-    """A page written as a file where another needs a folder (alias ``/rss.xml`` vs the RSS feed)."""
-    files = {p.rel: p for p in pages}
-    ordered = sorted(files)
-    sources = {a.source: a for a in (*site.articles, *site.pages)}
-    errors = []
-    for folder in ordered:
-        # The files below ``folder/`` follow it in sorted order, after any ``folder-x`` siblings.
-        below = folder + "/"
-        for n in range(bisect_left(ordered, below), len(ordered)):
-            out = ordered[n]
-            if not out.startswith(below):
-                break
-            page, other = files[out], files[folder]
-            mine, theirs = (page, other) if page.source else (other, page)
-            article = sources.get(mine.source)
-            key = "aliases" if mine.template == "redirect.html" else "slug"
-            line = article.lines.get(key, 1) if article else 0
-            clash = theirs.source or "a page of the site"
-            errors.append(
-                (
-                    out,
-                    ContentError(
-                        mine.source or "(site)",
-                        line,
-                        f"/{page.path} needs a folder where {clash} writes the file /{other.path}",
-                        "remove or change the alias" if key == "aliases" else "choose another `slug:`",
-                    ),
-                )
-            )
-    # In page order, as before: one error per file that needs a folder, for each file in its way.
-    order = {p.rel: n for n, p in enumerate(pages)}
-    return [error for _out, error in sorted(errors, key=lambda item: order[item[0]])]
+def _is_share(page: Page) -> bool:
+    """An article's share card (the site's own are key ``s``)."""
+    return page.template == share.TEMPLATE and page.key != "s"
+
+
+def _same_url_error(page: Page, other: Page, sources: dict) -> ContentError:
+    # Report on the later content file, or on the earlier one when the later page is the site's own.
+    mine, theirs = (page, other) if page.source or not other.source else (other, page)
+    article = sources.get(mine.source)
+    is_alias = mine.template == "redirect.html"
+    key = "aliases" if is_alias else ("slug" if article and "slug" in article.lines else "title")
+    line = article.lines.get(key, 1) if article else 0
+    what = "an alias" if is_alias else ("this page" if article and article.kind == "page" else "this article")
+    clash = theirs.source or f"the site's own page ({theirs.template})"
+    if is_alias:
+        hint = "remove or change the alias"
+    elif theirs.source:
+        hint = "give one of them a different `slug:`"
+    else:
+        hint = "choose another `slug:`"
+    return ContentError(mine.source or "(site)", line, f"{what} is on the same URL as {clash}: /{page.path}", hint)
+
+
+def _folder_error(page: Page, other: Page, sources: dict) -> ContentError:
+    """``page`` needs a folder where ``other`` is a file."""
+    mine, theirs = (page, other) if page.source else (other, page)
+    article = sources.get(mine.source)
+    key = "aliases" if mine.template == "redirect.html" else "slug"
+    line = article.lines.get(key, 1) if article else 0
+    clash = theirs.source or "a page of the site"
+    return ContentError(
+        mine.source or "(site)",
+        line,
+        f"/{page.path} needs a folder where {clash} writes the file /{other.path}",
+        "remove or change the alias" if key == "aliases" else "choose another `slug:`",
+    )

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import urls
 from .cache import Cache, serialize
 from .config import Config
 from .hashing import content_hash, digest
@@ -104,7 +105,7 @@ def load_changes(
     shows: the caller reads everything, and reports any error."""
     import pickle
 
-    from .check import may_clash
+    from .check import check_urls
     from .collect import insert_newest, publishable
     from .identities import changed, dirty
     from .images import ProcessedImages, process_images
@@ -139,8 +140,8 @@ def load_changes(
             site = insert_newest(old, new)
             if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
                 return None
-            if may_clash(new, writer.old.keys()):  # the new stories' URLs, against every file of the last build
-                return None
+            if check_urls(new, (), {}) or takes_a_file(new, writer.old.keys()):
+                return None  # the whole site is checked, which says what and where
             fresh = process_images(
                 new, options.path("static"), options.path("image_cache"), config.base_path, options.root
             )
@@ -157,7 +158,8 @@ def load_changes(
         pages, entries = some_pages(site, config, now, views, keys, sitemap)
         planned = [page.rel for page in pages]
         added = set(planned) - writer.old.keys()
-        if added and files_clash(planned, added, writer.old.keys() | static_files(options)[0].keys()):
+        taken = urls.TakenPaths(writer.old.keys() | static_files(options)[0].keys()) if added else None
+        if urls.output_clashes(planned, taken):
             return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
@@ -200,34 +202,13 @@ def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> 
     return bool(cache.frame_key) and low < now.timestamp() < high and cache.frame_key == frame_key(options, cache)
 
 
-def files_clash(planned: list[str], added: set[str], old: Set[str]) -> bool:
-    """Whether the output files of planned pages take one path twice, or whether one of
-    those new in this build (``added``) is another in all but capitals, needs a folder
-    where another file is, or is a file where others need a folder (``old``: every
-    other file of the output)."""
-    from .check import fold_path
-
-    if len(set(planned)) != len(planned):
-        return True
-    every = old | added
-    folds = [fold_path(rel) for rel in added]
-    if len(set(folds)) != len(folds):
-        return True
-    for rel in added:
-        if any(rel[:n] in every for n, char in enumerate(rel) if char == "/"):
-            return True
-    # The other files as one text, a line each: at 150,000 files one search per new file
-    # is quicker than a set of every folded path. A path with a line break in it can only
-    # make a clash appear, never hide one (and a clash means a full build, not an error).
-    text = "\n" + "\n".join(every - added) + "\n"
-    if text.isascii():  # folding ASCII is lower()
-        low = text.lower()
-        same = any(f"\n{fold}\n" in low for fold in folds)
-    else:
-        same = not {fold_path(rel) for rel in every - added}.isdisjoint(folds)
-    if same:
-        return True  # one file on disks that ignore case
-    return any(f"\n{rel}/" in text for rel in added)  # a new file where others need a folder
+def takes_a_file(articles: Sequence[Article], outputs: Set[str]) -> bool:
+    """Whether new articles' URLs or aliases are files of the last build (``outputs``): whose
+    they were is not known here (:func:`~site_gen.urls.output_clashes` takes a claim of a
+    file in the output for its page written again)."""
+    claims = [urls.output_file(a.path) for a in articles]
+    claims += [urls.output_file(alias) for a in articles for alias in a.aliases]
+    return not outputs.isdisjoint(claims)
 
 
 @dataclass

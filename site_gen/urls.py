@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence, Set
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple, Protocol
 from urllib.parse import quote, quote_plus, urlsplit
 
 MAX_SLUG_LENGTH = 80
@@ -265,6 +266,121 @@ def language_path(lang: str, path: str = "") -> str:
 def output_file(path: str) -> str:
     """File written for a site path: folders get ``index.html``."""
     return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def fold_path(path: str) -> str:
+    """Paths that are one file on Windows and macOS (case and Unicode form ignored)."""
+    return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).casefold()
+
+
+SAME, CASE, UNDER, OVER = "same", "case", "under", "over"
+"""The kinds of :class:`Clash`."""
+
+
+class Clash(NamedTuple):
+    """Two output files that cannot both be written (see :func:`output_clashes`)."""
+
+    index: int
+    """The claim that clashes (its position in the paths given): the later one of two claims."""
+    other: int
+    """The earlier claim it clashes with, or -1 for a file already in the output (``taken``)."""
+    kind: str
+    """:data:`SAME` path; the same in all but :data:`CASE` and Unicode form; :data:`UNDER` a file
+    where the claim needs a folder (``other`` is that file); :data:`OVER`: the claim is a file
+    where files already in the output need a folder (``other`` is -1)."""
+    path: str
+    """The other file's path ("" when ``taken`` only tells that there is one)."""
+
+
+class Taken(Protocol):
+    """Files already in the output folder, asked about as :func:`output_clashes` needs."""
+
+    def __contains__(self, path: object) -> bool:
+        """Whether a file is at ``path``."""
+
+    def folds(self, folded: str) -> bool:
+        """Whether a file is at a path whose :func:`fold_path` is ``folded``."""
+
+    def holds(self, folder: str) -> bool:
+        """Whether files are below ``folder/``."""
+
+
+class TakenPaths:
+    """:class:`Taken` over a set of output paths (the last build's files, the static ones):
+    a few new paths asked about against a hundred thousand. At that size one text search a
+    new path is quicker than a set of every folded path or folder; a path with a line break
+    in it can only make a clash appear, never hide one."""
+
+    def __init__(self, paths: Set[str]):
+        self.paths = paths
+        self._text: str | None = None
+        self._low: str | None = None
+        self._folds: set[str] | None = None
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.paths
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n" + "\n".join(self.paths) + "\n"
+        return self._text
+
+    def folds(self, folded: str) -> bool:
+        if self.text.isascii():  # folding ASCII is lower()
+            if self._low is None:
+                self._low = self.text.lower()
+            return f"\n{folded}\n" in self._low
+        if self._folds is None:
+            self._folds = {fold_path(path) for path in self.paths}
+        return folded in self._folds
+
+    def holds(self, folder: str) -> bool:
+        return f"\n{folder}/" in self.text
+
+
+def output_clashes(paths: Sequence[str], taken: Taken | None = None, fold: bool = True) -> list[Clash]:
+    """Every clash of output files: the one place that knows them, for the planner, ``check``,
+    a rebuild's quick path and the writer (which asks about what is on disk).
+
+    ``paths`` are the files to write, in the order they are claimed: the first claim of a
+    path (or, with ``fold``, of its :func:`fold_path`) owns it, and every later claim of it
+    clashes with that one (:data:`SAME`, :data:`CASE`). Then each path claimed (once) clashes
+    with every file among its folders (:data:`UNDER`, shallowest first). ``taken`` are the
+    files already in the output: a claim of one of them rewrites it (whatever could be in its
+    way was there when it was written, so it is checked against the other claims only);
+    every other claim clashes with a taken file in all but case, a taken file among its
+    folders, or taken files below it (:data:`OVER`).
+
+    Clashes of the first kinds come first, in claim order, then those of folders."""
+    first: dict[str, int] = {}
+    folded: dict[str, int] = {}
+    found: list[Clash] = []
+    for i, path in enumerate(paths):
+        j = first.setdefault(path, i)
+        if j != i:
+            found.append(Clash(i, j, SAME, paths[j]))
+            continue
+        if fold:
+            j = folded.setdefault(fold_path(path), i)
+            if j != i:
+                found.append(Clash(i, j, CASE, paths[j]))
+            elif taken is not None and path not in taken and taken.folds(fold_path(path)):
+                found.append(Clash(i, -1, CASE, ""))
+    for path, i in first.items():
+        new = taken is not None and path not in taken
+        slash = path.find("/")
+        while slash != -1:  # every folder above ``path``: ``a``, ``a/b``…
+            folder = path[:slash]
+            j = first.get(folder)
+            if j is not None:
+                found.append(Clash(i, j, UNDER, folder))
+            elif new and folder in taken:
+                found.append(Clash(i, -1, UNDER, folder))
+            slash = path.find("/", slash + 1)
+        if new and taken.holds(path):
+            found.append(Clash(i, -1, OVER, ""))
+    return found
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")

@@ -163,6 +163,34 @@ def _make_folders(staging: str, folder: str) -> None:
             os.mkdir(os.path.join(staging, folder))
 
 
+class OnDisk:
+    """The output folder as :func:`~site_gen.urls.output_clashes` asks about it
+    (:class:`~site_gen.urls.Taken`), as it will be once the ``gone`` files are removed."""
+
+    def __init__(self, out: Path, gone: set[str]):
+        self.out = out
+        self.prefix = os.path.join(out, "")
+        self.gone = gone
+        self._files: dict[str, bool] = {}
+
+    def __contains__(self, path: object) -> bool:
+        """Whether something other than a folder stands at ``path`` (a link to a folder is one)."""
+        assert isinstance(path, str)
+        if path not in self._files:
+            where = self.prefix + path
+            self._files[path] = path not in self.gone and os.path.lexists(where) and not os.path.isdir(where)
+        return self._files[path]
+
+    def folds(self, folded: str) -> bool:
+        return False  # the disk says itself whether it ignores case
+
+    def holds(self, folder: str) -> bool:
+        where = self.prefix + folder
+        return os.path.isdir(where) and any(
+            p.relative_to(self.out).as_posix() not in self.gone for p in Path(where).rglob("*") if not p.is_dir()
+        )
+
+
 class OutputWriter:
     """Collects the files of one build and puts them in place at :meth:`commit`."""
 
@@ -274,36 +302,25 @@ class OutputWriter:
     def obstacles(self, stale: Iterable[str]) -> list[tuple[str, str]]:
         """``(file, what is in its way)`` for each file to move into place where the output holds
         something the commit would not remove: a file where it needs a folder, or a folder
-        where it is to be written. Found before anything is moved, so the commit never stops
-        half-way on them. ``stale``: what the commit removes first (:meth:`stale`)."""
-        gone = set(stale)
+        where it is to be written (:func:`~site_gen.urls.output_clashes`, asked about the disk).
+        Found before anything is moved, so the commit never stops half-way on them. ``stale``:
+        what the commit removes first (:meth:`stale`)."""
         prefix = self._out_prefix
         tops = {rel.split("/", 1)[0] for _name, rel in self.pending}
         there = {top for top in tops if os.path.lexists(prefix + top)}
-        folders: dict[str, bool] = {}  # folder → whether it is (or will be) a folder
-
-        def is_folder(folder: str) -> bool:
-            if folder not in folders:
-                folders[folder] = (
-                    folder in gone or not os.path.lexists(prefix + folder) or os.path.isdir(prefix + folder)
-                )
-            return folders[folder]
-
-        found = []
-        for _name, rel in self.pending:
-            if rel in self.old or rel.split("/", 1)[0] not in there:
-                continue  # replaces a file the last build left intact, or nothing of the output is on the way
-            parts = rel.split("/")
-            blocked = next((f for f in ("/".join(parts[:n]) for n in range(1, len(parts))) if not is_folder(f)), None)
-            if blocked is not None:
-                found.append((rel, f"{blocked} is a file where a folder is needed"))
-            elif os.path.isdir(prefix + rel) and any(
-                (p.relative_to(self.out).as_posix() not in gone)
-                for p in Path(prefix + rel).rglob("*")
-                if not p.is_dir()
-            ):
-                found.append((rel, f"{rel}/ is a folder holding other files"))
-        return found
+        # A file the last build left intact is replaced; nothing is in the way of one under a new top folder.
+        rels = [rel for _name, rel in self.pending if rel not in self.old and rel.split("/", 1)[0] in there]
+        found: dict[str, str] = {}
+        for clash in urls.output_clashes(rels, OnDisk(self.out, set(stale)), fold=False):
+            rel = rels[clash.index]
+            if clash.other != -1 or rel in found:
+                continue  # another file of this build (the planner's), or a second folder above it
+            found[rel] = (
+                f"{clash.path} is a file where a folder is needed"
+                if clash.kind == urls.UNDER
+                else f"{rel}/ is a folder holding other files"
+            )
+        return list(found.items())
 
     def commit(self, clean: bool = False) -> int:
         """Move staged files into place and remove stale ones; returns files removed.

@@ -40,7 +40,7 @@ and every case of the test at the end. A new story newer than all, with an alias
 on a page that only it makes (its new tag's page, that page in other capitals, a
 folder where its new tag's feed is a file, its new day's page), is taken by the
 new-stories rebuild (now ``rebuild.load_changes``), which checked the new URLs only
-against the last build's files (``may_clash(new, writer.old.keys())``): the
+against the last build's files (then ``check.may_clash(new, writer.old.keys())``): the
 build then crashes (``ContentError: two files on one path``, or an
 ``IsADirectoryError`` halfway through moving files into the output) or, for
 capitals only, succeeds where a clean build fails.
