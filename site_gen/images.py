@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from markupsafe import Markup
+
 from . import urls
 from .errors import ContentError, display_path
 from .hashing import short_content_hash
@@ -259,25 +261,12 @@ def _save(image, target: Path, ext: str) -> None:
     temp.replace(target)
 
 
-def picture_html(view: dict, alt: str, sizes: str, lazy: bool, extra: str = "") -> str:
-    """``<picture>`` markup for one view; every value escaped here."""
-    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
-    img = f'<img src="{esc(view["src"])}" alt="{esc(alt)}"'
-    if view.get("srcset"):
-        img += f' srcset="{esc(view["srcset"])}" sizes="{esc(sizes)}"'
-    if view.get("width"):
-        img += f' width="{view["width"]}" height="{view["height"]}"'
-    img += ' loading="lazy" decoding="async"' if lazy else ""
-    img += extra + ">"
-    if not view.get("webp"):
-        return img
-    return f'<picture><source type="image/webp" srcset="{esc(view["webp"])}" sizes="{esc(sizes)}">{img}</picture>'
-
-
 def responsive_body(body: str, views: dict[str, dict], sizes: str) -> str:
-    """A body's HTML with each local ``<img>`` made responsive and lazy; pure."""
+    """A body's HTML with each local ``<img>`` made responsive and lazy
+    (:func:`site_gen.render.body_picture`, the site's one ``<picture>`` markup); pure."""
     if not views or "<img" not in body:
         return body
+    from .render import body_picture  # render imports this module
 
     def swap(match: re.Match) -> str:
         attrs = dict(_ATTR.findall(match.group(0)))
@@ -285,7 +274,7 @@ def responsive_body(body: str, views: dict[str, dict], sizes: str) -> str:
         view = views.get(path) if path else None
         if view is None:
             return match.group(0)
-        title = f' title="{attrs["title"]}"' if "title" in attrs else ""
-        return picture_html(view, html.unescape(attrs.get("alt", "")), sizes, lazy=True, extra=title)
+        title = Markup(attrs["title"]) if "title" in attrs else None  # as the body wrote it
+        return body_picture(view, html.unescape(attrs.get("alt", "")), sizes, title)
 
     return _IMG_TAG.sub(swap, body)

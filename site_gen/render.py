@@ -21,10 +21,12 @@ change it.
 from __future__ import annotations
 
 import gettext
+import html
 import json
 import marshal
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +81,56 @@ def _escape_output(value: Any) -> str:
     if cls is int:
         return str(value)
     return escape(value)
+
+
+def picture(
+    img: dict,
+    sizes: str,
+    lazy: bool = True,
+    alt: str | None = None,
+    priority: bool = False,
+    title: Markup | None = None,
+    escape: Callable[[Any], str] = _escape_output,
+) -> Markup:
+    """The one ``<picture>`` markup: a responsive image (``img``: a view of
+    :meth:`site_gen.plan.Planner.image_view` or :mod:`site_gen.images`), its WebP
+    variant in a ``<source>`` when there is one. ``alt`` replaces the view's own;
+    ``priority`` marks the page's largest paint (``fetchpriority="high"``).
+
+    Templates call it through the ``picture`` macro of ``partials/picture.html``
+    (global ``picture_markup``); body images through :func:`body_picture`. Values are
+    escaped as ``{{ … }}`` escapes them, unless ``escape`` says otherwise.
+    """
+    tag = f'<img src="{escape(img["src"])}" alt="{escape(img["alt"] if alt is None else alt)}"'
+    if img.get("srcset"):
+        tag += f' srcset="{escape(img["srcset"])}" sizes="{escape(sizes)}"'
+    if img.get("width"):
+        tag += f' width="{escape(img["width"])}" height="{escape(img["height"])}"'
+    if lazy:
+        tag += ' loading="lazy" decoding="async"'
+    if priority:
+        tag += ' fetchpriority="high"'
+    if title is not None:
+        tag += f' title="{escape(title)}"'
+    tag += ">"
+    if not img.get("webp"):
+        return Markup(tag)
+    return Markup(
+        f'<picture><source type="image/webp" srcset="{escape(img["webp"])}" sizes="{escape(sizes)}">{tag}</picture>'
+    )
+
+
+def _escape_body_attribute(value: Any) -> str:
+    """A body image's attribute as bodies have always had it (:func:`html.escape`: ``&quot;``,
+    ``&#x27;``, not ``{{ … }}``'s ``&#34;``, ``&#39;``), so that their pages keep their bytes;
+    Markup (the body's own attribute text) as it is."""
+    return value if value.__class__ is Markup else html.escape(str(value), quote=True)
+
+
+def body_picture(view: dict, alt: str, sizes: str, title: Markup | None = None) -> str:
+    """:func:`picture` for an image in a body (lazy: below the headline), for
+    :func:`site_gen.images.responsive_body`."""
+    return picture(view, sizes, lazy=True, alt=alt, title=title, escape=_escape_body_attribute)
 
 
 class _Template(jinja2.Template):
@@ -168,6 +220,7 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
         extensions=["jinja2.ext.i18n"],
     )
     env.install_null_translations(newstyle=True)
+    env.globals["picture_markup"] = picture  # what partials/picture.html's macro writes
     # |tojson (JSON Feed, JSON-LD): keys sorted for stable output, non-ASCII kept as
     # UTF-8; Jinja still writes <, >, & and ' as \u003c, \u003e, \u0026, \u0027.
     env.policies["json.dumps_kwargs"] = _JSON_OPTIONS
