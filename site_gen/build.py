@@ -93,24 +93,20 @@ def _load(
     only the pages that read what they changed or that new stories change
     (:func:`load_changes`); ``changed`` is None when every page was planned.
     """
-    from .collect import collect_site
     from .images import process_images
-    from .load import load_content
     from .plan import plan_pages
     from .share import site_icons
 
-    jobs = options.jobs or default_jobs()
     now = options.now or utc_now()
     if writer is not None and cache is not None and found is not None and scan is not None:
         quick = load_changes(options, cache, config, writer, found, scan, now, lap)
         if quick is not None:
             return quick
-    signatures = scan.signatures if scan is not None else None
-    loaded = load_content(options.path("content"), config, options.root, cache, jobs, found, signatures)
+    loaded = read_content(options, config, cache, found, scan.signatures if scan is not None else None)
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     lap("read")
-    site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+    site = arrange(options, loaded, now)
     lap("collect")
     images = process_images(
         (*site.articles, *site.pages),
@@ -138,27 +134,47 @@ def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Lo
     Drafts and scheduled articles are not checked here (``site-gen check`` does);
     they only tell which links will work once they are published.
     """
-    from .check import check_content
-
     published = {id(a) for a in (*site.articles, *site.pages)}
-    files, errors = static_files(options)
-    errors += [
-        problem
-        for problem in check_content(
-            site.articles,
-            site.pages,
-            config,
-            options.now or utc_now(),
-            planned=pages,
-            static_files={rel: display_path(path, options.root) for rel, path in files.items()},
-            drafts=options.drafts,
-            future=options.future,
-            unpublished=[a for a in (*loaded.articles, *loaded.pages) if id(a) not in published],
-        )
-        if problem.severity == "error"
-    ]
+    unpublished = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
+    problems = check_published(options, config, site.articles, site.pages, pages, unpublished=unpublished)
+    errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise BuildFailed(errors)
+
+
+def read_content(
+    options: BuildOptions, config: Config, cache: Cache | None = None, found: list | None = None, signatures=None
+) -> Loaded:
+    """The read stage: every content file parsed (through the cache when given), errors gathered."""
+    from .load import load_content
+
+    jobs = options.jobs or default_jobs()
+    return load_content(options.path("content"), config, options.root, cache, jobs, found, signatures)
+
+
+def arrange(options: BuildOptions, loaded: Loaded, now: datetime):
+    """The arrange stage: what is published at ``now``, in order, with its terms and periods."""
+    from .collect import collect_site
+
+    return collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
+
+
+def check_published(options: BuildOptions, config: Config, articles, pages, planned: list[Page], **more) -> list:
+    """The check stage: the static files' problems and :func:`~site_gen.check.check_content`'s."""
+    from .check import check_content
+
+    files, problems = static_files(options)
+    return problems + check_content(
+        articles,
+        pages,
+        config,
+        options.now or utc_now(),
+        planned=planned,
+        static_files={rel: display_path(path, options.root) for rel, path in files.items()},
+        drafts=options.drafts,
+        future=options.future,
+        **more,
+    )
 
 
 def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, outputs: Set[str]) -> None:
@@ -439,11 +455,12 @@ def obstacle_errors(
 def check_site(options: BuildOptions) -> list[ContentError]:
     """Every problem a build would meet, and the editors' checks; writes nothing.
 
-    Returns errors, warnings and notes together, sorted by file and line.
+    The build's stages (:func:`read_content`, :func:`arrange`, the plan, :func:`check_published`)
+    without the cache and without resizing images, checking every file read, drafts and
+    scheduled stories too; then one page of each template is rendered. Returns errors,
+    warnings and notes together, sorted by file and line.
     """
-    from .check import check_catalogues, check_content
-    from .collect import collect_site
-    from .load import load_content
+    from .check import check_catalogues
     from .plan import plan_pages
     from .render import Renderer, site_view
 
@@ -452,23 +469,13 @@ def check_site(options: BuildOptions) -> list[ContentError]:
         config = read_config(options)
     except BuildFailed as failed:
         return failed.errors
-    loaded = load_content(options.path("content"), config, options.root, jobs=options.jobs or default_jobs())
-    now = options.now or utc_now()
-    site = collect_site(loaded.articles, loaded.pages, now, options.drafts, options.future)
-    pages, _ = plan_pages(site, config, now, {})  # collisions: check_content finds them, drafts included
-    files, problems = static_files(options)
-    problems += loaded.errors + loaded.warnings
-    problems += check_content(
-        loaded.articles,
-        loaded.pages,
-        config,
-        now,
-        planned=pages,
-        static_files={rel: display_path(path, options.root) for rel, path in files.items()},
-        drafts=options.drafts,
-        future=options.future,
-        links=not loaded.errors,
-    )
+    options = replace(options, now=options.now or utc_now())
+    loaded = read_content(options, config)
+    site = arrange(options, loaded, options.now)
+    pages, _ = plan_pages(site, config, options.now, {})  # collisions: check_content finds them, drafts included
+    # Drafts and scheduled stories are checked too, and every link when every file could be read.
+    problems = loaded.errors + loaded.warnings
+    problems += check_published(options, config, loaded.articles, loaded.pages, pages, links=not loaded.errors)
     problems += check_catalogues(options.path("templates"), config, lambda p: display_path(p, options.root))
     renderer = Renderer(options.path("templates"), site_view(site, config), loaded.bodies, options.root)
     seen: set[str] = set()
