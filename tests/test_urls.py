@@ -232,3 +232,23 @@ def test_a_long_editor_slug_builds_and_a_too_long_one_says_its_length(tmp_path):
     (root / "content/articles/b.md").unlink()
     assert run_cli(root, "build", "--now", NOW_ARG, "-q")[0] == 0
     assert (root / f"build/2025/07/20/{long_slug}/index.html").is_file()
+
+
+def test_output_clashes_names_each_kind_in_claim_order():
+    from site_gen.urls import CASE, OVER, SAME, UNDER, Clash, TakenPaths, output_clashes
+
+    paths = ["a/index.html", "feed.xml", "A/index.html", "a/index.html", "feed.xml/index.html", "x/y/z"]
+    assert output_clashes(paths) == [
+        Clash(2, 0, CASE, "a/index.html"),
+        Clash(3, 0, SAME, "a/index.html"),  # the first claim owns the path, whatever came between
+        Clash(4, 1, UNDER, "feed.xml"),
+    ]
+    assert output_clashes(paths, fold=False) == [Clash(3, 0, SAME, "a/index.html"), Clash(4, 1, UNDER, "feed.xml")]
+    # Files already in the output: a claim of one rewrites it; the others are checked against them.
+    taken = TakenPaths({"x/y", "b/index.html", "feed.xml"})
+    assert output_clashes(["x/y/z", "B/index.html", "feed.xml", "b"], taken) == [
+        Clash(1, -1, CASE, ""),
+        Clash(0, -1, UNDER, "x/y"),
+        Clash(3, -1, OVER, ""),
+    ]
+    assert output_clashes(["Ö/index.html"], TakenPaths({"ö/index.html"})) == [Clash(0, -1, CASE, "")]
