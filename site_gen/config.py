@@ -132,8 +132,7 @@ def default_language(code: str, named: bool = True) -> Language:
     """A language site.yaml does not describe: its name from CLDR, its direction from :data:`RTL_LANGUAGES`.
 
     ``named=False`` leaves the name as the code: reading a name loads the locale's CLDR data,
-    a tenth of a second for four languages, which every build (even one with nothing to do)
-    would pay for names site.yaml gives."""
+    which every build, even one with nothing to do, would then load for names site.yaml gives."""
     base = code.split("-")[0].lower()
     locale = DEFAULT_LOCALES.get(base, base.replace("-", "_"))
     name = (_cldr_name(locale) if named else "") or base
