@@ -40,7 +40,7 @@ from .dates import local_digits
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
-from .markdown import first_paragraph, with_dateline
+from .markdown import first_paragraph
 from .model import Site
 from .plan import Page
 from .sources import read_template
@@ -217,6 +217,19 @@ def css_font(stack: str) -> Markup:
     """A font stack from site.yaml, for a ``<style>`` block (where no entity is read): only
     names, quotes, commas and spaces pass (config checks the same rule); anything else is dropped."""
     return Markup(stack if _FONT_STACK.fullmatch(stack) and "</" not in stack else "")
+
+
+def with_dateline(html: str, dateline: str = "") -> str:
+    """A rendered body with the dateline (escaped) opening its first paragraph.
+
+    Used by article pages (through :func:`body_html`) and by feeds.
+    """
+    if not dateline:
+        return html
+    opening = f'<span class="dateline">{escape(dateline)}:</span> '
+    if html.startswith("<p>"):
+        return "<p>" + opening + html[3:]
+    return "<p>" + opening + "</p>\n" + html
 
 
 def body_html(html: str, dateline: str = "") -> Markup:
