@@ -33,7 +33,7 @@ One SQLite file (``.site-gen-cache/cache.sqlite`` by default) holds:
   names are removed after: a build killed half-way leaves the last build's
   blobs named, or a stray file the next save removes.
 
-Everything is tied to a *settings key* (site.yaml's bytes, site_gen's version,
+Everything is tied to a *settings key* (site.yaml's bytes, site_gen's version and code,
 the Markdown engine). When it changes, or the file is unreadable, the cache
 starts empty: the build then does a full build by itself.
 """
@@ -41,12 +41,14 @@ starts empty: the build then does a full build by itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import io
 import os
 import pickle
 import secrets
 import sqlite3
+import sys
 from pathlib import Path
 
 from . import __version__
@@ -114,7 +116,28 @@ def key_of(data) -> str:
 
 def settings_key(config_hash: str, engine: str) -> str:
     """What every cached item depends on."""
-    return f"{SCHEMA}:{__version__}:{config_hash}:{engine}"
+    return f"{SCHEMA}:{__version__}:{code_key()}:{config_hash}:{engine}"
+
+
+@functools.cache
+def code_key() -> str:
+    """The code that makes the output: site_gen's own files and the names (with versions) of
+    the installed distributions and of the Python running them. A cache made by other code
+    (a checkout of another commit, an upgraded Markdown library) starts empty, so no page
+    the old code rendered is kept as current (the version alone changes only on release).
+    Read once a process: what this process runs, not what a later edit of the files says."""
+    package = Path(__file__).parent
+    parts = [sys.version.encode()]
+    for path in sorted(package.glob("*.py")):
+        parts.append(path.name.encode())
+        parts.append(path.read_bytes())
+    fonts = package / "fonts"
+    if fonts.is_dir():
+        parts += [f"{p.name}:{p.stat().st_size}".encode() for p in sorted(fonts.iterdir())]
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            parts += sorted(n.encode() for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+    return content_hash(b"\0".join(parts))
 
 
 #: What a save that fails meets: a blob file not written, a damaged database, a stored

@@ -55,3 +55,18 @@ def test_fresh_starts_from_a_new_database_file_and_keeps_only_this_builds_rows(t
     assert "left_by_an_old_version" not in tables and "sources" in tables
     assert len(sources) == 5 and not any(path.endswith("s5.md") for path in sources)
     assert not build_site(site_options(root)).rendered, "the new cache serves the next build"
+
+
+def test_a_cache_made_by_other_code_starts_empty(tmp_path, monkeypatch):
+    """Another checkout of site_gen (or an upgraded library) may render other bytes: its cache is
+    not trusted, every page is rendered again, and the site equals a clean build."""
+    from site_gen import cache
+
+    root = make_site(tmp_path / "site", articles={"a.md": article_text("A story", body="Text.\n")})
+    build_site(site_options(root, jobs=1))
+    again = build_site(site_options(root, jobs=1))
+    assert again.rendered == 0  # same code: the cache holds
+    monkeypatch.setattr(cache, "code_key", lambda: "other code")
+    other = build_site(site_options(root, jobs=1))
+    assert other.planned_all and other.rendered == other.pages
+    assert build_site(site_options(root, jobs=1)).rendered == 0  # and the new cache holds for that code
