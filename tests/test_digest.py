@@ -99,3 +99,23 @@ def test_site_gen_digest_writes_the_files_and_reports_a_day_without_stories(tmp_
     assert "5 stories" in out and (root / "mail/2025-07-31-en.eml").is_file()
     code = main(["digest", *common, "--date", "2025-07-01", "--output", "mail"])
     assert code == 1 and "no published story on 2025-07-01" in capsys.readouterr().err
+
+
+def test_each_day_has_a_digest_page_with_the_e_mail_s_stories_in_its_order(tmp_path):
+    """The page and the e-mail take their stories from one rule (Planner.digest_stories): the lead
+    (the newest with a photo) first, then the others, newest first; the day page links to it."""
+    root = day_site(tmp_path)
+    build = root / "build"
+    page = (build / "digest/2025/07/31/index.html").read_text("utf-8")
+    mail = make_digest(site_options(root), DAY)
+    main = page.split('<main id="main"', 1)[1]
+    on_page = re.findall(r'<h[23]><a href="/(2025/07/31/[^"]+/)">', main)
+    in_mail = re.findall(r'class="(?:lead-)?title"[^>]* href="https://example\.org/(2025/07/31/[^"]+/)"', mail.html)
+    assert len(on_page) == 5 and on_page == in_mail, (on_page, in_mail)
+    assert on_page[0] == "2025/07/31/story-2-of-the-day-trade-at-the-torkham-crossing/"  # the one with a photo
+    assert "<title>Daily digest, 31 July 2025 — " in page and "طورخم" not in main  # its language only
+    assert (build / "digest/2025/07/30/index.html").is_file()
+    assert not (build / "ur/digest").exists()  # Urdu has no pages of its own on this site
+    assert 'href="/digest/2025/07/31/"' in (build / "2025/07/31/index.html").read_text("utf-8")
+    assert "https://example.org/digest/2025/07/31/" in (build / "sitemap.xml").read_text("utf-8")
+
