@@ -80,6 +80,10 @@ def make_digest(options, day: date | None = None, lang: str | None = None) -> Di
         "align": "right" if rtl else "left",
         "day": _day_label(day, lang),
         "subject": f"{config.title}: {_day_label(day, lang)}",
+        # The day's digest page on the site shows every story, those left out here too.
+        "more_url": urls.absolute(config.base_url, planner.digest_path(period, lang))
+        if lang in planner.digest_langs
+        else config.base_url,
     }
     stories = [_story(planner, i, zone, config) for i in order]
     stories[0]["image"] = _lead_image(planner.share_view(lead)["og"], site.articles[lead].title)

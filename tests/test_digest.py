@@ -119,3 +119,13 @@ def test_each_day_has_a_digest_page_with_the_e_mail_s_stories_in_its_order(tmp_p
     assert 'href="/digest/2025/07/31/"' in (build / "2025/07/31/index.html").read_text("utf-8")
     assert "https://example.org/digest/2025/07/31/" in (build / "sitemap.xml").read_text("utf-8")
 
+
+def test_the_e_mail_s_left_out_stories_link_to_the_digest_page(tmp_path, monkeypatch):
+    from site_gen import digest as module
+
+    root = day_site(tmp_path)
+    monkeypatch.setattr(module, "HTML_BUDGET", len(make_digest(site_options(root), DAY).html.encode()) - 200)
+    digest = make_digest(site_options(root), DAY)
+    assert digest.left_out >= 1
+    assert re.search(r'<td class="more"[^>]*><a href="https://example\.org/digest/2025/07/31/"', digest.html)
+    assert "on the site: https://example.org/digest/2025/07/31/" in digest.text
