@@ -1,4 +1,4 @@
-"""The daily digest by e-mail: size, inlined styles, absolute URLs, images, the .eml's parts."""
+"""The daily digest: the e-mail (size, inlined styles, absolute URLs, images, the .eml's parts) and its page on the site."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import pytest
+
 from site_gen.build import build_site
 from site_gen.cli import main
 from site_gen.digest import CLIP_BYTES, make_digest, write_digest
+from site_gen.errors import BuildFailed
 from tests.conftest import make_site, site_options
 
 DAY = date(2025, 7, 31)
@@ -129,3 +132,12 @@ def test_the_e_mail_s_left_out_stories_link_to_the_digest_page(tmp_path, monkeyp
     assert digest.left_out >= 1
     assert re.search(r'<td class="more"[^>]*><a href="https://example\.org/digest/2025/07/31/"', digest.html)
     assert "on the site: https://example.org/digest/2025/07/31/" in digest.text
+
+
+def test_a_static_page_may_not_take_the_digest_folder(tmp_path):
+    root = make_site(
+        tmp_path / "site", articles={"a.md": {"title": "A story"}}, pages={"digest.md": {"title": "Digest"}}
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site_options(root))
+    assert [e.message for e in failed.value.errors] == ["the page slug 'digest' is used by the site itself"]
