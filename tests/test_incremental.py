@@ -127,7 +127,7 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         assert report.written < len(tree(clean)) or name in ("change a static file", "change the config"), name
         if not report.planned_all:
             partial.add(name)
-        digests[name] = digest_leads(clean)
+        digests[name] = digest_lists(clean)
     # Edits that move no article plan only the pages that show the edited ones (a new
     # title without a `slug:` moves the article to a new URL).
     assert partial == {
@@ -148,7 +148,7 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
     assert len(digests["publish two stories on a new day, one with an alias"]["digest/2025/07/31/index.html"]) == 2
 
 
-def digest_leads(folder: Path) -> dict[str, list[str]]:
+def digest_lists(folder: Path) -> dict[str, list[str]]:
     """The stories of each digest page of a build, by file, as the page lists them."""
     found = {}
     for page in sorted(folder.glob("**/digest/**/index.html")):
