@@ -141,6 +141,18 @@ def enter_project(args: argparse.Namespace) -> None:
     os.chdir(project)
 
 
+IMPORT_KEEPS = {
+    "txt": "headline, byline, dates, dateline, caption and credit, paragraphs, bullets, numbered lists and quotes; "
+    "drops share buttons, “read more” lines, footers, ads",
+    "docx": "the same, plus headings, bold and italic, lists, links, tables, block quotes and pictures "
+    "(saved to static/images/YYYY/MM/); drops comments, headers and footers, colours and fonts",
+    "html": "the article only (title, author, date, text, lead image as a link, source URL); drops navigation, "
+    "share buttons, related boxes, ads, scripts, forms and comments",
+}
+"""What each format keeps and drops (``site-gen import --help``; here, not in documents.py, so
+that every command does not import the importers to build its parser)."""
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-gen",
@@ -257,14 +269,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
     )
 
-    from .documents import KEEPS
-
     wire = commands.add_parser(
         "import",
         help="turn wire copy (.txt), Word documents (.docx) and saved web pages (.html) into article files",
         description="Write each file as content/articles/YYYY/MM/slug.md and say where. Never overwrites a file; "
         "--force merges the new copy into an earlier import of the same story. "
-        + " ".join(f".{kind} keeps {what}." for kind, what in KEEPS.items()),
+        + " ".join(f".{kind} keeps {what}." for kind, what in IMPORT_KEEPS.items()),
     )
     wire.add_argument(
         "files", nargs="+", metavar="FILE", help="wire copy, .docx or .html files; - reads standard input"
@@ -323,7 +333,7 @@ def run_build(args) -> int:
             bar.update(done - bar.n)
 
     try:
-        from .serve import refuse_preview_output
+        from .folders import refuse_preview_output
 
         options = options_from(args)
         refuse_preview_output(options)

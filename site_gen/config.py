@@ -128,11 +128,15 @@ class Config:
         return DEFAULT_LOCALES.get(code, code)
 
 
-def default_language(code: str) -> Language:
-    """A language site.yaml does not describe: its name from CLDR, its direction from :data:`RTL_LANGUAGES`."""
+def default_language(code: str, named: bool = True) -> Language:
+    """A language site.yaml does not describe: its name from CLDR, its direction from :data:`RTL_LANGUAGES`.
+
+    ``named=False`` leaves the name as the code: reading a name loads the locale's CLDR data,
+    which every build, even one with nothing to do, would then load for names site.yaml gives."""
     base = code.split("-")[0].lower()
     locale = DEFAULT_LOCALES.get(base, base.replace("-", "_"))
-    return Language(base, _cldr_name(locale) or base, "rtl" if base in RTL_LANGUAGES else "ltr", "", locale)
+    name = (_cldr_name(locale) if named else "") or base
+    return Language(base, name, "rtl" if base in RTL_LANGUAGES else "ltr", "", locale)
 
 
 def _cldr_name(locale: str) -> str:
@@ -318,7 +322,7 @@ def _languages(items: list, default: str, fields: dict, where: str, errors: list
         if not all(isinstance(item.get(k, ""), str) for k in LANGUAGE_KEYS):
             errors.append(ContentError(where, line, f"the keys of language `{item['code']}` must be text"))
             continue
-        fallback = default_language(item["code"])
+        fallback = default_language(item["code"], named=not item.get("name", "").strip())
         language = Language(
             code=item["code"].strip().lower(),
             name=item.get("name", "").strip() or fallback.name,

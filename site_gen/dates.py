@@ -36,15 +36,27 @@ ENGLISH = "en_GB"
 def period_label(period, locale: str = ENGLISH) -> str:
     """The label of an archive period (a :class:`~site_gen.model.Period`, or anything with its
     ``year``, ``month`` and ``day``): ``2025``, ``July 2025`` or ``20 July 2025``, in a
-    CLDR locale's words and digits (``جولائی 2025``)."""
+    CLDR locale's words and digits (``جولائی 2025``). Kept once made: a site's periods are few,
+    and Babel takes longer to format a date than a page takes to plan."""
+    key = (period.year, period.month, period.day, locale)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = _period_label(period.year, period.month, period.day, locale)
+    return label
+
+
+_LABELS: dict[tuple, str] = {}
+
+
+def _period_label(year: int, month: int | None, day: int | None, locale: str) -> str:
     from babel.dates import format_date, format_skeleton
 
-    if period.month is None:
-        return local_digits(str(period.year), locale)
-    day = date(period.year, period.month, period.day or 1)
-    if period.day is None:
-        return local_digits(format_skeleton("yMMMM", day, locale=locale), locale)
-    return local_digits(format_date(day, "long", locale=locale), locale)
+    if month is None:
+        return local_digits(str(year), locale)
+    when = date(year, month, day or 1)
+    if day is None:
+        return local_digits(format_skeleton("yMMMM", when, locale=locale), locale)
+    return local_digits(format_date(when, "long", locale=locale), locale)
 
 
 _ZEROS = {"latn": "0", "arab": "\u0660", "arabext": "\u06f0", "deva": "\u0966", "beng": "\u09e6", "mymr": "\u1040"}

@@ -77,16 +77,6 @@ _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "t
 _ARTICLE_TEXT = 80
 """Fewest characters of text that make a page an article."""
 
-KEEPS = {
-    "txt": "headline, byline, dates, dateline, caption and credit, paragraphs, bullets, numbered lists and quotes; "
-    "drops share buttons, “read more” lines, footers, ads",
-    "docx": "the same, plus headings, bold and italic, lists, links, tables, block quotes and pictures "
-    "(saved to static/images/YYYY/MM/); drops comments, headers and footers, colours and fonts",
-    "html": "the article only (title, author, date, text, lead image as a link, source URL); drops navigation, "
-    "share buttons, related boxes, ads, scripts, forms and comments",
-}
-"""What each format keeps and drops (``site-gen import --help``)."""
-
 
 @dataclass(frozen=True)
 class Picture:

@@ -9,6 +9,13 @@ from pathlib import Path
 from .errors import BuildFailed, ContentError, display_path
 from .options import BuildOptions
 
+PREVIEW = Path(".site-gen-preview")
+"""The preview's folder: ``site/`` (what is served) and ``cache/``."""
+BUILD_FOLDER = Path("build")
+"""``site-gen build``'s default output (cli.py's default), which the preview never writes into."""
+MARKER = ".site-gen-preview"
+"""The file that marks an output folder as the preview's (hidden names are never served)."""
+
 
 def check_output_folder(options: BuildOptions) -> None:
     """Refuse an output folder whose clean-up could delete the project or its content, and a
@@ -95,3 +102,28 @@ def check_cache_folder(options: BuildOptions) -> ContentError | None:
         f"refusing to keep the cache in {shown}: {problem}",
         "the cache holds drafts and scheduled stories: give it a folder of its own, such as .site-gen-cache/",
     )
+
+
+def is_preview_folder(folder: Path) -> bool:
+    """Whether serve wrote ``folder``: it holds :data:`MARKER`, or sits in ``.site-gen-preview/``."""
+    return (folder / MARKER).is_file() or folder.parent.name == PREVIEW.name
+
+
+def refuse_preview_output(options: BuildOptions) -> None:
+    """Refuse ``site-gen build --output`` into the preview's folder (BuildFailed): it holds
+    drafts and scheduled articles, and serve's next build would add them to the plain site
+    again (the converse of :func:`check_preview_folder`)."""
+    out = options.path("output").resolve()
+    preview = (options.root / PREVIEW).resolve()
+    if out == preview or preview in out.parents or out.name == PREVIEW.name or is_preview_folder(out):
+        raise BuildFailed(
+            [
+                ContentError(
+                    "--output",
+                    0,
+                    f"refusing to build into {display_path(out, options.root)}/: it is the preview's folder "
+                    "(site-gen serve writes drafts and scheduled articles there)",
+                    "leave --output out (the site then goes into build/) or name a folder of its own",
+                )
+            ]
+        )

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import nh3
-from markupsafe import escape
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -326,16 +325,3 @@ def unique_slug(slug: str, taken: set[str], tried: dict[str, int]) -> str:
     unique = f"{slug}-{n}"
     taken.add(unique)
     return unique
-
-
-def with_dateline(html: str, dateline: str = "") -> str:
-    """A rendered body with the dateline (escaped) opening its first paragraph.
-
-    Used by article pages (through :func:`site_gen.render.body_html`) and by feeds.
-    """
-    if not dateline:
-        return html
-    opening = f'<span class="dateline">{escape(dateline)}:</span> '
-    if html.startswith("<p>"):
-        return "<p>" + opening + html[3:]
-    return "<p>" + opening + "</p>\n" + html

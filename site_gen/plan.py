@@ -629,7 +629,7 @@ class Planner:
             for n, period in enumerate(periods):
                 newer = periods[n - 1].path if n else None
                 older = periods[n + 1].path if n + 1 < len(periods) else None
-                children = tuple([(c["url"], c["count"]) for c in self.children(period)])
+                children = tuple([(self.link(c.path), len(c.articles)) for c in self.finer(period)])
                 shown = tuple([src[i] for i in period.articles])
                 shapes[f"d {period.path}"] = (newer, older, children, shown, src[period.latest])
         for period in site.days:
@@ -1220,13 +1220,15 @@ class Planner:
         return {"weekdays": weekday_names(), "weeks": weeks}
 
     def children(self, period: Period) -> list[dict]:
+        return [self.period_view(p) for p in self.finer(period)]
+
+    def finer(self, period: Period) -> list[Period]:
+        """A year's months, a month's days (newest first); none for a day."""
         if period.day is not None:
             return []
         if period.month is None:
-            finer = self._months_of.get(period.year, [])
-        else:
-            finer = self._days_of.get((period.year, period.month), [])
-        return [self.period_view(p) for p in reversed(finer)]
+            return self._months_of.get(period.year, [])[::-1]
+        return self._days_of.get((period.year, period.month), [])[::-1]
 
 
 def digest_language(code: str) -> str:

@@ -40,7 +40,7 @@ from .dates import local_digits
 from .errors import ContentError, display_path
 from .hashing import content_hash, digest
 from .images import BODY_IMAGE_SIZES, responsive_body
-from .markdown import first_paragraph, with_dateline
+from .markdown import first_paragraph
 from .model import Site
 from .plan import Page
 from .sources import read_template
@@ -219,6 +219,19 @@ def css_font(stack: str) -> Markup:
     return Markup(stack if _FONT_STACK.fullmatch(stack) and "</" not in stack else "")
 
 
+def with_dateline(html: str, dateline: str = "") -> str:
+    """A rendered body with the dateline (escaped) opening its first paragraph.
+
+    Used by article pages (through :func:`body_html`) and by feeds.
+    """
+    if not dateline:
+        return html
+    opening = f'<span class="dateline">{escape(dateline)}:</span> '
+    if html.startswith("<p>"):
+        return "<p>" + opening + html[3:]
+    return "<p>" + opening + "</p>\n" + html
+
+
 def body_html(html: str, dateline: str = "") -> Markup:
     """An article body, trusted as HTML, with the dateline opening its first paragraph."""
     return Markup(with_dateline(html, dateline))
@@ -363,6 +376,41 @@ def _keys_of(env: jinja2.Environment, sources: dict[str, bytes], words: str = ""
     return keys
 
 
+class _Words:
+    """One catalogue's words as a template calls them: what Jinja's i18n extension
+    (``newstyle``) gives, the same text, with a word without variables made once."""
+
+    def __init__(self, catalogue: Any):
+        self.catalogue = catalogue
+        self._plain: dict[str, Markup] = {}
+        self._names: dict[str, str] = {}
+        self.names = {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext, "word": self.word}
+
+    @jinja2.pass_eval_context
+    def gettext(self, eval_ctx, message: str, **variables: Any) -> str:
+        if not eval_ctx.autoescape:
+            return self.catalogue.gettext(message) % variables
+        if variables:
+            return Markup(self.catalogue.gettext(message)) % variables
+        text = self._plain.get(message)
+        if text is None:
+            text = self._plain[message] = Markup(self.catalogue.gettext(message)) % variables
+        return text
+
+    @jinja2.pass_eval_context
+    def ngettext(self, eval_ctx, singular: str, plural: str, number: int, **variables: Any) -> str:
+        variables.setdefault("num", number)
+        text = self.catalogue.ngettext(singular, plural, number)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    def word(self, text: str) -> str:
+        """See :meth:`Renderer.word`."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._names[text] = str(self.catalogue.gettext(text))
+        return found
+
+
 class Renderer:
     """Renders pages with one environment and one site view."""
 
@@ -400,6 +448,7 @@ class Renderer:
         self.env.globals["lngettext"] = self.lngettext
         self.env.globals["word"] = self.word
         self.env.globals["lword"] = self.lword
+        self._bound: dict[int, dict[str, Any]] = {}
         self._cards: dict[str, Markup] = {}
         self._card_ids: dict[int, tuple[dict, Markup]] = {}
         self._feed_bodies: dict[tuple, str] = {}
@@ -408,6 +457,17 @@ class Renderer:
         if not lang or lang.__class__ is not str:
             return self._null
         return self._catalogues.get(lang.split("-")[0].lower(), self._null)
+
+    def _words_for(self, context: dict) -> dict[str, Any]:
+        """``_``, ``gettext``, ``ngettext`` and ``word`` bound to the catalogue
+        :meth:`catalogue` finds in a render's context, given to that render's template: a
+        word is then one call, not the three ``context.call`` layers of Jinja's i18n
+        extension. The globals of the same names stay, for macros imported without context."""
+        catalogue = self.catalogue(context)
+        words = self._bound.get(id(catalogue))
+        if words is None:
+            words = self._bound[id(catalogue)] = _Words(catalogue).names
+        return words
 
     def lgettext(self, lang: str, message: str, **variables) -> Markup:
         """``lgettext(article.lang, "By")``: a word in a story's own language (its labels), where
@@ -492,7 +552,8 @@ class Renderer:
             return Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
         html = self._cards.get(key)
         if html is None:
-            html = Markup(self.env.get_template(CARD_TEMPLATE).render(card=card))
+            context = {"card": card}
+            html = Markup(self.env.get_template(CARD_TEMPLATE).render(context, **self._words_for(context)))
             self._cards[key] = html
         self._card_ids[id(card)] = (card, html)
         return html
@@ -521,7 +582,7 @@ class Renderer:
             return share.render_card(page.context["card"], self.cards)
         try:
             template = self.env.get_template(page.template)
-            return template.render(page.context).encode("utf-8")
+            return template.render(page.context, **self._words_for(page.context)).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             path = Path(exc.filename) if exc.filename else self.templates / page.template
             raise ContentError(

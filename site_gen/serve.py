@@ -54,19 +54,13 @@ from markupsafe import escape
 
 from .build import BuildOptions, build_site
 from .errors import BuildFailed, ContentError, display_path
-from .folders import check_output_folder
+from .folders import BUILD_FOLDER, MARKER, PREVIEW, check_output_folder, is_preview_folder
 from .write import LEGACY_MANIFEST, MANIFEST, read_manifest
 
-PREVIEW = Path(".site-gen-preview")
-"""The preview's folder: ``site/`` (what is served) and ``cache/``."""
 PORT_TRIES = 20
 """How many ports after a busy one are tried."""
 SNIPPET = 3
 """Lines shown before and after the offending line on the error page."""
-BUILD_FOLDER = Path("build")
-"""``site-gen build``'s default output (cli.py's default), which the preview never writes into."""
-MARKER = ".site-gen-preview"
-"""The file that marks an output folder as the preview's (hidden names are never served)."""
 
 
 class PreviewFolderRefused(BuildFailed):
@@ -93,31 +87,6 @@ def ensure_preview_folder(options: BuildOptions) -> None:
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# site-gen serve's preview (drafts included): never deploy\n*\n", "utf-8")
-
-
-def is_preview_folder(folder: Path) -> bool:
-    """Whether serve wrote ``folder``: it holds :data:`MARKER`, or sits in ``.site-gen-preview/``."""
-    return (folder / MARKER).is_file() or folder.parent.name == PREVIEW.name
-
-
-def refuse_preview_output(options: BuildOptions) -> None:
-    """Refuse ``site-gen build --output`` into the preview's folder (BuildFailed): it holds
-    drafts and scheduled articles, and serve's next build would add them to the plain site
-    again (the converse of :func:`check_preview_folder`)."""
-    out = options.path("output").resolve()
-    preview = (options.root / PREVIEW).resolve()
-    if out == preview or preview in out.parents or out.name == PREVIEW.name or is_preview_folder(out):
-        raise BuildFailed(
-            [
-                ContentError(
-                    "--output",
-                    0,
-                    f"refusing to build into {display_path(out, options.root)}/: it is the preview's folder "
-                    "(site-gen serve writes drafts and scheduled articles there)",
-                    "leave --output out (the site then goes into build/) or name a folder of its own",
-                )
-            ]
-        )
 
 
 def check_preview_folder(options: BuildOptions) -> None:
