@@ -53,36 +53,25 @@ class Digest:
     files: list[Path] = field(default_factory=list)
 
 
-def day_stories(site, day: date, lang: str, zone: ZoneInfo) -> list[int]:
-    """Indexes of the published articles of ``day`` (in the site's time zone) in ``lang``, newest first."""
-    return [
-        i
-        for i, a in enumerate(site.articles)
-        if a.date.at.astimezone(zone).date() == day and a.lang.split("-")[0].lower() == lang
-    ]
-
-
 def make_digest(options, day: date | None = None, lang: str | None = None) -> Digest:
     """The digest of ``day`` (default: the build clock's day) in ``lang`` (default: the site's
     language); :class:`BuildFailed` when the site has errors or the day has no story."""
     from .build import load_site
     from .dates import utc_now
-    from .images import share_photo
-    from .plan import Planner
+    from .plan import Planner, digest_language
 
     config, site, _pages, _loaded, images = load_site(options)
     zone = ZoneInfo(config.timezone)
     now = (options.now or utc_now()).astimezone(zone)
     day = day or now.date()
-    lang = (lang or config.language).split("-")[0].lower()
-    found = day_stories(site, day, lang, zone)
-    if not found:
+    lang = digest_language(lang or config.language)
+    planner = Planner(site, config, images.views, now)
+    period = next((p for p in site.days if (p.year, p.month, p.day) == (day.year, day.month, day.day)), None)
+    order = planner.digest_stories(period, lang) if period else []
+    if not order:
         hint = "give another --date or --lang; a digest lists the published stories of one day"
         raise BuildFailed([ContentError("content", 0, f"no published story on {day.isoformat()} in `{lang}`", hint)])
-    photo = [i for i in found if share_photo(site.articles[i], images.views) is not None]
-    lead = photo[0] if photo else found[0]
-    order = [lead, *[i for i in found if i != lead]]
-    planner = Planner(site, config, images.views, now)
+    lead = order[0]
     rtl = config.is_rtl(lang)
     view = {
         "site": {"title": config.title, "url": config.base_url, "description": config.description},
@@ -91,6 +80,10 @@ def make_digest(options, day: date | None = None, lang: str | None = None) -> Di
         "align": "right" if rtl else "left",
         "day": _day_label(day, lang),
         "subject": f"{config.title}: {_day_label(day, lang)}",
+        # The day's digest page on the site shows every story, those left out here too.
+        "more_url": urls.absolute(config.base_url, planner.digest_path(period, lang))
+        if lang in planner.digest_langs
+        else config.base_url,
     }
     stories = [_story(planner, i, zone, config) for i in order]
     stories[0]["image"] = _lead_image(planner.share_view(lead)["og"], site.articles[lead].title)

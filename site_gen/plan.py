@@ -24,7 +24,7 @@ from . import feeds, identities, metadata, offline, share, sitemaps, urls
 from .cache import serialize
 from .collect import served_languages
 from .config import Config, default_language
-from .dates import Moment, local_number, month_names, period_label, weekday_names
+from .dates import ENGLISH, Moment, local_number, month_names, period_label, weekday_names
 from .errors import ContentError
 from .hashing import digest
 from .identities import card_fields
@@ -191,6 +191,10 @@ class Planner:
         """Languages with a front page of their own (``/ur/``), besides the default one at ``/``."""
         self._lang_sets: dict[str, frozenset[int]] = {}
         self._full_terms: dict[tuple[str, str], Term] | None = None
+        self._digest_lang: list[str] | None = None
+        self.digest_langs = list(dict.fromkeys(map(digest_language, (self.default_lang, *self.served))))
+        """The languages with digest pages (:func:`digest_language`): the default one (at
+        ``/digest/``), then those with pages of their own (``/ur/digest/``)."""
 
     # -- views -------------------------------------------------------------
     def link(self, path: str) -> str:
@@ -450,6 +454,7 @@ class Planner:
                 pages += self.term_pages(term, lang=lang)
             pages.append(self.search_page(lang))
         pages += self.archive_pages()
+        pages += self.digest_pages()
         pages.append(
             Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}, key="s")
         )
@@ -519,6 +524,7 @@ class Planner:
         statics = {p.source: p for p in self.site.pages}
         lists: dict[str, set[int | None]] = {}
         periods: set[str] = set()
+        digests: set[str] = set()
         redirected: list[Article] = []
         pages: list[Page] = []
         for key in sorted(keys):
@@ -534,6 +540,8 @@ class Planner:
                 lists.setdefault(name, set()).add(None if number == "-" else int(number))
             elif kind == "d":
                 periods.add(rest)
+            elif kind == "e":
+                digests.add(key)
             elif kind == "r" and (rest in index or rest in statics):
                 redirected.append(articles[index[rest]] if rest in index else statics[rest])
             elif kind == "n":
@@ -556,6 +564,8 @@ class Planner:
                 pages += self.term_pages(terms[name], numbers, lang=lang)
         if periods:
             pages += self.archive_pages(periods)
+        if digests:
+            pages += self.digest_pages(digests)
         pages += alias_pages_of(redirected, self.config)
         feed_paths = {key[2:] for key in keys if key.startswith("f ")}
         if feed_paths:
@@ -621,6 +631,9 @@ class Planner:
                 children = tuple([(self.link(c.path), len(c.articles)) for c in self.finer(period)])
                 shown = tuple([src[i] for i in period.articles])
                 shapes[f"d {period.path}"] = (newer, older, children, shown, src[period.latest])
+        for period in site.days:
+            for lang, shown in self.digest_split(period).items():
+                shapes[self.digest_key(period, lang)] = tuple([src[i] for i in shown])
         items = self.config.feed_items
         entry = [(src[i], named[i]) for i in range(min(count, items))]
         for path in (urls.ATOM_FEED, urls.RSS_FEED, urls.JSON_FEED):
@@ -1034,6 +1047,8 @@ class Planner:
                     "children": self.children(period),
                     "calendar": self.calendar(period),
                 }
+                if period.day is not None:
+                    frame["digests"] = self.digest_links(period)
                 shown = period.articles if period.month else ()
                 lastmod = self.changed_iso(period.latest)  # a year page shows no cards, but its lastmod
                 deps = (template, frame, tuple(self.card_key(j) for j in shown), lastmod)
@@ -1052,6 +1067,104 @@ class Planner:
         )
         cards = [self.card(j) for j in period.articles] if period.month else []
         return dict(frame, page=page, cards=cards)
+
+    # -- the daily digest --------------------------------------------------
+    def digest_split(self, period: Period) -> dict[str, list[int]]:
+        """A day's stories by the language of its digest pages (:func:`digest_language`), newest
+        first: the default language and those with pages of their own (:attr:`served`)."""
+        if self._digest_lang is None:
+            self._digest_lang = found = [""] * len(self.site.articles)
+            langs = self.digest_langs
+            for code, indexes in self.site.languages.items():
+                lang = digest_language(code)
+                for i in indexes if lang in langs else ():
+                    found[i] = lang
+        split: dict[str, list[int]] = {}
+        for i in period.articles:
+            lang = self._digest_lang[i]
+            if lang:
+                split.setdefault(lang, []).append(i)
+        return split
+
+    def digest_languages(self, period: Period) -> list[str]:
+        """The languages of a day's digest pages, in the site's order."""
+        split = self.digest_split(period)
+        return [lang for lang in self.digest_langs if lang in split]
+
+    def digest_stories(self, period: Period, lang: str) -> list[int]:
+        """The stories of a day's digest in ``lang``, lead first: the newest with a photo to
+        share (:func:`~site_gen.images.share_photo`), else the newest; then the others, newest
+        first. The e-mail (:func:`site_gen.digest.make_digest`) and the page show these."""
+        found = [i for i in period.articles if digest_language(self.site.articles[i].lang) == lang]
+        articles = self.site.articles
+        lead = next((i for i in found if share_photo(articles[i], self.images) is not None), None)
+        if lead is None:
+            return found
+        return [lead, *[i for i in found if i != lead]]
+
+    def digest_days(self) -> list[tuple[Period, str]]:
+        """``(day, language)`` of every digest page."""
+        return [(period, lang) for period in self.site.days for lang in self.digest_languages(period)]
+
+    def digest_key(self, period: Period, lang: str) -> str:
+        return f"e {lang} {period.path}"
+
+    def digest_path(self, period: Period, lang: str) -> str:
+        other = None if lang == self.digest_langs[0] else lang
+        return urls.digest_path(period.year, period.month, period.day, other)
+
+    def digest_links(self, period: Period) -> list[dict]:
+        """A day page's links to that day's digests, one per language."""
+        return [
+            {
+                "lang": lang,
+                "dir": self.direction(lang),
+                "name": self.language_name(lang),
+                "url": self.link(self.digest_path(period, lang)),
+            }
+            for lang in self.digest_languages(period)
+        ]
+
+    def digest_pages(self, keys: set[str] | None = None) -> list[Page]:
+        """The digest page of each day and language (with ``keys``: those of these keys): the
+        e-mail's stories (:meth:`digest_stories`) as the site shows them; it reads their cards."""
+        if keys is None:
+            wanted = self.digest_days()
+        else:
+            days = {period.path: period for period in self.site.days}
+            named = [key.split(" ", 2)[1:] for key in sorted(keys)]
+            wanted = [(days[path], lang) for lang, path in named if path in days]
+        pages = []
+        for period, lang in wanted:
+            shown = self.digest_stories(period, lang)
+            if not shown:
+                continue
+            path = self.digest_path(period, lang)
+            day = self.period_link(period)
+            locale = self.config.locale_of(lang)
+            label = day["label"] if locale == ENGLISH else period_label(period, locale)  # Babel's words: not twice
+            frame = {"digest": {"label": label, "count": len(shown)}, "day": day}
+            lastmod = self.newest(shown)
+            deps = ("digest_page.html", lang, frame, tuple([self.card_key(i) for i in shown]), lastmod)
+            make = partial(self.digest_context, period, lang, path, frame, shown)
+            reads = partial(self.list_reads, shown)
+            key = self.digest_key(period, lang)
+            pages.append(Page(path, "digest_page.html", make=make, deps=deps, key=key, reads=reads, lastmod=lastmod))
+        return pages
+
+    def digest_context(self, period: Period, lang: str, path: str, frame: dict, shown: list[int]) -> dict:
+        label = frame["digest"]["label"]
+        # The page's own words are the template's: in another language its title is the day alone.
+        title = f"Daily digest, {label}" if lang == self.digest_langs[0] else label
+        page = self.meta(
+            title,
+            path,
+            lang=lang,
+            modified=self.newest_moment(shown),
+            jsonld=[self.crumbs(*self.period_trail(period), (title, path))],
+        )
+        cards = [self.card(i) for i in shown]
+        return dict(frame, page=page, lead=cards[0], cards=cards[1:])
 
     def period_trail(self, period: Period) -> list[tuple[str, str]]:
         """``2025`` → ``July 2025`` → ``20 July 2025`` as breadcrumbs."""
@@ -1115,6 +1228,11 @@ class Planner:
         if period.month is None:
             return self._months_of.get(period.year, [])[::-1]
         return self._days_of.get((period.year, period.month), [])[::-1]
+
+
+def digest_language(code: str) -> str:
+    """The language a story's ``lang`` counts for in the digest: its base code (``en-GB`` → ``en``)."""
+    return code.split("-")[0].lower()
 
 
 def feed_pages(site: Site, config: Config, paths: set[str] | None = None) -> list[Page]:

@@ -55,6 +55,7 @@ RESERVED = frozenset(
         "robots.txt",
         "404.html",
         "pagefind",
+        "digest",
     }
 )
 SEARCH_BUNDLE = "pagefind"
@@ -250,6 +251,13 @@ def archive_path(year: int, month: int | None = None, day: int | None = None) ->
     if day is None:
         return f"{year:04d}/{month:02d}/"
     return f"{year:04d}/{month:02d}/{day:02d}/"
+
+
+def digest_path(year: int, month: int, day: int, lang: str | None = None) -> str:
+    """A day's digest page (the stories of the e-mail digest): ``digest/2025/07/20/``, or
+    ``ur/digest/2025/07/20/`` in a language other than the site's default."""
+    path = f"digest/{archive_path(year, month, day)}"
+    return path if lang is None else language_path(lang, path)
 
 
 def paged_path(first: str, number: int | None) -> str:

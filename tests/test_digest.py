@@ -1,4 +1,4 @@
-"""The daily digest by e-mail: size, inlined styles, absolute URLs, images, the .eml's parts."""
+"""The daily digest: the e-mail (size, inlined styles, absolute URLs, images, the .eml's parts) and its page on the site."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import pytest
+
 from site_gen.build import build_site
 from site_gen.cli import main
 from site_gen.digest import CLIP_BYTES, make_digest, write_digest
+from site_gen.errors import BuildFailed
 from tests.conftest import make_site, site_options
 
 DAY = date(2025, 7, 31)
@@ -99,3 +102,42 @@ def test_site_gen_digest_writes_the_files_and_reports_a_day_without_stories(tmp_
     assert "5 stories" in out and (root / "mail/2025-07-31-en.eml").is_file()
     code = main(["digest", *common, "--date", "2025-07-01", "--output", "mail"])
     assert code == 1 and "no published story on 2025-07-01" in capsys.readouterr().err
+
+
+def test_each_day_has_a_digest_page_with_the_e_mail_s_stories_in_its_order(tmp_path):
+    """The page and the e-mail take their stories from one rule (Planner.digest_stories): the lead
+    (the newest with a photo) first, then the others, newest first; the day page links to it."""
+    root = day_site(tmp_path)
+    build = root / "build"
+    page = (build / "digest/2025/07/31/index.html").read_text("utf-8")
+    mail = make_digest(site_options(root), DAY)
+    main = page.split('<main id="main"', 1)[1]
+    on_page = re.findall(r'<h[23]><a href="/(2025/07/31/[^"]+/)">', main)
+    in_mail = re.findall(r'class="(?:lead-)?title"[^>]* href="https://example\.org/(2025/07/31/[^"]+/)"', mail.html)
+    assert len(on_page) == 5 and on_page == in_mail, (on_page, in_mail)
+    assert on_page[0] == "2025/07/31/story-2-of-the-day-trade-at-the-torkham-crossing/"  # the one with a photo
+    assert "<title>Daily digest, 31 July 2025 — " in page and "طورخم" not in main  # its language only
+    assert (build / "digest/2025/07/30/index.html").is_file()
+    assert not (build / "ur/digest").exists()  # Urdu has no pages of its own on this site
+    assert 'href="/digest/2025/07/31/"' in (build / "2025/07/31/index.html").read_text("utf-8")
+    assert "https://example.org/digest/2025/07/31/" in (build / "sitemap.xml").read_text("utf-8")
+
+
+def test_the_e_mail_s_left_out_stories_link_to_the_digest_page(tmp_path, monkeypatch):
+    from site_gen import digest as module
+
+    root = day_site(tmp_path)
+    monkeypatch.setattr(module, "HTML_BUDGET", len(make_digest(site_options(root), DAY).html.encode()) - 200)
+    digest = make_digest(site_options(root), DAY)
+    assert digest.left_out >= 1
+    assert re.search(r'<td class="more"[^>]*><a href="https://example\.org/digest/2025/07/31/"', digest.html)
+    assert "on the site: https://example.org/digest/2025/07/31/" in digest.text
+
+
+def test_a_static_page_may_not_take_the_digest_folder(tmp_path):
+    root = make_site(
+        tmp_path / "site", articles={"a.md": {"title": "A story"}}, pages={"digest.md": {"title": "Digest"}}
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site_options(root))
+    assert [e.message for e in failed.value.errors] == ["the page slug 'digest' is used by the site itself"]

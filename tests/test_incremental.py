@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -89,6 +90,14 @@ EDITS = [
         ),
     ),
     ("add", lambda root, t, s: (root / "content/articles/new.md").write_text(article_text(**story(99)), "utf-8")),
+    (
+        "give the older story of a day a photo (it leads the day's digest)",
+        lambda root, t, s: edit(
+            root / "content/articles/s0.md",
+            "title:",
+            "image: {src: /images/torkham-fruit-trucks.jpg, alt: Lorries}\ntitle:",
+        ),
+    ),
     ("delete", lambda root, t, s: (root / "content/articles/s7.md").unlink()),
     ("change a template", lambda root, t, s: edit(t / "partials/card.html", "<h3", "<h3 data-edited")),
     ("change a static file", lambda root, t, s: (s / "css/site.css").write_text("body { color: red }\n", "utf-8")),
@@ -108,6 +117,7 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
     options = site_options(root, templates=templates, static=static, jobs=jobs)
     build_site(options)
     partial = set()
+    digests = {}
     for name, change in EDITS:
         change(root, templates, static)
         report = build_site(options)
@@ -117,6 +127,7 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         assert report.written < len(tree(clean)) or name in ("change a static file", "change the config"), name
         if not report.planned_all:
             partial.add(name)
+        digests[name] = digest_lists(clean)
     # Edits that move no article plan only the pages that show the edited ones (a new
     # title without a `slug:` moves the article to a new URL).
     assert partial == {
@@ -126,6 +137,24 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         "publish the newest story, with a new tag",
         "publish two stories on a new day, one with an alias",
     }
+    # The digest pages were among the pages compared: one for each day, new days' too, lead first.
+    day = "digest/2025/05/01/index.html"  # stories 0 and 27
+    assert digests["retitle"][day] == ["2025/05/01/story-number-27/", "2025/05/01/story-number-0/"]
+    assert (
+        digests["give the older story of a day a photo (it leads the day's digest)"][day][0]
+        == "2025/05/01/story-number-0/"
+    )
+    assert "digest/2025/07/31/index.html" in digests["publish two stories on a new day, one with an alias"]
+    assert len(digests["publish two stories on a new day, one with an alias"]["digest/2025/07/31/index.html"]) == 2
+
+
+def digest_lists(folder: Path) -> dict[str, list[str]]:
+    """The stories of each digest page of a build, by file, as the page lists them."""
+    found = {}
+    for page in sorted(folder.glob("**/digest/**/index.html")):
+        main = page.read_text("utf-8").split('<main id="main"', 1)[1]
+        found[page.relative_to(folder).as_posix()] = re.findall(r'<h[23]><a href="/(\d{4}/[^"]+/)">', main)
+    return found
 
 
 def test_nothing_changed_is_answered_without_reading_any_article(tmp_path, monkeypatch):
@@ -584,6 +613,7 @@ def test_incremental_builds_equal_clean_builds_after_translation_edits(tmp_path,
         linked = name in LINKED_AFTER
         assert ('hreflang="ur" href="https://example.org/2025/05/04/khabar-3/"' in english) == linked, name
     assert (root / "build/ur/index.html").is_file() and not (root / "build/ps/index.html").exists()
+    assert (root / "build/ur/digest/2025/07/31/index.html").is_file() and not (root / "build/ps/digest").exists()
     # A body edit plans the pages that read it; a new Urdu story the lists whose shape it changes.
     assert partial == {"edit the translation's body", "retitle the translation", "publish the newest Urdu story"}
 

@@ -9,6 +9,7 @@ trees must be equal byte for byte. An edit that makes the build fail (a URL
 taken twice, a link to a deleted or held-back story) must fail both builds
 with the same errors and leave the output as it was; it is then undone.
 
+The trees compared hold every page kind, a digest page per day and language among them.
 The edits reach every rebuild path of :mod:`site_gen.build`: body-only edits,
 new stories newer than all, edits that keep an article's place, and the full
 plan (backdated stories, deletions, drafts, retitles, retags, respellings,
@@ -487,7 +488,7 @@ class Fuzz:
 
     def op_own_alias(self) -> str:
         """The newest story with an alias on a page that only it makes: its new tag's, author's
-        or section feed's, its new day's (the build must fail, both ways alike)."""
+        or section feed's, its new day's or that day's digest (the build must fail, both ways alike)."""
         at = self.newest_at() + timedelta(minutes=1)
         tag, author, section = self.rng.choice(NEW_TAGS[:1]), self.rng.choice(NEW_AUTHORS[:1]), NEW_SECTIONS[0]
         day = f"/{at:%Y/%m/%d}/"
@@ -499,9 +500,11 @@ class Fuzz:
                 "/authors/omar-farooq/",
                 "/sections/weather/feed.xml/",
                 day,
+                f"/digest{day}",
             ]
         )
-        name, _story = self.new_story(at, tags=[tag], author=author, section=section, aliases=[alias])
+        name, story = self.new_story(at, tags=[tag], author=author, section=section, aliases=[alias])
+        alias = in_its_language(story)
         return f"add the newest story {name} at {at:%m-%d %H:%M} with the alias {alias} (tag {tag}, author {author})"
 
     def op_clock(self) -> str:
@@ -616,6 +619,7 @@ class Fuzz:
         make_site(self.root, config=CONFIG)
         self.sync("the fixture site")
         build_site(self.options())
+        assert list((self.root / self.output).glob("digest/*/*/*/index.html")), "the trees compared hold digest pages"
 
     def options(self, **changes):
         values = dict(output=self.root / self.output, drafts=self.drafts, base_url=self.base_url)
@@ -662,6 +666,15 @@ class Fuzz:
                 self.stories, self.pages, self.now, self.output, self.drafts, self.base_url = saved
                 self.sync("undo the last edit")
                 assert self.check(), self.describe()
+
+
+def in_its_language(story: Story) -> str:
+    """The story's alias, on its own language's digest page when it names the digest's
+    (``/ur/digest/…`` for an Urdu story: ``/digest/…`` lists English ones)."""
+    alias = story.fields["aliases"][0]
+    if alias.startswith("/digest/") and story.fields.get("lang") == "ur":
+        alias = story.fields["aliases"][0] = "/ur" + alias
+    return alias
 
 
 def describe_options(step: Step) -> str:
@@ -735,6 +748,7 @@ def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, seed, jobs
         "/Tags/Locust-Swarm/",  # the same but for capitals
         "/tags/locust-swarm/feed.xml/",  # a folder where its new tag's feed is a file
         "/2025/07/31/",  # its new day's page
+        "/digest/2025/07/31/",  # its new day's digest page (in its language: /ur/digest/… for Urdu)
     ],
 )
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -745,8 +759,9 @@ def test_a_new_story_with_an_alias_on_a_page_only_it_makes_fails_like_a_clean_bu
         monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 4)
     fuzz = Fuzz(tmp_path / "site", tmp_path / "clean", seed=7, jobs=jobs)
     fuzz.start()
-    fuzz.new_story(
+    _name, story = fuzz.new_story(
         datetime(2025, 7, 31, 9, 0, tzinfo=KARACHI), tags=["Locust swarm"], author="Omar Farooq", aliases=[alias]
     )
+    alias = in_its_language(story)
     fuzz.sync(f"the newest story, with the alias {alias}")
     assert not fuzz.check()

@@ -116,7 +116,7 @@ def test_publishing_a_story_leaves_unrelated_and_older_pages_unchanged():
     assert removed == set()
     cards = {p for p in after if p.startswith("2025/07/25/fresh/share-")}  # its drawn share images
     assert len(cards) == 4
-    assert added <= {"2025/07/25/fresh/", "2025/07/25/"} | cards | {
+    assert added <= {"2025/07/25/fresh/", "2025/07/25/", "digest/2025/07/25/"} | cards | {
         p for p in after if "/page/" in p or p.startswith("page/")
     }
     previous_newest = "2025/07/20/s039/"
@@ -124,8 +124,8 @@ def test_publishing_a_story_leaves_unrelated_and_older_pages_unchanged():
     for path in changed | added:
         if path in (previous_newest, "2025/", "2025/07/", "2025/07/20/", "tags/", "sections/", "authors/"):
             continue  # the neighbour's "newer" link; the story's year and month; the neighbouring day; counts
-        if path in ("2025/07/25/fresh/", "2025/07/25/") or path in cards:
-            continue
+        if path in ("2025/07/25/fresh/", "2025/07/25/", "digest/2025/07/25/") or path in cards:
+            continue  # its page, its day's and that day's digest, its share images
         if path in ("feed.xml", "rss.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "sw.js"):
             continue  # the site-wide feeds and sitemaps list every new story; the worker keeps the newest
         if path.endswith("/feed.xml"):
@@ -293,6 +293,7 @@ def test_every_context_is_plain_data():
         "year.html",
         "month.html",
         "day.html",
+        "digest_page.html",
         "404.html",
         "redirect.html",
         "feeds/atom.xml",

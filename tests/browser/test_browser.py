@@ -13,9 +13,16 @@ AXE_PAGES = {
     "urdu-article": URDU_ARTICLE,
     "tag": "tags/pakistan/",
     "month": "2025/07/",
+    "day": "2025/07/21/",
+    "digest": "digest/2025/07/21/",
     "search": "search/",
 }
-SCREENSHOT_PAGES = {"home": "", "english-article": ENGLISH_ARTICLE, "urdu-article": URDU_ARTICLE}
+SCREENSHOT_PAGES = {
+    "home": "",
+    "english-article": ENGLISH_ARTICLE,
+    "urdu-article": URDU_ARTICLE,
+    "digest": "digest/2025/07/21/",
+}
 
 
 @pytest.fixture(scope="module")
