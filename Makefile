@@ -65,11 +65,12 @@ import: $(BYTECODE)
 test: $(STAMP) java browser
 	$(PY) -m pytest
 
-# Under a minute: no Chromium, no Java, none of the tests marked slow (markers in pyproject.toml).
+# Under a minute: no Chromium, no Java, none of the tests marked slow (markers in pyproject.toml),
+# spread over the cores by pytest-xdist.
 # Bytecode is written here even where PYTHONDONTWRITEBYTECODE is set: pytest then keeps its
 # rewritten test modules instead of rewriting them at every run (5 s of this target's time).
 test-fast: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -m "not browser and not validator and not slow"
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -m "not browser and not validator and not slow"
 
 # Markdown bodies, random and hostile, against markdown-it-py configured with its plugins, and
 # through whole builds: `make fuzz`, `make fuzz BODIES=100000 EXAMPLES=50000 SEED=7`. Prints bodies
