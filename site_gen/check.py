@@ -605,8 +605,8 @@ def _site_path_by_urllib(url: str, base_url: str, base_path: str, here: str) -> 
     return rest + "/" if trailing and rest else rest
 
 
-def _pages_of(article: Article) -> list[str]:
-    """Output files that publishing ``article`` creates: its page, aliases, date and term pages."""
+def _pages_of(article: Article, config: Config) -> list[str]:
+    """Output files that publishing ``article`` creates: its page, aliases, date, digest and term pages."""
     at = article.date.at
     paths = [article.path, *article.aliases]
     if article.kind == "article":
@@ -615,6 +615,9 @@ def _pages_of(article: Article) -> list[str]:
             urls.archive_path(at.year, at.month),
             urls.archive_path(at.year, at.month, at.day),
         ]
+        lang, default = (code.split("-")[0].lower() for code in (article.lang, config.language))
+        if lang == default or config.language_of(lang) is not None:
+            paths.append(urls.digest_path(at.year, at.month, at.day, None if lang == default else lang))
         names = [("tag", n) for n in article.tags] + [("author", n) for n in article.authors]
         names += [("section", article.section)] if article.section else []
         paths += [urls.term_path(kind, urls.term_slug(name)) for kind, name in names if urls.term_slug(name)]
@@ -643,7 +646,7 @@ def check_links(
     pending: dict[str, Article] = {}
     waiting = [a for a in articles if held.get(id(a))] + list(unpublished)
     for a in sorted(waiting, key=lambda a: (a.date.at, a.source)):
-        for out in _pages_of(a):
+        for out in _pages_of(a, config):
             if out not in outputs:
                 pending.setdefault(out, a)
     found = []

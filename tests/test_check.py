@@ -368,3 +368,16 @@ def test_editor_slips_get_the_right_hint(tmp_path):
         "content: note: links in bodies were not checked, since some files could not be read"
         " — fix the errors, then check again",
     ]
+
+
+def test_a_link_to_the_digest_page_a_scheduled_story_makes_is_a_warning(tmp_path):
+    """Only a scheduled story is on 22 July: that day's digest page appears with it, as its day page does."""
+    files = {
+        "articles/2025/07/later.md": article("Budget vote", date="2025-07-22T09:00:00+05:00"),
+        "articles/2025/07/a.md": article("Talks", body="See [the digest](/digest/2025/07/22/).\n"),
+    }
+    code, out, _ = check(tmp_path, files)
+    assert code == 0 and "link to /digest/2025/07/22/" in out and "warning" in out
+    files["articles/2025/07/a.md"] = article("Talks", body="See [the digest](/digest/2025/07/23/).\n")
+    code, out, err = check(tmp_path / "other", files)
+    assert code == 1 and "link to /digest/2025/07/23/: there is no such page" in out + err
