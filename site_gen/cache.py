@@ -125,7 +125,9 @@ def code_key() -> str:
     the installed distributions and of the Python running them. A cache made by other code
     (a checkout of another commit, an upgraded Markdown library) starts empty, so no page
     the old code rendered is kept as current (the version alone changes only on release).
-    Read once a process: what this process runs, not what a later edit of the files says."""
+    Read once a process, at its first build: a file of site_gen edited while a long-lived
+    process (``make serve``) runs counts from that process's next start. Fonts count by name
+    and size."""
     package = Path(__file__).parent
     parts = [sys.version.encode()]
     for path in sorted(package.glob("*.py")):

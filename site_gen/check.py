@@ -39,7 +39,7 @@ from .config import Config
 from .embargo import embargoed_images
 from .errors import ContentError
 from .model import BODY_START, Article
-from .plan import Page
+from .plan import Page, digest_language
 
 TITLE_LIMIT = 110
 """Longest headline without a warning (news apps and search results cut longer ones)."""
@@ -451,7 +451,7 @@ def check_urls(
     for clash in urls.output_clashes(paths):
         i, j = clash.index, clash.other
         if clash.kind == urls.UNDER:
-            if i in refused:
+            if i in refused or j in refused:  # a claim that lost its path writes no file to be under
                 continue
             refused.add(i)  # the first file among its folders only
             out, folder = paths[i], clash.path
@@ -615,9 +615,11 @@ def _pages_of(article: Article, config: Config) -> list[str]:
             urls.archive_path(at.year, at.month),
             urls.archive_path(at.year, at.month, at.day),
         ]
-        lang, default = (code.split("-")[0].lower() for code in (article.lang, config.language))
-        if lang == default or config.language_of(lang) is not None:
-            paths.append(urls.digest_path(at.year, at.month, at.day, None if lang == default else lang))
+        default = config.site_languages[0].code
+        if digest_language(article.lang) == digest_language(default):
+            paths.append(urls.digest_path(at.year, at.month, at.day))
+        elif any(item.code == article.lang for item in config.site_languages):  # as served_languages has it
+            paths.append(urls.digest_path(at.year, at.month, at.day, digest_language(article.lang)))
         names = [("tag", n) for n in article.tags] + [("author", n) for n in article.authors]
         names += [("section", article.section)] if article.section else []
         paths += [urls.term_path(kind, urls.term_slug(name)) for kind, name in names if urls.term_slug(name)]

@@ -149,8 +149,8 @@ IMPORT_KEEPS = {
     "html": "the article only (title, author, date, text, lead image as a link, source URL); drops navigation, "
     "share buttons, related boxes, ads, scripts, forms and comments",
 }
-"""What each format keeps and drops (``site-gen import --help``; here, not in documents.py, so
-that every command does not import the importers to build its parser)."""
+"""What each format keeps and drops (``site-gen import --help``): kept here, so that building
+the parser imports none of the importers."""
 
 
 def make_parser() -> argparse.ArgumentParser:

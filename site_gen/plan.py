@@ -24,7 +24,7 @@ from . import feeds, identities, metadata, offline, share, sitemaps, urls
 from .cache import serialize
 from .collect import served_languages
 from .config import Config, default_language
-from .dates import ENGLISH, Moment, local_number, month_names, period_label, weekday_names
+from .dates import Moment, local_number, month_names, period_label, weekday_names
 from .errors import ContentError
 from .hashing import digest
 from .identities import card_fields
@@ -1142,7 +1142,7 @@ class Planner:
             path = self.digest_path(period, lang)
             day = self.period_link(period)
             locale = self.config.locale_of(lang)
-            label = day["label"] if locale == ENGLISH else period_label(period, locale)  # Babel's words: not twice
+            label = period_label(period, locale)
             frame = {"digest": {"label": label, "count": len(shown)}, "day": day}
             lastmod = self.newest(shown)
             deps = ("digest_page.html", lang, frame, tuple([self.card_key(i) for i in shown]), lastmod)

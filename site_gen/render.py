@@ -121,8 +121,8 @@ def picture(
 
 
 def _escape_body_attribute(value: Any) -> str:
-    """A body image's attribute as bodies have always had it (:func:`html.escape`: ``&quot;``,
-    ``&#x27;``, not ``{{ … }}``'s ``&#34;``, ``&#39;``), so that their pages keep their bytes;
+    """A body image's attribute, escaped by :func:`html.escape` (``&quot;``, ``&#x27;``) as the
+    rest of a body's image markup is, not as ``{{ … }}`` escapes (``&#34;``, ``&#39;``);
     Markup (the body's own attribute text) as it is."""
     return value if value.__class__ is Markup else html.escape(str(value), quote=True)
 
@@ -440,7 +440,7 @@ class _Words:
         self.names = {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext, "word": self.word}
 
     @jinja2.pass_eval_context
-    def gettext(self, eval_ctx, message: str, **variables: Any) -> str:
+    def gettext(self, eval_ctx, message: str, /, **variables: Any) -> str:
         if not eval_ctx.autoescape:
             return self.catalogue.gettext(message) % variables
         if variables:
@@ -451,7 +451,7 @@ class _Words:
         return text
 
     @jinja2.pass_eval_context
-    def ngettext(self, eval_ctx, singular: str, plural: str, number: int, **variables: Any) -> str:
+    def ngettext(self, eval_ctx, singular: str, plural: str, number: int, /, **variables: Any) -> str:
         variables.setdefault("num", number)
         text = self.catalogue.ngettext(singular, plural, number)
         return (Markup(text) if eval_ctx.autoescape else text) % variables

@@ -381,3 +381,16 @@ def test_a_link_to_the_digest_page_a_scheduled_story_makes_is_a_warning(tmp_path
     files["articles/2025/07/a.md"] = article("Talks", body="See [the digest](/digest/2025/07/23/).\n")
     code, out, err = check(tmp_path / "other", files)
     assert code == 1 and "link to /digest/2025/07/23/: there is no such page" in out + err
+
+
+def test_a_claim_that_lost_its_path_to_capitals_is_no_file_to_be_under(tmp_path):
+    """/FOO loses to /foo (capitals): the one error says so; /FOO/bar/ is not also said to need
+    a folder where /FOO has a file, since /FOO is never written."""
+    files = {
+        "articles/2025/07/a.md": article("One", aliases=["/foo"]),
+        "articles/2025/07/b.md": article("Two", aliases=["/FOO"]),
+        "articles/2025/07/c.md": article("Three", aliases=["/FOO/bar/"]),
+    }
+    code, out, err = check(tmp_path, files)
+    assert code == 1 and "differs only in capitals" in out + err
+    assert "needs a folder" not in out + err
