@@ -243,3 +243,23 @@ def test_the_first_paragraph_is_printed_once_when_summary_is_not_set(tmp_path):
     own = (day / "own/index.html").read_text("utf-8")
     assert '<p class="standfirst" data-pagefind-ignore>A summary of its own.</p>' in own
     assert "The body begins." in own
+
+
+def test_theme_words_take_any_variable_name_as_jinja_s_own_do():
+    """A template's variables may be named message, number or singular: they are the message's."""
+    import gettext
+
+    import jinja2
+
+    from site_gen.render import _Words
+
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_null_translations(newstyle=True)
+    source = (
+        '{{ _("Sent %(message)s", message="<x>") }} {{ ngettext("%(number)s file", "%(number)s files", 2, number=3) }}'
+        " {% trans number=2 %}one{% pluralize number %}{{ number }} many{% endtrans %}"
+    )
+    words = _Words(gettext.NullTranslations()).names
+    assert (
+        env.from_string(source).render(**words) == env.from_string(source).render() == "Sent &lt;x&gt; 3 files 2 many"
+    )
