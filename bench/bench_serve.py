@@ -1,7 +1,8 @@
 """Save-to-reload latency of ``site-gen serve`` on a generated corpus (part of ``make bench``).
 
-Generates the corpus (bench/corpus.py) into ``bench/out/serve-N/``, or brings it up to
-date, starts ``python -m site_gen serve`` there on a free port, waits for the first build, and connects to ``/livereload`` as a browser does.
+Generates the corpus (bench/corpus.py) into ``bench/out/serve-N/``, or brings
+it up to date, starts ``python -m site_gen serve`` there on a free port, waits
+for the first build, and connects to ``/livereload`` as a browser does.
 Then, several times, it rewrites the title of the article at the top of the
 home page and measures from the file write
 
