@@ -68,5 +68,5 @@ def test_a_cache_made_by_other_code_starts_empty(tmp_path, monkeypatch):
     assert again.rendered == 0  # same code: the cache holds
     monkeypatch.setattr(cache, "code_key", lambda: "other code")
     other = build_site(site_options(root, jobs=1))
-    assert other.planned_all and other.rendered == other.pages
+    assert other.pages > 0 and other.rendered == other.pages  # a build with nothing to do reports no pages
     assert build_site(site_options(root, jobs=1)).rendered == 0  # and the new cache holds for that code
