@@ -144,6 +144,56 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _Context(jinja2.runtime.Context):
+    """Jinja's context with a quicker ``f(x)`` in a template.
+
+    Jinja sends every call in a template through :meth:`jinja2.runtime.Context.call`,
+    which asks each time whether the callable wants the context, the evaluation
+    context or the environment passed first (``pass_context`` & co). The answer is
+    a property of the callable, so it is asked once per callable (kept by the
+    environment, which lives as long as its renderer). A callable that wants
+    nothing, or the evaluation context (the theme's words), is then called straight
+    away with what Jinja would give it; one that wants the context goes Jinja's way.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own names
+        known = __self.environment.plain_calls
+        try:
+            passed = known.get(__obj, _UNKNOWN)
+        except TypeError:  # unhashable (a dict's bound method): Jinja's own way
+            passed = None
+        if passed is _UNKNOWN:
+            passed = known[__obj] = _passed(__obj)
+        if passed is None:
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        if passed:
+            args = (__self.eval_ctx, *args)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+_UNKNOWN = object()
+
+
+def _passed(obj: Any) -> bool | None:
+    """What :meth:`jinja2.runtime.Context.call` passes ``obj`` before its own arguments:
+    nothing (False), the evaluation context (True), or something :class:`_Context` leaves
+    to Jinja (None)."""
+    from jinja2.utils import _PassArg
+
+    if hasattr(obj, "__call__") and _PassArg.from_obj(obj.__call__) is not None:  # noqa: B004 - Jinja's test
+        return None
+    passed = _PassArg.from_obj(obj)
+    return False if passed is None else True if passed is _PassArg.eval_context else None
+
+
 class _Environment(jinja2.Environment):
     """Jinja's environment with a quicker ``x.name`` on plain dicts.
 
@@ -163,6 +213,12 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
     template_class = _Template
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.plain_calls: dict[Any, bool | None] = {}
+        """For :class:`_Context`: what each callable a template called wants passed first."""
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

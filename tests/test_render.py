@@ -263,3 +263,45 @@ def test_theme_words_take_any_variable_name_as_jinja_s_own_do():
     assert (
         env.from_string(source).render(**words) == env.from_string(source).render() == "Sent &lt;x&gt; 3 files 2 many"
     )
+
+
+def test_template_calls_give_what_jinja_s_own_context_gives(tmp_path):
+    """The renderer's quicker ``f(x)`` passes what Jinja passes: nothing, the evaluation
+    context or the context (with loop variables), and turns StopIteration into undefined."""
+    import jinja2
+
+    from site_gen.render import make_environment
+
+    def plain(x, **kw):
+        return f"plain {x} {sorted(kw)}"
+
+    @jinja2.pass_eval_context
+    def evaluated(eval_ctx, x):
+        return f"eval {eval_ctx.autoescape} {x}"
+
+    @jinja2.pass_context
+    def contextual(context, x):
+        return f"context {context.get('item', '-')} {x}"
+
+    class Callable:
+        @jinja2.pass_context
+        def __call__(self, context, x):
+            return f"callable {context['who']} {x}"
+
+    def stops():
+        raise StopIteration
+
+    source = (
+        "{{ plain(1, k=2) }}|{{ evaluated(2) }}|{{ contextual(3) }}|{{ made(4) }}|{{ d.get('a') }}|"
+        "{% for item in [7] %}{{ contextual(item) }}{{ plain(item) }}{% endfor %}|{{ (stops() is undefined) }}"
+    )
+    names = {"plain": plain, "evaluated": evaluated, "contextual": contextual, "made": Callable(), "stops": stops}
+    names.update(d={"a": 5}, who="me")
+    (tmp_path / "t.html").write_text(source, "utf-8")
+    ours = make_environment(tmp_path)
+    jinjas = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True)
+    expected = "plain 1 [&#39;k&#39;]|eval True 2|context - 3|callable me 4|5|context - 7plain 7 []|True"
+    for _ in range(2):  # the second time, from what the first asked
+        assert ours.get_template("t.html").render(names) == jinjas.get_template("t.html").render(names) == expected
+    assert ours.plain_calls[plain] is False and ours.plain_calls[evaluated] is True
+    assert ours.plain_calls[contextual] is None
