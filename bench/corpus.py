@@ -371,6 +371,10 @@ def site_yaml(repo: Path = REPO) -> str:
     return "\n".join(kept) + "\n"
 
 
+CORPUS_FOLDERS = ("content", "templates", "static")
+"""The folders :func:`generate` writes and prunes."""
+
+
 def generate(
     out: Path, n: int = 10_000, seed: int = 1, repo: Path = REPO, deleted: list[Path] | None = None
 ) -> list[Meta]:
@@ -386,15 +390,7 @@ def generate(
     pruned only inside ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     gone = deleted if deleted is not None else []
-    for name in ("content", "templates", "static"):
-        if (out / name).is_symlink():
-            (out / name).unlink()
-            gone.append(out / name)
-        for folder, dirs, files in os.walk(out / name):
-            for entry in (*dirs, *files):
-                if os.path.islink(os.path.join(folder, entry)):
-                    os.unlink(os.path.join(folder, entry))
-                    gone.append(Path(folder, entry))
+    _remove_links(out, gone)
     kept: set[Path] = set()
     folders: set[Path] = set()
 
@@ -421,7 +417,26 @@ def generate(
         # links go to earlier articles only (a story cites older coverage), from a window of recent ones
         earlier = metas[max(0, i - 400) : i]
         put(meta.file, gen.article(meta, earlier).encode("utf-8"))
-    for name in ("content", "templates", "static"):
+    _prune(out, kept, gone)
+    return metas
+
+
+def _remove_links(out: Path, gone: list[Path]) -> None:
+    """Remove every symbolic link under the corpus's folders (added to ``gone``), not following any."""
+    for name in CORPUS_FOLDERS:
+        if (out / name).is_symlink():
+            (out / name).unlink()
+            gone.append(out / name)
+        for folder, dirs, files in os.walk(out / name):
+            for entry in (*dirs, *files):
+                if os.path.islink(os.path.join(folder, entry)):
+                    os.unlink(os.path.join(folder, entry))
+                    gone.append(Path(folder, entry))
+
+
+def _prune(out: Path, kept: set[Path], gone: list[Path]) -> None:
+    """Delete the files under the corpus's folders that are not ``kept`` (added to ``gone``), and empty folders."""
+    for name in CORPUS_FOLDERS:
         for folder, _dirs, files in os.walk(out / name, topdown=False):
             for file in files:
                 if Path(folder, file) not in kept:
@@ -429,7 +444,6 @@ def generate(
                     gone.append(Path(folder, file))
             if not os.listdir(folder):
                 os.rmdir(folder)
-    return metas
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -161,6 +161,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"site-gen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    for add in (_build_command, _serve_command, _check_command, _digest_command, _new_command, _import_command):
+        add(commands)
+    return parser
+
+
+def _build_command(commands: argparse._SubParsersAction) -> None:
+    """``site-gen build``."""
     build = commands.add_parser(
         "build",
         help="build the site into the output folder",
@@ -196,6 +203,9 @@ def make_parser() -> argparse.ArgumentParser:
         "without it an earlier build's index is removed",
     )
 
+
+def _serve_command(commands: argparse._SubParsersAction) -> None:
+    """``site-gen serve``."""
     serve = commands.add_parser(
         "serve",
         help="preview the site with live reload",
@@ -211,6 +221,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
 
+
+def _check_command(commands: argparse._SubParsersAction) -> None:
+    """``site-gen check``."""
     check = commands.add_parser(
         "check",
         help="check content and templates without writing anything",
@@ -234,6 +247,9 @@ def make_parser() -> argparse.ArgumentParser:
         help="report only problems in these files (the whole site is still read), e.g. the staged articles",
     )
 
+
+def _digest_command(commands: argparse._SubParsersAction) -> None:
+    """``site-gen digest``."""
     digest = commands.add_parser(
         "digest",
         help="write the day's stories as an e-mail: HTML, plain text and a .eml file",
@@ -244,6 +260,9 @@ def make_parser() -> argparse.ArgumentParser:
     digest.add_argument("--date", type=_parse_day, metavar="D", help="the day, 2025-07-20 (default: the clock's day)")
     digest.add_argument("--lang", metavar="L", help="the stories' language, e.g. ur (default: the site's)")
 
+
+def _new_command(commands: argparse._SubParsersAction) -> None:
+    """``site-gen new``."""
     new = commands.add_parser(
         "new",
         help="start a new article",
@@ -269,6 +288,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--content", type=Path, default=Path("content"), metavar="DIR", help="articles and pages (default: content)"
     )
 
+
+def _import_command(commands: argparse._SubParsersAction) -> None:
+    """``site-gen import``."""
     wire = commands.add_parser(
         "import",
         help="turn wire copy (.txt), Word documents (.docx) and saved web pages (.html) into article files",
@@ -289,7 +311,6 @@ def make_parser() -> argparse.ArgumentParser:
     wire.add_argument(
         "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
     )
-    return parser
 
 
 def options_from(args: argparse.Namespace, **changes) -> BuildOptions:

@@ -219,29 +219,9 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
 
     kinds = {}
     for kind, old_terms in (("tag", site.tags), ("section", site.sections), ("author", site.authors)):
-        by_slug = {t.slug: t for t in old_terms}
-        added: dict[str, list[int]] = {}
-        spelled: dict[str, set[str]] = {}
-        for index, article in enumerate(ordered_new):
-            for name in TERM_NAMES[kind](article):
-                slug = urls.term_slug(name)
-                if not slug:
-                    continue
-                term = by_slug.get(slug)
-                if term is not None and name != term.name:
-                    return None  # another spelling: the most used one names the term
-                members = added.setdefault(slug, [])
-                if not members or members[-1] != index:
-                    members.append(index)
-                spelled.setdefault(slug, set()).add(name)
-        terms = [Term(kind, t.name, t.slug, t.path, (*added.get(t.slug, ()), *shifted(t.articles))) for t in old_terms]
-        for slug, indexes in added.items():
-            if slug not in by_slug:
-                if len(spelled[slug]) != 1:
-                    return None
-                (name,) = spelled[slug]
-                terms.append(Term(kind, name, slug, urls.term_path(kind, slug), tuple(indexes)))
-        kinds[kind] = tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
+        kinds[kind] = _inserted_terms(kind, old_terms, ordered_new)
+        if kinds[kind] is None:
+            return None
     tags, sections, authors = kinds["tag"], kinds["section"], kinds["author"]
     tag_terms, section_terms, author_terms = _terms_of(tags), _terms_of(sections), _terms_of(authors)
     article_terms = [
@@ -261,38 +241,13 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         {"tag": now_terms(terms["tag"]), "section": now_terms(terms["section"]), "author": now_terms(terms["author"])}
         for terms in site.article_terms
     ]
-    groups: dict[tuple, list[int]] = {}
-    latest: dict[tuple, int] = {}
-    for periods in (site.years, site.months, site.days):
-        for p in periods:
-            groups[(p.year, p.month, p.day)] = list(shifted(p.articles))
-            latest[(p.year, p.month, p.day)] = p.latest + count
-    for index, article in reversed(list(enumerate(ordered_new))):
-        at = article.date.at
-        for key in ((at.year, None, None), (at.year, at.month, None), (at.year, at.month, at.day)):
-            groups.setdefault(key, []).insert(0, index)
-            if key not in latest:
-                latest[key] = index
-            else:
-                other = latest[key]
-                known = ordered_new[other] if other < count else site.articles[other - count]
-                if change_key(article, index) > change_key(known, other):
-                    latest[key] = index
-    years, months, days = _periods(groups, latest)
+    years, months, days = _inserted_periods(site, ordered_new)
     related = [_related_one(i, ordered_new[i], tags, RELATED_WINDOW, RELATED_COUNT) for i in range(count)]
     related += [shifted(r) for r in site.related]
     languages = {lang: shifted(indexes) for lang, indexes in site.languages.items()}
     for index in reversed(range(count)):
         lang = ordered_new[index].lang
         languages[lang] = (index, *languages.get(lang, ()))
-    latest = {}
-    for kind in ("tag", "section", "author"):
-        candidates = [(change_key(a, i), i) for i, a in enumerate(ordered_new) if article_terms[i][kind]]
-        if kind in site.latest_change:
-            old = site.latest_change[kind] + count
-            candidates.append((change_key(site.articles[old - count], old), old))
-        if candidates:
-            latest[kind] = max(candidates)[1]
     old = site.articles  # a build's LazyArticles puts the new ones in front without reading the rest
     return Site(
         articles=old.prepended(ordered_new) if hasattr(old, "prepended") else (*ordered_new, *old),
@@ -308,8 +263,79 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         held_back=site.held_back,
         languages=languages,
         translations=(*(() for _ in range(count)), *(shifted(t) for t in site.translations)),
-        latest_change=latest,
+        latest_change=_inserted_latest_change(site, ordered_new, article_terms),
     )
+
+
+def _inserted_terms(
+    kind: str, old_terms: tuple[Term, ...], ordered_new: tuple[Article, ...]
+) -> tuple[Term, ...] | None:
+    """The terms of one kind with the new stories first among their members (:func:`insert_newest`);
+    None when a new story spells a term another way, or a new term is spelled two ways."""
+    count = len(ordered_new)
+    by_slug = {t.slug: t for t in old_terms}
+    added: dict[str, list[int]] = {}
+    spelled: dict[str, set[str]] = {}
+    for index, article in enumerate(ordered_new):
+        for name in TERM_NAMES[kind](article):
+            slug = urls.term_slug(name)
+            if not slug:
+                continue
+            term = by_slug.get(slug)
+            if term is not None and name != term.name:
+                return None  # another spelling: the most used one names the term
+            members = added.setdefault(slug, [])
+            if not members or members[-1] != index:
+                members.append(index)
+            spelled.setdefault(slug, set()).add(name)
+    terms = [
+        Term(kind, t.name, t.slug, t.path, (*added.get(t.slug, ()), *[i + count for i in t.articles]))
+        for t in old_terms
+    ]
+    for slug, indexes in added.items():
+        if slug not in by_slug:
+            if len(spelled[slug]) != 1:
+                return None
+            (name,) = spelled[slug]
+            terms.append(Term(kind, name, slug, urls.term_path(kind, slug), tuple(indexes)))
+    return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
+
+
+def _inserted_periods(site: Site, ordered_new: tuple[Article, ...]) -> tuple:
+    """Years, months and days with the new stories first among their members (:func:`insert_newest`)."""
+    count = len(ordered_new)
+    groups: dict[tuple, list[int]] = {}
+    latest: dict[tuple, int] = {}
+    for periods in (site.years, site.months, site.days):
+        for p in periods:
+            groups[(p.year, p.month, p.day)] = [i + count for i in p.articles]
+            latest[(p.year, p.month, p.day)] = p.latest + count
+    for index, article in reversed(list(enumerate(ordered_new))):
+        at = article.date.at
+        for key in ((at.year, None, None), (at.year, at.month, None), (at.year, at.month, at.day)):
+            groups.setdefault(key, []).insert(0, index)
+            if key not in latest:
+                latest[key] = index
+            else:
+                other = latest[key]
+                known = ordered_new[other] if other < count else site.articles[other - count]
+                if change_key(article, index) > change_key(known, other):
+                    latest[key] = index
+    return _periods(groups, latest)
+
+
+def _inserted_latest_change(site: Site, ordered_new: tuple[Article, ...], article_terms: list[dict]) -> dict[str, int]:
+    """For each kind of term, the index of the latest change among stories that have one (:func:`insert_newest`)."""
+    count = len(ordered_new)
+    latest = {}
+    for kind in ("tag", "section", "author"):
+        candidates = [(change_key(a, i), i) for i, a in enumerate(ordered_new) if article_terms[i][kind]]
+        if kind in site.latest_change:
+            old = site.latest_change[kind] + count
+            candidates.append((change_key(site.articles[old - count], old), old))
+        if candidates:
+            latest[kind] = max(candidates)[1]
+    return latest
 
 
 def _may_insert(site: Site, ordered_new: tuple[Article, ...]) -> bool:

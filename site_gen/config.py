@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -228,6 +229,27 @@ def load_config(path: Path, shown_as: str | None = None) -> Config:
 def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
     """Check parsed ``site.yaml`` fields and build the :class:`Config`."""
     errors: list[ContentError] = []
+    values = _typed_fields(fields, where, errors)
+
+    def bad(key: str, message: str, hint: str = "") -> None:
+        errors.append(ContentError(where, fields[key].line, message, hint))
+
+    _check_values(values, bad)
+    if "languages" in values:
+        values["languages"] = _languages(values["languages"], values.get("language", "en"), fields, where, errors)
+    if errors:
+        raise BuildFailed(errors)
+    publisher = values.get("publisher")
+    if not isinstance(publisher, Publisher):
+        values["publisher"] = Publisher(values["title"])
+    elif not publisher.name:
+        values["publisher"] = Publisher(values["title"], publisher.logo, publisher.icon)
+    return Config(**values, source_hash=source_hash)
+
+
+def _typed_fields(fields: dict, where: str, errors: list[ContentError]) -> dict[str, Any]:
+    """The values of the known keys that have their key's type; every other key, and every
+    required key missing, is an error in ``errors``."""
     values: dict[str, Any] = {}
     for key, item in fields.items():
         expected = _FIELDS.get(key)
@@ -244,10 +266,12 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
     for key in _REQUIRED:
         if key not in fields:
             errors.append(ContentError(where, 0, f"`{key}` is required"))
+    return values
 
-    def bad(key: str, message: str, hint: str = "") -> None:
-        errors.append(ContentError(where, fields[key].line, message, hint))
 
+def _check_values(values: dict[str, Any], bad: Callable[..., None]) -> None:
+    """The rules of single values (``bad(key, message, hint)`` for each broken one), and the
+    values put in the form :class:`Config` keeps, in place."""
     if "base_url" in values:
         try:
             values["base_url"] = checked_base_url(values["base_url"])
@@ -258,36 +282,31 @@ def parse_config(fields: dict, where: str, source_hash: str = "") -> Config:
             site_zone(values["timezone"])
         except ValueError:
             bad("timezone", f"unknown time zone {values['timezone']!r}", "use an IANA name such as Asia/Karachi")
-    if "per_page" in values and values["per_page"] < 1:
-        bad("per_page", "`per_page` must be at least 1")
-    if "feed_items" in values and values["feed_items"] < 1:
-        bad("feed_items", "`feed_items` must be at least 1")
+    for key in ("per_page", "feed_items"):
+        if key in values and values[key] < 1:
+            bad(key, f"`{key}` must be at least 1")
     for key, (low, high, hint) in _RANGES.items():
         if key in values and not low <= values[key] <= high:
             bad(key, f"`{key}` must be between {low} and {high}", hint)
     if "publisher" in values:
-        pub = values["publisher"]
-        unknown = sorted(set(pub) - {"name", "logo", "icon"})
-        if unknown:
-            bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: icon, logo, name")
-        elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo", "icon")):
-            bad("publisher", "`publisher.name`, `publisher.logo` and `publisher.icon` must be text")
-        else:
-            values["publisher"] = Publisher(*(str(pub.get(k, "")) for k in ("name", "logo", "icon")))
+        values["publisher"] = _publisher(values["publisher"], bad)
     if "menu" in values:
         if not all(isinstance(s, str) and s.strip() for s in values["menu"]):
             bad("menu", "`menu` must be a list of section names")
         else:
             values["menu"] = tuple(s.strip() for s in values["menu"])
-    if "languages" in values:
-        values["languages"] = _languages(values["languages"], values.get("language", "en"), fields, where, errors)
-    if errors:
-        raise BuildFailed(errors)
-    if not isinstance(values.get("publisher"), Publisher):
-        values["publisher"] = Publisher(values["title"])
-    elif not values["publisher"].name:
-        values["publisher"] = Publisher(values["title"], values["publisher"].logo, values["publisher"].icon)
-    return Config(**values, source_hash=source_hash)
+
+
+def _publisher(pub: dict, bad: Callable[..., None]) -> Publisher | dict:
+    """``publisher:`` as a :class:`Publisher`; as it was when it is broken (``bad`` says how)."""
+    unknown = sorted(set(pub) - {"name", "logo", "icon"})
+    if unknown:
+        bad("publisher", f"unknown key `{unknown[0]}` under `publisher`", "known keys: icon, logo, name")
+    elif not all(isinstance(pub.get(k, ""), str) for k in ("name", "logo", "icon")):
+        bad("publisher", "`publisher.name`, `publisher.logo` and `publisher.icon` must be text")
+    else:
+        return Publisher(*(str(pub.get(k, "")) for k in ("name", "logo", "icon")))
+    return pub
 
 
 def _languages(items: list, default: str, fields: dict, where: str, errors: list[ContentError]) -> tuple:

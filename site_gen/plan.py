@@ -529,13 +529,7 @@ class Planner:
         pages: list[Page] = []
         for key in sorted(keys):
             kind, _, rest = key.partition(" ")
-            if kind == "a" and rest in index:
-                pages.append(self.article_page(index[rest]))
-            elif kind == "i" and rest in index:
-                pages += self.share_pages(index[rest])
-            elif kind == "p" and rest in statics:
-                pages.append(self.static_page(statics[rest]))
-            elif kind == "l":  # l home 3, l tag pakistan -, l lang ur 2, l ur:tag pakistan -
+            if kind == "l":  # l home 3, l tag pakistan -, l lang ur 2, l ur:tag pakistan -
                 name, _, number = rest.rpartition(" ")
                 lists.setdefault(name, set()).add(None if number == "-" else int(number))
             elif kind == "d":
@@ -544,24 +538,9 @@ class Planner:
                 digests.add(key)
             elif kind == "r" and (rest in index or rest in statics):
                 redirected.append(articles[index[rest]] if rest in index else statics[rest])
-            elif kind == "n":
-                pages += news_pages(self.site, self.config, self.now)
-                pages.append(robots_page(self.site, self.config, self.now))
-            elif kind == "w":
-                pages += worker_pages(self.site, self.config)
-            elif kind == "t":
-                pages.append(self.term_index_page(rest, dict(self.taxonomies())[rest]))
-        terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
-        for lang in self.served:
-            terms.update({f"{lang}:{t.kind} {t.slug}": t for t in self.language_terms(lang)})
-        for name, numbers in sorted(lists.items()):
-            if name == "home":
-                pages += self.home_pages(numbers)
-            elif name.startswith("lang "):
-                pages += self.home_pages(numbers, lang=name[5:])
-            elif name in terms:
-                lang = name.partition(":")[0] if ":" in name.partition(" ")[0] else None
-                pages += self.term_pages(terms[name], numbers, lang=lang)
+            else:
+                pages += self._pages_of_key(kind, rest, index, statics)
+        pages += self._list_pages_for(lists)
         if periods:
             pages += self.archive_pages(periods)
         if digests:
@@ -570,6 +549,39 @@ class Planner:
         feed_paths = {key[2:] for key in keys if key.startswith("f ")}
         if feed_paths:
             pages += feed_pages(self.site, self.config, feed_paths)
+        return pages
+
+    def _pages_of_key(self, kind: str, rest: str, index: dict[str, int], statics: dict[str, Article]) -> list[Page]:
+        """:meth:`pages_for` of a key that names its pages alone (an article's, its share
+        cards, a static page, the news sitemap and robots.txt, the offline files, a term index)."""
+        if kind == "a" and rest in index:
+            return [self.article_page(index[rest])]
+        if kind == "i" and rest in index:
+            return self.share_pages(index[rest])
+        if kind == "p" and rest in statics:
+            return [self.static_page(statics[rest])]
+        if kind == "n":
+            return [*news_pages(self.site, self.config, self.now), robots_page(self.site, self.config, self.now)]
+        if kind == "w":
+            return worker_pages(self.site, self.config)
+        if kind == "t":
+            return [self.term_index_page(rest, dict(self.taxonomies())[rest])]
+        return []
+
+    def _list_pages_for(self, lists: dict[str, set[int | None]]) -> list[Page]:
+        """:meth:`pages_for` of the ``l`` keys: page numbers (None: the first) by list name."""
+        terms = {f"{t.kind} {t.slug}": t for _kind, group in self.taxonomies() for t in group}
+        for lang in self.served:
+            terms.update({f"{lang}:{t.kind} {t.slug}": t for t in self.language_terms(lang)})
+        pages: list[Page] = []
+        for name, numbers in sorted(lists.items()):
+            if name == "home":
+                pages += self.home_pages(numbers)
+            elif name.startswith("lang "):
+                pages += self.home_pages(numbers, lang=name[5:])
+            elif name in terms:
+                lang = name.partition(":")[0] if ":" in name.partition(" ")[0] else None
+                pages += self.term_pages(terms[name], numbers, lang=lang)
         return pages
 
     def shapes(self) -> dict[str, tuple]:
@@ -581,7 +593,6 @@ class Planner:
         from the articles themselves, it reads (:attr:`Page.reads`)."""
         site = self.site
         src = list(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
-        count = len(src)
         named_as: dict[tuple[int, int, int], tuple] = {}  # articles with the same terms share their tuples
         named = []
         for terms in site.article_terms:
@@ -592,6 +603,7 @@ class Planner:
             named.append(found)
         shapes: dict[str, tuple] = {}
         related = site.related
+        count = len(src)
         for i, source in enumerate(src):
             newer = src[i - 1] if i else None
             older = src[i + 1] if i + 1 < count else None
@@ -599,9 +611,17 @@ class Planner:
             shapes[f"i {source}"] = named[i]  # a drawn card shows its section's name
         for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
             shapes[f"p {source}"] = ()
+        self._list_shapes(src, shapes)
+        self._archive_shapes(src, shapes)
+        self._feed_shapes(src, named, shapes)
+        return shapes
+
+    def _list_shapes(self, src: list[str], shapes: dict[str, tuple]) -> None:
+        """:meth:`shapes` of the paginated lists (front pages, terms) and the term indexes."""
+        site = self.site
         per = self.config.per_page
         blocks = (self.home_reads(()), _named({"section": site.sections, "tag": (), "author": ()}))
-        lists = [("home", None, range(count), blocks)]
+        lists = [("home", None, range(len(src)), blocks)]
         lists += [(f"{t.kind} {t.slug}", t, t.articles, ()) for _kind, group in self.taxonomies() for t in group]
         for lang in self.served:  # a language's front page and lists, and what they link in other languages
             lists.append((f"lang {lang}", None, site.languages[lang], tuple(self.served)))
@@ -624,6 +644,10 @@ class Planner:
             latest = site.latest_change.get(kind)
             listed = tuple([(t.name, t.path, len(t.articles)) for t in group])
             shapes[f"t {kind}"] = (listed, src[latest] if latest is not None else None)
+
+    def _archive_shapes(self, src: list[str], shapes: dict[str, tuple]) -> None:
+        """:meth:`shapes` of the date pages and the digest pages."""
+        site = self.site
         for periods in (site.years, site.months, site.days):
             for n, period in enumerate(periods):
                 newer = periods[n - 1].path if n else None
@@ -634,8 +658,12 @@ class Planner:
         for period in site.days:
             for lang, shown in self.digest_split(period).items():
                 shapes[self.digest_key(period, lang)] = tuple([src[i] for i in shown])
+
+    def _feed_shapes(self, src: list[str], named: list[tuple], shapes: dict[str, tuple]) -> None:
+        """:meth:`shapes` of the feeds and of the offline reading list."""
+        site = self.site
         items = self.config.feed_items
-        entry = [(src[i], named[i]) for i in range(min(count, items))]
+        entry = [(src[i], named[i]) for i in range(min(len(src), items))]
         for path in (urls.ATOM_FEED, urls.RSS_FEED, urls.JSON_FEED):
             shapes[f"f {path}"] = tuple(entry)
         for term in (*site.sections, *site.tags):
@@ -647,7 +675,6 @@ class Planner:
             shown = tuple([(src[i], named[i]) for i in site.languages[lang][:items]])
             for path, _template in feeds.SITE_FEEDS:
                 shapes[f"f {urls.language_path(lang, path)}"] = shown
-        return shapes
 
     def static_page(self, p: Article) -> Page:
         view = self.meta(

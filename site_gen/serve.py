@@ -48,6 +48,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -426,6 +427,50 @@ def resolve_request(root: Path, path: str) -> tuple[int, Path | None, str]:
     return 200, Path(target), ""
 
 
+def answer(preview: Preview, path: str, raw: str, script: str) -> tuple[int, str, Any]:
+    """What the preview answers for ``path`` (``raw``: the request's path as sent): ``(status,
+    content type, body)``; ``(301, "", location)`` for a redirect; ``(status, "", b"")`` for an
+    error tornado writes. HTML gets the reload ``script``; a page whose build failed, the errors."""
+    if "%00" in raw or "\x00" in raw:
+        return 403, "", b""
+    status, target, location = resolve_request(preview.out, path)
+    shown = preview.page_errors(path, status != 404) if looks_like_html(path) else None
+    if shown is not None:
+        return 500, "text/html; charset=utf-8", error_page(shown, preview.options.root, script).encode()
+    if status == 301:
+        return 301, "", location
+    if status == 404:
+        fallback = preview.out / "404.html"
+        if looks_like_html(path) and fallback.is_file():
+            return 404, "text/html; charset=utf-8", inject(fallback.read_bytes(), script)
+    if status != 200:
+        return status, "", b""
+    data = target.read_bytes()
+    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if kind == "text/html":
+        data = inject(data, script)
+    if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+        kind += "; charset=utf-8"
+    return 200, kind, data
+
+
+def _refusals(warn: Callable[[str], None]) -> Callable[[str, str], None]:
+    """``refused(what, value)``: say once per value in the terminal why a request was refused
+    (the value shown escaped), for the first 20 values."""
+    told: set[str] = set()
+
+    def refused(what: str, value: str) -> None:
+        if value in told or len(told) >= 20:
+            return
+        told.add(value)
+        warn(
+            f"refused a request with {what} {value[:100]!r}: the preview answers only localhost, 127.0.0.1, "
+            "[::1] and the --host name (a web page may be trying to read the drafts)"
+        )
+
+    return refused
+
+
 def make_app(preview: Preview, port_box: list[int], host: str = "127.0.0.1"):
     """The tornado application: livereload's websocket and script, and the preview's files.
 
@@ -436,17 +481,7 @@ def make_app(preview: Preview, port_box: list[int], host: str = "127.0.0.1"):
     from tornado import web
 
     allowed = allowed_hosts(host)
-    told: set[str] = set()
-
-    def refused(what: str, value: str) -> None:
-        """Say once per value in the terminal why a request was refused (the value shown escaped)."""
-        if value in told or len(told) >= 20:
-            return
-        told.add(value)
-        preview.warn(
-            f"refused a request with {what} {value[:100]!r}: the preview answers only localhost, 127.0.0.1, "
-            "[::1] and the --host name (a web page may be trying to read the drafts)"
-        )
+    refused = _refusals(preview.warn)
 
     class RefusedHandler(web.RequestHandler):
         SUPPORTED_METHODS = ("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS")
@@ -480,38 +515,15 @@ def make_app(preview: Preview, port_box: list[int], host: str = "127.0.0.1"):
             self.get(path, head=True)
 
         def get(self, path: str, head: bool = False) -> None:
-            script = live_script(port_box[0])
-            raw = self.request.path
-            if "%00" in raw or "\x00" in raw:
-                raise web.HTTPError(403)
-            status, target, location = resolve_request(preview.out, path)
-            shown = preview.page_errors(path, status != 404) if looks_like_html(path) else None
-            if shown is not None:
-                self.set_status(500)
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                body = error_page(shown, preview.options.root, script).encode()
-                self.finish(b"" if head else body)
-                return
+            status, kind, body = answer(preview, path, self.request.path, live_script(port_box[0]))
             if status == 301:
-                self.redirect(location + (f"?{self.request.query}" if self.request.query else ""), permanent=False)
+                self.redirect(body + (f"?{self.request.query}" if self.request.query else ""), permanent=False)
                 return
-            if status == 404:
-                fallback = preview.out / "404.html"
-                if looks_like_html(path) and fallback.is_file():
-                    self.set_status(404)
-                    self.set_header("Content-Type", "text/html; charset=utf-8")
-                    self.finish(b"" if head else inject(fallback.read_bytes(), script))
-                    return
-            if status != 200:
+            if not kind:
                 raise web.HTTPError(status)
-            data = target.read_bytes()
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if kind == "text/html":
-                data = inject(data, script)
-            if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
-                kind += "; charset=utf-8"
+            self.set_status(status)
             self.set_header("Content-Type", kind)
-            self.finish(b"" if head else data)
+            self.finish(b"" if head else body)
 
     class QuietReloadHandler(LiveReloadHandler):
         def check_origin(self, origin: str) -> bool:
