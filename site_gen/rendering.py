@@ -125,9 +125,6 @@ def _render_pages(
     """Render the pages at ``todo`` in ``jobs`` processes when there are many; the ``side`` work
     is done by this process meanwhile (see :func:`~site_gen.parallel.shared_work`), or first."""
     if jobs <= 1 or len(todo) < PARALLEL_RENDER_MIN:
-        to_draw = _cards_to_draw(todo) if jobs > 1 else []
-        if to_draw and len(to_draw) < len(todo):
-            return _beside_drawing(todo, to_draw, progress, side)
         for task in side:
             task()
         results = []
@@ -148,30 +145,6 @@ def _render_pages(
         results += chunk_results
         if progress:
             progress(len(results), len(todo))
-    return results
-
-
-def _cards_to_draw(todo: list[int]) -> list[int]:
-    """The share cards among ``todo`` that are not drawn yet (:func:`site_gen.share.render_card`)."""
-    from .share import TEMPLATE, card_drawn
-
-    pages, folder = _JOB["pages"], _JOB["renderer"].cards
-    return [i for i in todo if pages[i].template == TEMPLATE and not card_drawn(pages[i].context["card"], folder)]
-
-
-def _beside_drawing(
-    todo: list[int], to_draw: list[int], progress: Callable[[int, int], None] | None, side: Sequence[Callable[[], None]]
-) -> list[tuple]:
-    """A few pages, some of them share cards to draw (the drawing library's import, its fonts and
-    four PNGs of each new story: as long as the rest together): one worker draws the cards while
-    this process does the ``side`` work and renders the rest."""
-    drawn = set(to_draw)
-    chunks = [to_draw, [i for i in todo if i not in drawn]]
-    results = []
-    for _index, chunk_results in shared_work(_render_chunk, chunks, 2, parent_from_end=True, side=side):
-        results += chunk_results
-    if progress:
-        progress(len(todo), len(todo))
     return results
 
 

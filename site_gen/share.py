@@ -142,11 +142,6 @@ def card_key(context: dict) -> str:
     return digest(json.dumps(context, sort_keys=True, ensure_ascii=False).encode())
 
 
-def card_drawn(context: dict, folder: Path | None) -> bool:
-    """Whether :func:`render_card` finds the card in the cache folder, drawn before."""
-    return folder is not None and (folder / f"{card_key(context)}.png").is_file()
-
-
 def render_card(context: dict, folder: Path | None) -> bytes:
     """The PNG bytes of one card, from the cache folder when drawn before."""
     key = card_key(context)

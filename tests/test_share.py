@@ -112,33 +112,6 @@ def test_retitling_a_story_draws_its_card_again_and_equals_a_clean_build(tmp_pat
     assert card.read_bytes() == again
 
 
-def test_a_rebuild_draws_new_cards_in_a_worker_beside_the_other_pages(tmp_path, monkeypatch):
-    """A few pages to render, some of them cards not drawn yet: one worker draws the cards
-    while the build renders the rest; the output is a clean build's, byte for byte."""
-    from site_gen import rendering
-
-    stories = {f"s{n}.md": story(n, slug=f"story-number-{n}") for n in range(6)}
-    root = make_site(tmp_path / "site", articles=stories, config={"share_cards_days": 365})
-    build_site(site_options(root, jobs=2))
-    shared = []
-
-    def recording(func, chunks, jobs, **kwargs):
-        shared.append([[rendering._JOB["pages"][i].template for i in chunk] for chunk in chunks])
-        yield from real(func, chunks, jobs, **kwargs)
-
-    real = rendering.shared_work
-    monkeypatch.setattr(rendering, "shared_work", recording)
-    edit(root / "content/articles/s3.md", "title: Story number 3", "title: Story number 3, retitled")
-    build_site(site_options(root, jobs=2))
-    (cards, rest), *more = shared
-    assert not more and cards == [share.TEMPLATE] * len(share.SIZES)
-    assert rest and share.TEMPLATE not in rest
-    monkeypatch.setattr(rendering, "shared_work", real)
-    clean = tmp_path / "clean"
-    build_site(site_options(root, output=clean, cache_dir=None, jobs=1))
-    assert tree(root / "build") == tree(clean)
-
-
 def test_the_worker_keeps_the_newest_stories_and_changes_with_their_text(tmp_path):
     root = make_site(
         tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(8)}, config={"offline_stories": 3}
