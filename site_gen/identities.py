@@ -21,6 +21,7 @@ which pages"; the planner only records, and the cache only stores.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 
 from .images import image_refs
@@ -28,13 +29,14 @@ from .model import Article
 
 
 def whole(source: str) -> str:
-    """The identity of everything one content file holds."""
-    return "a:" + source
+    """The identity of everything one content file holds (one string per source, however
+    many pages read it: a site's pages hold hundreds of thousands of these)."""
+    return sys.intern("a:" + source)
 
 
 def card(source: str) -> str:
-    """The identity of what a list shows of an article."""
-    return "c:" + source
+    """The identity of what a list shows of an article (one string per source, as :func:`whole`)."""
+    return sys.intern("c:" + source)
 
 
 def place(a: Article) -> tuple:

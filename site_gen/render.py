@@ -523,6 +523,11 @@ class _Words:
 class Renderer:
     """Renders pages with one environment and one site view."""
 
+    FEED_BODIES = 500
+    """Feed entry bodies kept for the next feeds (:meth:`feed_body`): the site's, sections' and tags'
+    feeds list mostly the same newest stories, so a few hundred serve them all, where keeping every
+    one held a large share of a build's memory (bench/README.md)."""
+
     def __init__(
         self,
         templates: Path,
@@ -671,11 +676,14 @@ class Renderer:
         """Filter: a feed entry's body (see :func:`site_gen.feeds.body_ref`), as text to escape.
 
         An article is an entry of several feeds (the site's, its section's, its
-        tags'…): its body is made once per build.
+        tags'…), which mostly list the same newest stories: its body is made once
+        while :attr:`FEED_BODIES` others at most are kept beside it.
         """
         key = (ref["body"], ref["dateline"], ref["base"], ref["url"])
         html = self._feed_bodies.get(key)
         if html is None:
+            if len(self._feed_bodies) >= self.FEED_BODIES:
+                self._feed_bodies.clear()
             html = with_dateline(self.bodies[ref["body"]], ref["dateline"])
             html = self._feed_bodies[key] = feeds.absolute_links(html, ref["base"], ref["url"])
         return html

@@ -471,3 +471,18 @@ def test_the_pages_a_new_story_changes_are_those_whose_shape_changed(new, count)
     for path, page in planned.items():
         assert page.context == after[path].context, path
     assert len(planned) < len(after) * 3 / 4  # not every page: most lists keep their older pages
+
+
+def test_pages_read_one_identity_string_per_source():
+    """However many pages read an article's card or its whole, they hold one string for it
+    (a large site's pages hold hundreds of thousands of reads)."""
+    config = make_config(per_page=2)
+    articles = [
+        make_article(f"Story {n}", f"2025-07-{10 + n:02d}", where=f"content/articles/s{n}.md") for n in range(6)
+    ]
+    pages, _errors = plan_pages(collect_site(articles, [], NOW), config)
+    reads = [name for page in pages for name in page.reads]
+    by_text: dict[str, set[int]] = {}
+    for name in reads:
+        by_text.setdefault(name, set()).add(id(name))
+    assert len(reads) > len(by_text) and all(len(ids) == 1 for ids in by_text.values())

@@ -78,6 +78,24 @@ def test_bodies_in_feeds_get_absolute_links():
     )
 
 
+def test_feeds_keep_few_bodies_and_write_the_same_bytes(tmp_path, monkeypatch):
+    """Feed entry bodies are kept for the next feeds only up to :attr:`Renderer.FEED_BODIES`:
+    with room for one, every feed is the same as with room for all."""
+    from site_gen.build import build_site
+    from tests.conftest import make_site, site_options
+    from tests.test_incremental import story, tree
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(8)})
+    build_site(site_options(root, output=tmp_path / "all", cache_dir=None, jobs=1))
+    monkeypatch.setattr(Renderer, "FEED_BODIES", 1)
+    made = []
+    real = Renderer.feed_body
+    monkeypatch.setattr(Renderer, "feed_body", lambda self, ref: made.append(len(self._feed_bodies)) or real(self, ref))
+    build_site(site_options(root, output=tmp_path / "one", cache_dir=None, jobs=1))
+    assert made and max(made) <= 1
+    assert tree(tmp_path / "one") == tree(tmp_path / "all")
+
+
 # -- configuration ----------------------------------------------------------------
 
 
