@@ -157,7 +157,7 @@ class _Context(jinja2.runtime.Context):
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own names
-        known = __self.environment.plain_calls
+        known = __self.environment.passed_first
         try:
             passed = known.get(__obj, _UNKNOWN)
         except TypeError:  # unhashable (a dict's bound method): Jinja's own way
@@ -217,7 +217,7 @@ class _Environment(jinja2.Environment):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.plain_calls: dict[Any, bool | None] = {}
+        self.passed_first: dict[Any, bool | None] = {}
         """For :class:`_Context`: what each callable a template called wants passed first."""
 
 

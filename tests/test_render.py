@@ -303,5 +303,5 @@ def test_template_calls_give_what_jinja_s_own_context_gives(tmp_path):
     expected = "plain 1 [&#39;k&#39;]|eval True 2|context - 3|callable me 4|5|context - 7plain 7 []|True"
     for _ in range(2):  # the second time, from what the first asked
         assert ours.get_template("t.html").render(names) == jinjas.get_template("t.html").render(names) == expected
-    assert ours.plain_calls[plain] is False and ours.plain_calls[evaluated] is True
-    assert ours.plain_calls[contextual] is None
+    assert ours.passed_first[plain] is False and ours.passed_first[evaluated] is True
+    assert ours.passed_first[contextual] is None
