@@ -552,12 +552,10 @@ class Planner:
         return pages
 
     def _pages_of_key(self, kind: str, rest: str, index: dict[str, int], statics: dict[str, Article]) -> list[Page]:
-        """:meth:`pages_for` of a key that names its pages alone (an article's, its share
+        """:meth:`pages_for` of a key that names its pages alone (an article's with its share
         cards, a static page, the news sitemap and robots.txt, the offline files, a term index)."""
         if kind == "a" and rest in index:
-            return [self.article_page(index[rest])]
-        if kind == "i" and rest in index:
-            return self.share_pages(index[rest])
+            return [self.article_page(index[rest]), *self.share_pages(index[rest])]
         if kind == "p" and rest in statics:
             return [self.static_page(statics[rest])]
         if kind == "n":
@@ -608,7 +606,6 @@ class Planner:
             newer = src[i - 1] if i else None
             older = src[i + 1] if i + 1 < count else None
             shapes[f"a {source}"] = (newer, older, tuple([src[j] for j in related[i]]), named[i])
-            shapes[f"i {source}"] = named[i]  # a drawn card shows its section's name
         for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
             shapes[f"p {source}"] = ()
         self._list_shapes(src, shapes)
@@ -903,11 +900,11 @@ class Planner:
     def share_pages(self, i: int) -> list[Page]:
         """The drawn share cards of an article without a photo; they read its card
         (headline; its section, date and language are its place). They are the article's
-        files: a clash on their paths is reported on it."""
+        files, planned with its page (same key): a clash on their paths is reported on it."""
         a = self.site.articles[i]
         if share_photo(a, self.images) is not None or not self.own_card(i):
             return []
-        key, reads = f"i {a.source}", (identities.card(a.source),)
+        key, reads = f"a {a.source}", (identities.card(a.source),)
         return [
             Page(path, share.TEMPLATE, {"card": self.card_context(i, name)}, a.source, key=key, reads=reads)
             for name, path in share.share_paths(a.path).items()

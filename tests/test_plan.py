@@ -437,9 +437,10 @@ def test_the_pages_that_read_what_an_edit_changed_are_all_that_change(edit):
     for path, page in planned.items():
         assert page.template == after[path].template
         assert page.context == after[path].context, path
-    if edit in ("body", "longer body"):  # the card is as it was: its own page and the feeds
+    if edit in ("body", "longer body"):  # the card is as it was: its own page (with its share cards) and the feeds
         assert names == {identities.whole("content/articles/s5.md")}
-        assert {p for p in planned if not p.endswith((".xml", ".json", ".js"))} == {"2025/05/03/story-5/"}
+        own = {p for p in planned if not p.endswith((".xml", ".json", ".js"))}
+        assert "2025/05/03/story-5/" in own and all(p.startswith("2025/05/03/story-5/") for p in own), own
 
 
 @pytest.mark.parametrize(
