@@ -355,7 +355,7 @@ def _render_and_check(run: Run, progress: Callable[[int, int], None] | None) -> 
             refuse_errors_of(options, run.config, changed, writer.old.keys() | changed.new_outputs)
 
     def begin_save() -> None:
-        blobs = saved_state(run.site, run.pages, run.images, changed, run.config)
+        blobs = saved_state(run.site, run.pages, run.images, changed)
         live, moved = keys = cache_keys(cache, run.loaded)
         cache.begin_save(run.loaded.parsed, live, blobs, moved)
         if not cache.begun:  # kept for save() to try again; else not held while pages render
@@ -420,7 +420,7 @@ def _save(run: Run) -> None:
     else:
         blobs, keys = run.saving.get("blobs"), run.saving.get("keys")
         if blobs is None:
-            blobs = saved_state(site, run.pages, run.images, changed, run.config)
+            blobs = saved_state(site, run.pages, run.images, changed)
     new = run.writer.new
     records = {rel: f"{fp} {new[rel]}" for rel, fp in run.fingerprints.items()}
     reads = {result[1]: result[5] for result in run.results if len(result) == 6}

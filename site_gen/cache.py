@@ -428,7 +428,7 @@ class Cache:
         return self.blob("site")
 
     def blob(self, name: str) -> bytes | None:
-        """Data a build left for the next one under ``name`` (``site``, ``shapes``, ``sitemap``, ``images``), or None."""
+        """Data a build left for the next one under ``name`` (``site``, ``sitemap``, ``images``), or None."""
         if self.db is None:
             return None
         try:

@@ -135,7 +135,7 @@ def load_changes(
     try:
         sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
         keys = cache.readers(names) if names else set()
-        site, outputs, shapes = old, {}, None
+        site, outputs = old, {}
         if keys is not None and new:
             site = insert_newest(old, new)
             if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
@@ -148,8 +148,7 @@ def load_changes(
             if fresh.errors:
                 return None
             views, outputs = {**views, **fresh.views}, fresh.outputs
-            shapes = Planner(site, config).shapes()
-            moved, gone = dirty(_last_shapes(cache) or Planner(old, config).shapes(), shapes)
+            moved, gone = dirty(Planner(old, config).shapes(), Planner(site, config).shapes())
             if gone:
                 return None
             keys |= moved | {f"r {a.source}" for a in new} | {"n", "m"}
@@ -176,22 +175,9 @@ def load_changes(
         new_outputs=added,
         valid=valid_interval(new, now, config, cache.valid) if new else None,
         sitemap=entries if new else None,
-        shapes=shapes,
     )
     images = ProcessedImages(views=views, outputs=outputs, errors=[])
     return config, site, pages, loaded, images, edits
-
-
-def _last_shapes(cache: Cache) -> dict[str, tuple] | None:
-    """The shapes of the last build's pages, kept with its skeleton; None when not kept."""
-    import pickle
-
-    data = cache.blob("shapes")
-    try:
-        shapes = pickle.loads(data) if data else None
-    except (TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
-        return None
-    return shapes if isinstance(shapes, dict) else None
 
 
 def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
@@ -231,8 +217,6 @@ class Edits:
     """The interval in which this build's output stays right, when known without every article."""
     sitemap: dict[str, str | None] | None = None
     """The sitemap entries of the whole site, when they changed."""
-    shapes: dict[str, tuple] | None = None
-    """The shapes of the site's pages (:meth:`~site_gen.plan.Planner.shapes`), when they changed."""
 
 
 def skeleton_of(site) -> bytes:
@@ -259,25 +243,21 @@ def _bare_site(data: bytes | None):
     return bare if isinstance(getattr(bare, "articles", None), tuple) else None
 
 
-def saved_state(
-    site, pages: list[Page], images: ProcessedImages, changed: Edits | None, config: Config
-) -> dict[str, bytes]:
-    """What the next rebuild takes from this one: the site's skeleton
-    (:func:`skeleton_of`) with its pages' shapes, the sitemap entries and the image views,
-    each when it may have changed (a body edit changes none of them)."""
+def saved_state(site, pages: list[Page], images: ProcessedImages, changed: Edits | None) -> dict[str, bytes]:
+    """What the next rebuild takes from this one: the site's skeleton (:func:`skeleton_of`),
+    the sitemap entries and the image views, each when it may have changed (a body edit
+    changes none of them)."""
     import pickle
 
-    from .plan import Planner, sitemap_entries
+    from .plan import sitemap_entries
 
     def dump(data) -> bytes:
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
     if changed is None:
         blobs = {"site": skeleton_of(site), "sitemap": dump(dict(sitemap_entries(pages)))}
-        blobs["shapes"] = dump(Planner(site, config).shapes())
     elif changed.sitemap is not None:
         blobs = {"site": skeleton_of(site), "sitemap": dump(changed.sitemap)}
-        blobs["shapes"] = dump(changed.shapes if changed.shapes is not None else Planner(site, config).shapes())
     elif changed.keep_rest:
         return {}
     else:

@@ -377,7 +377,7 @@ def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, 
 
 
 def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everything(tmp_path, monkeypatch):
-    """The skeleton, its shapes, the sitemap and image views live in files under the cache's ``blobs/``: each
+    """The skeleton, the sitemap and image views live in files under the cache's ``blobs/``: each
     save leaves exactly the files its rows name; a missing one sends the next new story
     down the full build's path, with the same result."""
     import sqlite3
@@ -393,7 +393,7 @@ def test_blob_files_are_named_by_the_cache_and_a_lost_one_means_reading_everythi
             return dict(db.execute("SELECT name, data FROM blobs"))
 
     first = named()
-    assert sorted(first) == ["images", "shapes", "site", "sitemap"]
+    assert sorted(first) == ["images", "site", "sitemap"]
     assert sorted(p.name for p in (cache / "blobs").iterdir()) == sorted(first.values())
     (cache / "blobs" / "site-stray.tmp").write_bytes(b"left by a killed build")
     newest = story(40, date="2025-07-30 10:00", tags=["Floods"])
@@ -504,23 +504,6 @@ def test_output_clashes_against_the_last_build_names_each_kind_of_clash():
         assert files_clash(sorted({"tags/new/index.html", "tags/New/index.html"}), old), (
             "two new files, one where case is ignored"
         )
-
-
-def test_a_new_story_without_the_last_shapes_equals_a_clean_build(tmp_path):
-    """The shapes kept with the skeleton only spare their making: lost, they are made again."""
-    import sqlite3
-
-    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(12)}, config={"per_page": 3})
-    build_site(site_options(root))
-    cache = root / ".site-gen-cache"
-    with sqlite3.connect(cache / "cache.sqlite") as db:
-        (name,) = db.execute("SELECT data FROM blobs WHERE name = 'shapes'").fetchone()
-    (cache / "blobs" / name).unlink()
-    newest = story(40, date="2025-07-30 10:00", tags=["Floods", "Locust swarm"])
-    (root / "content/articles/newest.md").write_text(article_text(**newest), "utf-8")
-    assert not build_site(site_options(root)).planned_all
-    build_site(site_options(root, output=tmp_path / "clean", cache_dir=None))
-    assert tree(root / "build") == tree(tmp_path / "clean")
 
 
 LANGUAGES = [
