@@ -29,6 +29,14 @@ URDU_ARTICLE = "2025/07/22/peshawar-schools-winter-timings/"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Python's file server, quiet, and never answering "304 Not Modified": it compares
+    ``If-Modified-Since`` with the file's time in whole seconds, so a page rebuilt within
+    the second it was first fetched would keep its old bytes in the browser."""
+
+    def send_head(self):
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
