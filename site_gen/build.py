@@ -178,9 +178,9 @@ def check_published(options: BuildOptions, config: Config, articles, pages, plan
 
 
 def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, outputs: Set[str]) -> None:
-    """:func:`refuse_errors` for a rebuild that planned only some pages (:class:`Edits`): the checks of those articles, with their links
-    checked against the output of the last build (the same pages, since no edit
-    moved anything)."""
+    """:func:`refuse_errors` for a rebuild that planned only some pages (:class:`Edits`): the
+    checks of the articles it read, with their links checked against ``outputs``, the output
+    files of this build (the last build's, less those gone, with those added)."""
     from .check import check_article, check_links
 
     now = options.now or utc_now()
@@ -352,7 +352,7 @@ def _render_and_check(run: Run, progress: Callable[[int, int], None] | None) -> 
         if changed is None:
             refuse_errors(options, run.config, run.site, run.pages, run.loaded)
         else:
-            refuse_errors_of(options, run.config, changed, writer.old.keys() | changed.new_outputs)
+            refuse_errors_of(options, run.config, changed, writer.old.keys() - changed.gone | changed.new_outputs)
 
     def begin_save() -> None:
         blobs = saved_state(run.site, run.pages, run.images, changed)
@@ -377,7 +377,7 @@ def _render_and_check(run: Run, progress: Callable[[int, int], None] | None) -> 
     errors += copy_static(options, writer)
     errors += add_images(run.images, writer)
     if run.lean:
-        writer.keep_the_rest()
+        writer.keep_the_rest(but=changed.gone)
     if not errors:  # once every other file is recorded: the index reads the pages
         from .search import add_search_index
 
@@ -424,7 +424,8 @@ def _save(run: Run) -> None:
     new = run.writer.new
     records = {rel: f"{fp} {new[rel]}" for rel, fp in run.fingerprints.items()}
     reads = {result[1]: result[5] for result in run.results if len(result) == 6}
-    save_cache(cache, run.loaded, records, valid, counts, frame, run.salt_key, blobs, run.lean, keys, reads)
+    removed = changed.gone if changed is not None else frozenset()
+    save_cache(cache, run.loaded, records, valid, counts, frame, run.salt_key, blobs, run.lean, keys, reads, removed)
     cache.close()
     run.lap("cache")
 

@@ -49,6 +49,7 @@ import pickle
 import secrets
 import sqlite3
 import sys
+from collections.abc import Set
 from pathlib import Path
 
 from . import __version__
@@ -296,6 +297,7 @@ class Cache:
         pages: dict[str, str],
         reads: dict[str, tuple[str, tuple[str, ...]]],
         some_pages: bool,
+        removed: Set[str] = frozenset(),
     ) -> None:
         """The rows of ``pages`` (all of this build's, or with ``some_pages`` those it planned),
         and of ``planned`` and the ``reads`` index for the pages in ``reads`` (those whose
@@ -303,7 +305,8 @@ class Cache:
         pages gone; only what differs from the stored rows is written."""
         before: dict[str, str] = {}
         if some_pages:
-            gone: set[str] = set()
+            gone = set(removed)
+            db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in sorted(gone)])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items()))
         else:
             before = self.pages
@@ -486,6 +489,7 @@ class Cache:
         moved: tuple[set[str], set[str]] | None = None,
         some_pages: bool = False,
         reads: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+        removed: Set[str] = frozenset(),
     ) -> None:
         """Store this build's state in one transaction; old articles not in ``live_keys`` are dropped.
 
@@ -493,8 +497,8 @@ class Cache:
         structure leaves its skeleton as it is). ``moved``, the article keys that left and those
         that came since the last build, stands for ``live_keys`` when a rebuild knows
         them: only their rows are touched then. With ``some_pages``, ``pages`` holds only
-        the fingerprints of the pages this build planned (the others are as they were);
-        ``reads`` gives each such page's key and the identities it read."""
+        the fingerprints of the pages this build planned (the others are as they were, but
+        the ``removed`` ones); ``reads`` gives each such page's key and the identities it read."""
         if self.db is None:
             return
         db = self.db
@@ -511,7 +515,7 @@ class Cache:
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
                 sorted((p, s, h) for p, (s, h) in sources.items() - self.sources.items()),
             )
-            self._save_pages(db, pages, reads or {}, some_pages)
+            self._save_pages(db, pages, reads or {}, some_pages, removed)
             db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", sorted(files.items()))
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",

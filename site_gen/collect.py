@@ -101,6 +101,7 @@ def collect_site(
         languages={lang: tuple(indexes) for lang, indexes in languages.items()},
         translations=translations,
         translation_errors=tuple(translation_errors),
+        translation_targets=frozenset(t for a in articles if a.kind == "article" for _code, t in a.translations),
         latest_change=latest,
     )
 
@@ -263,6 +264,7 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         held_back=site.held_back,
         languages=languages,
         translations=(*(() for _ in range(count)), *(shifted(t) for t in site.translations)),
+        translation_targets=site.translation_targets,
         latest_change=_inserted_latest_change(site, ordered_new, article_terms),
     )
 
@@ -340,10 +342,10 @@ def _inserted_latest_change(site: Site, ordered_new: tuple[Article, ...], articl
 
 def _may_insert(site: Site, ordered_new: tuple[Article, ...]) -> bool:
     """Whether new stories only take the first places: newer than every other, and linked to
-    no older story as its translation (that one's page would change too)."""
+    no older story as its translation, either way (that one's page would change too)."""
     if not ordered_new or (site.articles and sort_key(ordered_new[-1]) >= sort_key(site.articles[0])):
         return False
-    return not any(a.translations for a in ordered_new)
+    return not any(a.translations or a.slug in site.translation_targets for a in ordered_new)
 
 
 def _terms_of(terms: tuple[Term, ...]):

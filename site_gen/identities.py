@@ -6,6 +6,8 @@ While planning, each page records the *identities* it reads (:attr:`site_gen.pla
   its words beyond a card read it: its own page, the feeds, its redirects, the news sitemap.
 * ``c:<source>``: what a card shows of an article (:func:`card_fields`): the lists and date
   pages it is on, and the pages of the stories next to it or related to it.
+* ``u:<path>``: that a URL of the site is there (:func:`url`). A page whose body links to it
+  reads it: when a story moves away from the URL, those links are checked again.
 
 Where an article sits in the site (:func:`place`: its URL, dates, terms, language…) is what
 the site's arrangement is made of (:func:`site_gen.collect.collect_site`). What a page takes
@@ -39,6 +41,26 @@ def card(source: str) -> str:
     return sys.intern("c:" + source)
 
 
+def url(path: str) -> str:
+    """The identity of one URL of the site, a site path or an output file, named without
+    ``index.html`` and its last slash: ``2025/07/20/slug/``, ``2025/07/20/slug`` and
+    ``2025/07/20/slug/index.html`` are one."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return sys.intern("u:" + path.rstrip("/"))
+
+
+def links(a: Article, config) -> tuple[str, ...]:
+    """The :func:`url` of each place on the site that the body (and lead image) of ``a`` links to."""
+    from .check import site_path_of
+
+    targets = [link.url for link in a.links]
+    if a.image is not None and a.image.src:
+        targets.append(a.image.src)
+    found = {site_path_of(target, config, a.path) for target in targets}
+    return tuple(sorted(url(path) for path in found if path))
+
+
 def place(a: Article) -> tuple:
     """Where an article sits in the site: what :func:`~site_gen.collect.collect_site` and
     the planner take from it to arrange the site (lists, terms, dates, URLs), besides what
@@ -68,10 +90,19 @@ def card_fields(a: Article) -> tuple:
     return (a.title, a.summary, a.dateline, a.image)
 
 
+def moved(old: Article, new: Article) -> bool:
+    """Whether an edit gave a story another URL and left the rest of its place as it was (a
+    title changed, without a ``slug:``): its date, terms, language and aliases. The pages
+    that show it read its card; those that link to its old URL, :func:`url`."""
+    before, after = place(old), place(new)
+    return old.kind == new.kind == "article" and before[:2] == after[:2] and before[4:] == after[4:]
+
+
 def changed(before: Mapping[str, Article], after: Mapping[str, Article]) -> set[str] | None:
     """The identities an edit changed, from the parses of content files before and after
-    it (by source); None when the edit changed more than identities can say: a place, the
-    images a file uses (the published image files follow them), or a file that is new or gone."""
+    it (by source); None when the edit changed more than identities can say: a place, but
+    for a story's URL (:func:`moved`), the images a file uses (the published image files
+    follow them), or a file that is new or gone."""
     if before.keys() != after.keys():
         return None
     found: set[str] = set()
@@ -79,12 +110,12 @@ def changed(before: Mapping[str, Article], after: Mapping[str, Article]) -> set[
         old = before[source]
         if old == new:
             continue
-        if old.kind != new.kind or place(old) != place(new):
+        if old.kind != new.kind or (place(old) != place(new) and not moved(old, new)):
             return None
         if [path for path, _line in image_refs(old)] != [path for path, _line in image_refs(new)]:
             return None
         found.add(whole(source))
-        if card_fields(old) != card_fields(new):
+        if card_fields(old) != card_fields(new) or old.path != new.path:
             found.add(card(source))
     return found
 

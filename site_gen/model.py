@@ -174,6 +174,9 @@ class Site:
     """For each article, the indexes of its published versions in other languages."""
     translation_errors: tuple = ()
     """Translations that name no story, another language's, or one claimed twice (ContentErrors)."""
+    translation_targets: frozenset[str] = frozenset()
+    """Every slug or file an article's ``translations:`` names, drafts' too: a story that takes
+    or leaves such a slug may change a translation group (a rebuild reads everything then)."""
     latest_change: dict[str, int] = field(default_factory=dict)
     """For ``tag``, ``section`` and ``author``: the article changed last among those
     that have such a term (see :func:`site_gen.collect.change_key`); the term indexes show when."""

@@ -684,7 +684,8 @@ class Planner:
             jsonld=[self.crumbs((p.title, p.path))],
         )
         context = {"page": view, "article": self.article_view(p, None)}
-        return Page(p.path, "page.html", context, p.source, key=f"p {p.source}", reads=(identities.whole(p.source),))
+        reads = (identities.whole(p.source), *identities.links(p, self.config))
+        return Page(p.path, "page.html", context, p.source, key=f"p {p.source}", reads=reads)
 
     def taxonomies(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:
         return (("tag", self.site.tags), ("section", self.site.sections), ("author", self.site.authors))
@@ -911,10 +912,12 @@ class Planner:
         ]
 
     def article_reads(self, i: int) -> tuple[str, ...]:
-        """The article itself, and the cards of the stories next to it and related to it."""
+        """The article itself, the cards of the stories next to it and related to it, and the
+        URLs its body links to."""
         count = len(self.site.articles)
         shown = [n for n in (i - 1, i + 1) if 0 <= n < count] + list(self.site.related[i])
-        return (identities.whole(self.site.articles[i].source), *self.card_reads(shown))
+        a = self.site.articles[i]
+        return (identities.whole(a.source), *self.card_reads(shown), *identities.links(a, self.config))
 
     def article_deps(self, i: int) -> tuple:
         articles = self.site.articles

@@ -92,26 +92,25 @@ def load_changes(
     now: datetime,
     lap,
 ):
-    """:func:`_load` after a few edits that left every story in its place, and new stories
-    newer than every published one (the newsroom's everyday rebuild), when nothing else
-    changed. Only those files are read; the last build's site is restored around them
-    (every other article taken from the cache when a planned page shows it,
-    :class:`LazyArticles`), new stories put in front (:func:`~site_gen.collect.insert_newest`).
-    The pages planned are those that read an identity the edits changed
-    (:func:`~site_gen.identities.changed`, :meth:`~site_gen.cache.Cache.readers`) and those
-    whose shape the new stories changed (:func:`~site_gen.identities.dirty`); every other
-    output file is kept. None when anything else changed, when a story moved, is held back,
-    would take a URL that needs the whole site looked at or would change what every page
-    shows: the caller reads everything, and reports any error."""
+    """:func:`_load` after a few edits that left every story in its place (but maybe its URL,
+    :func:`~site_gen.identities.moved`), and new stories newer than every published one (the
+    newsroom's everyday rebuild), when nothing else changed. Only those files are read; the
+    last build's site is restored around them (every other article taken from the cache when
+    a planned page shows it, :class:`LazyArticles`), new stories put in front
+    (:func:`~site_gen.collect.insert_newest`). The pages planned are those that read an
+    identity the edits changed (:func:`~site_gen.identities.changed`,
+    :meth:`~site_gen.cache.Cache.readers`) and those whose shape the new stories changed
+    (:func:`~site_gen.identities.dirty`); every other output file is kept, but the old files
+    of a story that moved (:func:`moved_away`). None when anything else changed, when a story
+    is held back, would take a URL that needs the whole site looked at or would change what
+    every page shows: the caller reads everything, and reports any error."""
     import pickle
 
-    from .check import check_urls
-    from .collect import insert_newest, publishable
-    from .identities import changed, dirty
-    from .images import ProcessedImages, process_images
+    from .collect import publishable
+    from .identities import changed
+    from .images import ProcessedImages
     from .load import article_key, load_changed
-    from .plan import Planner, some_pages
-    from .render import site_view
+    from .plan import some_pages
 
     if not only_content_changed(options, cache, now):
         return None
@@ -122,7 +121,8 @@ def load_changes(
     new = [a for a in loaded.articles if a.source not in known]
     edited = {a.source: a for a in (*loaded.articles, *loaded.pages) if a.source in known}
     before = cache.articles([article_key(where, known[where][1]) for where in edited])
-    names = changed({a.source: a for a, _warnings in before.values()}, edited)
+    parses = {a.source: a for a, _warnings in before.values()}
+    names = changed(parses, edited)
     blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
     bare = _bare_site(blobs[0])
     if names is None or bare is None or None in blobs or len(new) + len(edited) != len(loaded.parsed):
@@ -135,49 +135,116 @@ def load_changes(
     try:
         sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
         keys = cache.readers(names) if names else set()
-        site, outputs = old, {}
-        if keys is not None and new:
-            site = insert_newest(old, new)
-            if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
-                return None
-            if check_urls(new, (), {}) or takes_a_file(new, writer.old.keys()):
-                return None  # the whole site is checked, which says what and where
-            fresh = process_images(
-                new, options.path("static"), options.path("image_cache"), config.base_path, options.root
-            )
-            if fresh.errors:
-                return None
-            views, outputs = {**views, **fresh.views}, fresh.outputs
-            moved, gone = dirty(Planner(old, config).shapes(), Planner(site, config).shapes())
-            if gone:
-                return None
-            keys |= moved | {f"r {a.source}" for a in new} | {"n", "m"}
-        if keys is None:
+        moves = [where for where in sorted(edited) if edited[where].path != parses[where].path]
+        away = moved_away(moves, old, parses, cache, config, now, views) if moves and keys is not None else ([], ())
+        if keys is None or away is None:
             return None
+        left, linking = away
+        site, outputs = old, {}
+        if new:
+            arranged = _with_new_stories(old, new, options, config, writer, views)
+            if arranged is None:
+                return None
+            site, views, outputs, shaped = arranged
+            keys |= shaped
+        if moves:
+            keys.add("m")
+            sitemap = {path: lastmod for path, lastmod in sitemap.items() if path not in {p.path for p in left}}
         pages, entries = some_pages(site, config, now, views, keys, sitemap)
         planned = [page.rel for page in pages]
         added = set(planned) - writer.old.keys()
-        taken = urls.TakenPaths(writer.old.keys() | static_files(options)[0].keys()) if added else None
+        removed = {page.rel for page in left} - set(planned)
+        taken = urls.TakenPaths(writer.old.keys() - removed | static_files(options)[0].keys()) if added else None
         if urls.output_clashes(planned, taken):
             return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
+        if moves and _takes_anothers(pages, moves, writer.old.keys() - {page.rel for page in left}):
+            return None  # another story's URL: the full read says what and where
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
         held = [resolve(where) for _kind, _path, where in found if where not in published and where in known]
+        checked = [*(edited[where] for where in sorted(edited)), *site.articles[: len(new)], *map(resolve, linking)]
     except (StaleCache, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
         return None
     lap("read")
     edits = Edits(
         set(edited),
         {a.source for a in new},
-        checked=[*(edited[source] for source in sorted(edited)), *site.articles[: len(new)]],
+        checked=checked,
         held=held,
         keep_rest=True,
         new_outputs=added,
+        gone=removed,
         valid=valid_interval(new, now, config, cache.valid) if new else None,
-        sitemap=entries if new else None,
+        sitemap=entries if new or moves else None,
     )
     images = ProcessedImages(views=views, outputs=outputs, errors=[])
     return config, site, pages, loaded, images, edits
+
+
+def _with_new_stories(old, new: list[Article], options: BuildOptions, config: Config, writer: OutputWriter, views):
+    """The last build's site with new stories in front (:func:`~site_gen.collect.insert_newest`),
+    the image views with theirs, their image files, and the keys of the pages they change
+    (:func:`~site_gen.identities.dirty`); None when they change more, or have a problem that
+    the whole site's checks report."""
+    from .check import check_urls
+    from .collect import insert_newest
+    from .identities import dirty
+    from .images import process_images
+    from .plan import Planner
+    from .render import site_view
+
+    site = insert_newest(old, new)
+    if site is None or serialize(site_view(site, config)) != serialize(site_view(old, config)):
+        return None
+    if check_urls(new, (), {}) or takes_a_file(new, writer.old.keys()):
+        return None
+    fresh = process_images(new, options.path("static"), options.path("image_cache"), config.base_path, options.root)
+    if fresh.errors:
+        return None
+    moved, gone = dirty(Planner(old, config).shapes(), Planner(site, config).shapes())
+    if gone:
+        return None
+    keys = moved | {f"r {a.source}" for a in new} | {"n", "m"}
+    return site, {**views, **fresh.views}, fresh.outputs, keys
+
+
+def moved_away(
+    moves: list[str], site, parses: dict[str, Article], cache: Cache, config: Config, now: datetime, views: dict
+) -> tuple[list[Page], list[str]] | None:
+    """For stories that moved to another URL (:func:`~site_gen.identities.moved`): their pages
+    as the last build planned them, and the sources of the articles and pages whose bodies link
+    to one of those (their links are checked again). None when a move may change more than the
+    pages that read the stories: a translation group, the order of the site, a URL check."""
+    from .check import check_urls
+    from .collect import sort_key
+    from .identities import url
+    from .plan import Planner
+
+    articles = site.articles
+    index = {where: i for i, where in enumerate(articles.sources)}
+    for where in moves:
+        i, now_at = index[where], articles[index[where]]
+        if {now_at.slug, parses[where].slug} & site.translation_targets or (site.translations and site.translations[i]):
+            return None
+        if (i and sort_key(articles[i - 1]) >= sort_key(now_at)) or (
+            i + 1 < len(articles) and sort_key(now_at) >= sort_key(articles[i + 1])
+        ):
+            return None  # a tie on the minute, ordered by slug
+    if check_urls([articles[index[where]] for where in moves], (), {}):
+        return None
+    before = LazyArticles(articles.sources, lambda where: parses.get(where) or articles[index[where]])
+    pages = Planner(replace(site, articles=before), config, views, now).pages_for({f"a {where}" for where in moves})
+    readers = cache.readers({url(page.rel) for page in pages})
+    if readers is None:
+        return None
+    linking = {key[2:] for key in readers if key[:2] in ("a ", "p ")} - set(moves)
+    return pages, sorted(linking)
+
+
+def _takes_anothers(pages: list[Page], moves: list[str], others: Set[str]) -> bool:
+    """Whether a page of a story that moved (its own, or a share card) would be written on one of ``others``."""
+    mine = {f"a {where}" for where in moves}
+    return any(page.rel in others for page in pages if page.key in mine)
 
 
 def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
@@ -213,6 +280,8 @@ class Edits:
     """Every output file not planned (static files and images too) is as the last build left it."""
     new_outputs: set[str] = field(default_factory=set)
     """Output files of pages the last build did not have (links to them are fine)."""
+    gone: set[str] = field(default_factory=set)
+    """Output files of the last build that go: those of a story that moved (links to them are not)."""
     valid: tuple[float, float] | None = None
     """The interval in which this build's output stays right, when known without every article."""
     sitemap: dict[str, str | None] | None = None
@@ -295,6 +364,7 @@ def save_cache(
     some_pages: bool = False,
     keys: tuple | None = None,
     reads: dict | None = None,
+    removed: Set[str] = frozenset(),
 ) -> None:
     """Save this build's state; ``keys``: :func:`cache_keys`, when already made."""
     live, moved = keys or cache_keys(cache, loaded)
@@ -312,6 +382,7 @@ def save_cache(
         moved=moved,
         some_pages=some_pages,
         reads=reads,
+        removed=removed,
     )
 
 

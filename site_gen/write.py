@@ -45,7 +45,7 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -252,11 +252,12 @@ class OutputWriter:
         self.stats.update((rel, stats[rel]) for rel in kept)
         self.unchanged += len(kept)
 
-    def keep_the_rest(self) -> None:
-        """:meth:`keep` every file of the previous build not recorded or added (yet)."""
+    def keep_the_rest(self, but: Set[str] = frozenset()) -> None:
+        """:meth:`keep` every file of the previous build not recorded or added (yet), ``but`` those."""
         recorded = len(self.new)
-        self.new = {**self.old, **self.new}
-        self.stats = {**{rel: self.old_stats[rel] for rel in self.old}, **self.stats}
+        old = {rel: hashed for rel, hashed in self.old.items() if rel not in but} if but else self.old
+        self.new = {**old, **self.new}
+        self.stats = {**{rel: self.old_stats[rel] for rel in old}, **self.stats}
         self.unchanged += len(self.new) - recorded
 
     def record(self, rel: str, hashed: str, staged: str | None, sig: str) -> None:

@@ -128,12 +128,13 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         if not report.planned_all:
             partial.add(name)
         digests[name] = digest_lists(clean)
-    # Edits that move no article plan only the pages that show the edited ones (a new
-    # title without a `slug:` moves the article to a new URL).
+    # Edits that leave every article in its place plan only the pages that show the edited
+    # ones; so does a new title without a `slug:`, which moves the article to a new URL.
     assert partial == {
         "edit a body",
         "edit a paragraph after the lead",
         "edit two bodies and a summary",
+        "retitle",
         "publish the newest story, with a new tag",
         "publish two stories on a new day, one with an alias",
     }

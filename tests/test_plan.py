@@ -419,21 +419,36 @@ def test_a_page_made_on_demand_changes_only_when_its_deps_change(edit):
 def test_the_pages_that_read_what_an_edit_changed_are_all_that_change(edit):
     """What a rebuild plans when the site keeps its arrangement: the pages whose recorded reads
     hold an identity the edit changed (:func:`identities.changed`). Every page whose context
-    changes is among them, and each is planned as a full plan plans it. An edit that moves
-    an article, adds or removes one, is said to (None): the site is then arranged again."""
+    changes is among them, and each is planned as a full plan plans it; a story that moved
+    to a new URL (a new title) changes the sitemaps too. An edit that changes the arrangement,
+    adds or removes an article, is said to (None): the site is then arranged again."""
     edited = _EDITS[edit](list(_DESK))
     names = identities.changed({a.source: a for a in _DESK}, {a.source: a for a in edited})
-    if edit not in ("body", "longer body", "summary", "title, same slug", "translation body", "translation title"):
+    if edit not in (
+        "body",
+        "longer body",
+        "title",
+        "summary",
+        "title, same slug",
+        "translation body",
+        "translation title",
+    ):
         assert names is None
         return
     config = make_config(**_DESK_CONFIG)
     before = plan(_DESK, **_DESK_CONFIG)
     after = plan(edited, **_DESK_CONFIG)
-    assert before.keys() == after.keys()
-    changed = {path for path in after if before[path].context != after[path].context}
+    if edit == "title":  # the story's pages (its own, its share cards) move to its new folder
+        was, now = "2025/05/03/story-5/", "2025/05/03/retitled/"
+        assert before.keys() - after.keys() and all(p.startswith(was) for p in before.keys() - after.keys())
+        assert {p.replace(was, now) for p in before.keys() - after.keys()} == after.keys() - before.keys()
+    else:
+        assert before.keys() == after.keys()
+    changed = {path for path in after if path not in before or before[path].context != after[path].context}
+    sitemaps = {path for path in changed if path.startswith("sitemap")} if edit == "title" else set()
     readers = {page.key for page in before.values() if not names.isdisjoint(page.reads)}
     planned = {page.path: page for page in Planner(collect_site(edited, [], NOW), config).pages_for(readers)}
-    assert changed and changed <= planned.keys(), changed - planned.keys()
+    assert changed - sitemaps and changed - sitemaps <= planned.keys(), changed - sitemaps - planned.keys()
     for path, page in planned.items():
         assert page.template == after[path].template
         assert page.context == after[path].context, path
