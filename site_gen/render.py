@@ -134,14 +134,18 @@ def body_picture(view: dict, alt: str, sizes: str, title: Markup | None = None) 
 
 
 class _Template(jinja2.Template):
-    """A template whose ``{{ … }}`` output uses :func:`_escape_output`."""
+    """A template whose ``{{ … }}`` output uses :func:`_escape_output`, and whose globals are
+    a plain dict: Jinja gives each template a ``ChainMap`` over the environment's globals,
+    and copies it, key by key in Python, into every context it makes (each render, include
+    and macro import). A :class:`Renderer` sets the environment's globals before it loads a
+    template, and never after."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):
         # The compiled module calls ``escape`` (imported from jinja2.runtime) only to
         # write an expression's value into the output (or a block's buffer).
         namespace["escape"] = _escape_output
-        return super()._from_namespace(environment, namespace, globals)
+        return super()._from_namespace(environment, namespace, dict(globals))
 
 
 class _Context(jinja2.runtime.Context):
