@@ -126,7 +126,7 @@ def load_changes(
     blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
     bare = _bare_site(blobs[0])
     if names is None or bare is None or None in blobs or len(new) + len(edited) != len(loaded.parsed):
-        return None  # a story moved, a new static page, or no record of the last build
+        return None  # a story's place changed, a new static page, or no record of the last build
     published = {*bare.articles, *bare.pages}
     if not edited.keys() <= published or any(publishable(a, now, options.drafts, options.future) for a in new):
         return None  # a draft or scheduled story: the full read handles it
@@ -149,7 +149,8 @@ def load_changes(
             keys |= shaped
         if moves:
             keys.add("m")
-            sitemap = {path: lastmod for path, lastmod in sitemap.items() if path not in {p.path for p in left}}
+            gone_paths = {page.path for page in left}
+            sitemap = {path: lastmod for path, lastmod in sitemap.items() if path not in gone_paths}
         pages, entries = some_pages(site, config, now, views, keys, sitemap)
         planned = [page.rel for page in pages]
         added = set(planned) - writer.old.keys()
