@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 from site_gen import cli
+from site_gen import rendering as rendering_module
 from site_gen.build import BuildOptions
 from site_gen.config import Config, parse_config
 from site_gen.load import parse_article
@@ -177,3 +178,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def site_dir(tmp_path: Path) -> Path:
     """An empty project folder (``tmp_path / "site"``); fill it with :func:`make_site`."""
     return tmp_path / "site"
+
+
+@pytest.fixture(params=[1, 2], ids=["jobs1", "jobs2"])
+def jobs(request, monkeypatch) -> int:
+    """``--jobs`` for a test that runs with one job and with two (then with a low
+    ``PARALLEL_RENDER_MIN``, so that two jobs really fork workers)."""
+    if request.param > 1:
+        monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 4)
+    return request.param

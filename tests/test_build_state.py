@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pytest
 
-from site_gen import rendering as rendering_module
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 
@@ -45,13 +44,6 @@ STAMP = "%Y-%m-%d %H:%M"
 TAGS = ["Floods", "Trade", "Energy", "Border"]
 SECTIONS = ["Pakistan", "Afghanistan", "Business"]
 NEW_TITLE = "Gwadar Port Handles First Transit Cargo"
-
-
-@pytest.fixture(params=[1, 2], ids=["jobs1", "jobs2"])
-def jobs(request, monkeypatch) -> int:
-    if request.param > 1:
-        monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 4)  # so two jobs really fork workers
-    return request.param
 
 
 def story(n: int, **fields) -> dict:
