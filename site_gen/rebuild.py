@@ -154,11 +154,12 @@ def load_changes(
         pages, entries = some_pages(site, config, now, views, keys, sitemap)
         planned = [page.rel for page in pages]
         added = set(planned) - writer.old.keys()
-        removed = {page.rel for page in left} - set(planned)
+        were = {page.rel for page in left}  # the files of the moved stories' pages, before
+        removed = were - set(planned)
         taken = urls.TakenPaths(writer.old.keys() - removed | static_files(options)[0].keys()) if added else None
         if urls.output_clashes(planned, taken):
             return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
-        if moves and _takes_anothers(pages, moves, writer.old.keys() - {page.rel for page in left}):
+        if moves and _takes_anothers(pages, moves, writer.old.keys() - were):
             return None  # another story's URL: the full read says what and where
         for page in pages:
             page.context  # noqa: B018 (every article the pages show is read here, from the cache)
