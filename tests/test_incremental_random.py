@@ -300,6 +300,21 @@ class Fuzz:
             s.fields["title"] = f"{title}, retitled {self.rng.randrange(100)}"
         return f"retitle {name} ({how}) to {s.fields['title']!r}"
 
+    def op_retitle_linked(self) -> str:
+        """Retitle a story that another one links to: without a `slug:` its URL moves, the
+        link breaks, and both builds fail alike."""
+        bodies = {name: " ".join(s.paras) for name, s in self.stories.items()}
+        linked = [
+            name
+            for name, s in sorted(self.stories.items())
+            if s.path and any(f"({s.path})" in text for other, text in bodies.items() if other != name)
+        ]
+        if not linked:
+            return self.op_retitle()
+        name = self.rng.choice(linked)
+        self.stories[name].fields["title"] += f", moved {self.rng.randrange(100)}"
+        return f"retitle {name}, which another story links to"
+
     def op_tags(self) -> str:
         name, s = self.pick()
         tags = list(s.fields.get("tags", []))
@@ -573,6 +588,7 @@ class Fuzz:
         "append": 4,
         "lead": 2,
         "retitle": 2,
+        "retitle_linked": 1,
         "tags": 3,
         "newest": 5,
         "tie": 1,
