@@ -9,6 +9,8 @@ sources, or, when the clean build fails, the errors and an untouched ``build/``.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -92,6 +94,9 @@ def test_a_retitled_story_moves_and_only_its_readers_are_planned(tmp_path, jobs)
     got, want = built(root), clean(root, jobs)
     assert got == want, tree_diff(got, want)
     assert "story-number-3-retitled" in (root / "build/sitemap.xml").read_text("utf-8")
+    with contextlib.closing(sqlite3.connect(root / ".site-gen-cache" / "cache.sqlite")) as db:
+        recorded = {path for (path,) in db.execute("SELECT path FROM pages UNION SELECT path FROM planned")}
+    assert not any(path.startswith(path_of(3)) for path in recorded)  # the cache forgets the old files
     retitle(root, 3, "Story number 3")  # and back, through the same path
     report = build_site(site_options(root, jobs=jobs))
     assert not report.planned_all
