@@ -18,6 +18,7 @@ Import them in a test module with ``from tests.conftest import make_site, ...``
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import os
 from datetime import datetime
@@ -187,3 +188,12 @@ def jobs(request, monkeypatch) -> int:
     if request.param > 1:
         monkeypatch.setattr(rendering_module, "PARALLEL_RENDER_MIN", 4)
     return request.param
+
+
+def search_index_text(output: Path) -> str:
+    """Every Pagefind fragment of an output folder, decompressed, as one text."""
+    texts = []
+    for path in sorted((output / "pagefind").rglob("*.pf_fragment")):
+        data = path.read_bytes()
+        texts.append(gzip.decompress(data).decode("utf-8", "replace") if data[:2] == b"\x1f\x8b" else data.decode())
+    return "\n".join(texts)

@@ -22,7 +22,6 @@ main at 553669a, where they were written (see the commit messages).
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import subprocess
@@ -35,7 +34,7 @@ import pytest
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 
-from .conftest import NOW, REPO, article_text, make_site, run_cli, site_options, snapshot
+from .conftest import NOW, REPO, article_text, make_site, run_cli, search_index_text, site_options, snapshot
 from .test_incremental_random import tree_diff
 
 pytestmark = pytest.mark.slow  # real builds, processes and Pagefind: not in make test-fast
@@ -311,24 +310,15 @@ def test_a_cache_and_output_copied_from_another_project(tmp_path, jobs):
 # -- the search index ------------------------------------------------------------------------
 
 
-def _index_text(folder: Path) -> str:
-    """Every Pagefind fragment of ``folder``, decompressed, as one text."""
-    texts = []
-    for path in sorted((folder / "pagefind").rglob("*.pf_fragment")):
-        data = path.read_bytes()
-        texts.append(gzip.decompress(data).decode("utf-8", "replace") if data[:2] == b"\x1f\x8b" else data.decode())
-    return "\n".join(texts)
-
-
 def test_a_story_taken_down_leaves_no_text_in_the_search_index(tmp_path, jobs):
     root = project(tmp_path / "site")
     ok(cli(root, jobs, "--search"))
-    assert "Lead paragraph of story 4." in _index_text(root / "build"), "the index holds the story's text"
+    assert "Lead paragraph of story 4." in search_index_text(root / "build"), "the index holds the story's text"
     path = root / "content/articles/s4.md"
     path.write_text(path.read_text("utf-8").replace("title:", "draft: true\ntitle:", 1), "utf-8")
     ok(cli(root, jobs, "--search"))
     assert "story-number-4" not in "\n".join(tree(root / "build"))
-    text = _index_text(root / "build")
+    text = search_index_text(root / "build")
     assert "Lead paragraph of story 4." not in text and "story-number-4" not in text
     # A build without --search leaves no index of what it no longer publishes.
     ok(cli(root, jobs))

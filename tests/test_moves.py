@@ -18,8 +18,7 @@ import pytest
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 
-from .conftest import NOW, article_text, make_site, site_options, snapshot
-from .test_build_state import _index_text
+from .conftest import NOW, article_text, make_site, search_index_text, site_options, snapshot
 from .test_incremental_random import tree_diff
 
 pytestmark = pytest.mark.slow
@@ -160,9 +159,9 @@ def test_a_retitle_that_reorders_stories_of_one_minute(tmp_path, jobs):
 def test_the_search_index_follows_a_story_that_moved(tmp_path):
     root = project(tmp_path / "site")
     build_site(site_options(root, search=True))
-    assert path_of(3) in _index_text(root / "build")
+    assert path_of(3) in search_index_text(root / "build")
     retitle(root, 3, "Story number 3 retitled")
     report = build_site(site_options(root, search=True))
     assert not report.planned_all
-    text = _index_text(root / "build")
+    text = search_index_text(root / "build")
     assert path_of(3) not in text and path_of(3, "Story number 3 retitled") in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests._site import NOW_ARG, article, make_site, tree
-from tests.conftest import run_cli
+from tests.conftest import run_cli, search_index_text
 
 pytestmark = pytest.mark.slow  # real builds, processes and Pagefind: not in make test-fast
 
@@ -29,22 +28,17 @@ def _build(root: Path, *args: str) -> tuple[int, str, str]:
     return run_cli(root, "build", "--now", NOW_ARG, *args)
 
 
-def _fragments(root: Path) -> str:
-    folder = root / "build" / "pagefind" / "fragment"
-    return "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in sorted(folder.iterdir()))
-
-
 def test_a_story_taken_down_leaves_the_index(tmp_path):
     root = _site(tmp_path)
     assert _build(root, "--search")[0] == 0
-    assert SECRET in _fragments(root)
+    assert SECRET in search_index_text(root / "build")
     path = root / "content/articles/secret.md"
     path.write_text(path.read_text("utf-8").replace("date:", "draft: true\ndate:", 1), "utf-8")
     code, out, _err = _build(root, "--search")
     assert code == 0
     assert "Search: indexed 4 pages" in out
-    assert SECRET not in _fragments(root)
-    assert "the-secret-story" not in _fragments(root)
+    assert SECRET not in search_index_text(root / "build")
+    assert "the-secret-story" not in search_index_text(root / "build")
 
 
 def test_a_body_edit_is_indexed_again(tmp_path):
@@ -53,8 +47,8 @@ def test_a_body_edit_is_indexed_again(tmp_path):
     path = root / "content/articles/story-1.md"
     path.write_text(path.read_text("utf-8").replace("Body 1.", "Pomegranates arrived."), "utf-8")
     assert _build(root, "--search")[0] == 0
-    assert "Pomegranates arrived" in _fragments(root)
-    assert "Body 1." not in _fragments(root)
+    assert "Pomegranates arrived" in search_index_text(root / "build")
+    assert "Body 1." not in search_index_text(root / "build")
 
 
 def test_the_index_is_kept_when_its_pages_did_not_change(tmp_path):
@@ -91,7 +85,7 @@ def test_a_failing_search_build_changes_nothing(tmp_path, monkeypatch):
     assert tree(root / "build") == before
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     assert _build(root, "--search")[0] == 0  # the cause fixed, the next build succeeds
-    assert "Pomegranates arrived" in _fragments(root)
+    assert "Pomegranates arrived" in search_index_text(root / "build")
 
 
 def test_an_alias_on_the_index_is_an_error_before_anything_is_written(tmp_path):
