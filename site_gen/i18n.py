@@ -79,7 +79,9 @@ def template_words(templates: Path, extra: Iterable[str] = ()):
 
     catalog = Catalog(domain=DOMAIN, project="site_gen", charset="utf-8")
     method_map = [("**.html", "jinja2"), ("**.xml", "jinja2"), ("**.txt", "jinja2")]
-    options = {"**": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+    from .render import TEMPLATE_EXTENSIONS
+
+    options = {"**": {"extensions": ",".join(TEMPLATE_EXTENSIONS), "trim_blocks": "true", "lstrip_blocks": "true"}}
     for filename, lineno, message, comments, context in extract_from_dir(
         str(templates), method_map, options, keywords=KEYWORDS, comment_tags=("Translators:",)
     ):

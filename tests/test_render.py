@@ -305,3 +305,48 @@ def test_template_calls_give_what_jinja_s_own_context_gives(tmp_path):
         assert ours.get_template("t.html").render(names) == jinjas.get_template("t.html").render(names) == expected
     assert ours.passed_first[plain] is False and ours.passed_first[evaluated] is True
     assert ours.passed_first[contextual] is None
+
+
+def test_memo_fragments_change_no_byte_of_the_sample_site(tmp_path, monkeypatch):
+    """The masthead and colophon, written once per language (and menu entry) under ``{% memo %}``,
+    give every page of the four-language sample site the bytes of rendering them on each page."""
+    from site_gen.render import MemoExtension
+    from tests._site import tree
+    from tests.conftest import REPO
+
+    memo = tmp_path / "memo"
+    build_site(site_options(REPO, output=memo, cache_dir=tmp_path / "c1", now=None, jobs=1))
+    places = set()
+
+    def every_time(self, context, where, key, caller):
+        places.add(where)
+        return caller()
+
+    monkeypatch.setattr(MemoExtension, "_memo", every_time)
+    plain = tmp_path / "plain"
+    build_site(site_options(REPO, output=plain, cache_dir=tmp_path / "c2", now=None, jobs=1))
+    assert sorted(where.split(":")[0] for where in places) == ["base.html", "base.html"]  # masthead, colophon
+    first, second = tree(memo), tree(plain)
+    assert first.keys() == second.keys()
+    assert [rel for rel in first if first[rel] != second[rel]] == []
+
+
+def test_a_memo_keeps_a_fragment_for_each_language_of_words(tmp_path):
+    """The page's words are part of every memo's key: a fragment keyed by nothing else still
+    shows each page the words of its own language, and renders once per language."""
+    import shutil
+
+    from site_gen.plan import Page
+    from site_gen.render import Renderer
+    from tests.conftest import REPO
+
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "memo.html").write_text('{% memo "same" %}<p>{{ _("Search") }} {{ page.n }}</p>{% endmemo %}')
+    renderer = Renderer(folder, {})
+    english, urdu = ({"ui": code, "lang": code, "n": n} for n, code in ((1, "en"), (2, "ur")))
+    en = renderer.render(Page("a/", "memo.html", {"page": english})).decode()
+    ur = renderer.render(Page("b/", "memo.html", {"page": urdu})).decode()
+    again = renderer.render(Page("c/", "memo.html", {"page": dict(english, n=3)})).decode()
+    assert en == again == "<p>Search 1</p>"  # n is not in the key: the first page's value stays
+    assert ur.startswith("<p>") and "Search" not in ur and ur.endswith(" 2</p>")
