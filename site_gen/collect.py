@@ -216,7 +216,7 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         return None
 
     def shifted(indexes: tuple[int, ...]) -> tuple[int, ...]:
-        return tuple([i + count for i in indexes])
+        return tuple(map(count.__add__, indexes))  # mapped in C: a site's worth of index tuples
 
     kinds = {}
     for kind, old_terms in (("tag", site.tags), ("section", site.sections), ("author", site.authors)):
@@ -291,8 +291,7 @@ def _inserted_terms(
                 members.append(index)
             spelled.setdefault(slug, set()).add(name)
     terms = [
-        Term(kind, t.name, t.slug, t.path, (*added.get(t.slug, ()), *[i + count for i in t.articles]))
-        for t in old_terms
+        Term(kind, t.name, t.slug, t.path, (*added.get(t.slug, ()), *map(count.__add__, t.articles))) for t in old_terms
     ]
     for slug, indexes in added.items():
         if slug not in by_slug:
@@ -310,7 +309,7 @@ def _inserted_periods(site: Site, ordered_new: tuple[Article, ...]) -> tuple:
     latest: dict[tuple, int] = {}
     for periods in (site.years, site.months, site.days):
         for p in periods:
-            groups[(p.year, p.month, p.day)] = [i + count for i in p.articles]
+            groups[(p.year, p.month, p.day)] = list(map(count.__add__, p.articles))
             latest[(p.year, p.month, p.day)] = p.latest + count
     for index, article in reversed(list(enumerate(ordered_new))):
         at = article.date.at

@@ -590,22 +590,16 @@ class Planner:
         the pages whose shape changed (:func:`site_gen.identities.dirty`); what the page takes
         from the articles themselves, it reads (:attr:`Page.reads`)."""
         site = self.site
-        src = list(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
-        named_as: dict[tuple[int, int, int], tuple] = {}  # articles with the same terms share their tuples
-        named = []
-        for terms in site.article_terms:
-            ids = (id(terms["section"]), id(terms["tag"]), id(terms["author"]))
-            found = named_as.get(ids)
-            if found is None:
-                found = named_as[ids] = _named(terms)
-            named.append(found)
-        shapes: dict[str, tuple] = {}
-        related = site.related
+        src = tuple(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
+        named = _all_named(site.article_terms)
+        of = src.__getitem__  # the sources at some indexes: tuple(map(of, indexes)), mapped in C
         count = len(src)
-        for i, source in enumerate(src):
-            newer = src[i - 1] if i else None
-            older = src[i + 1] if i + 1 < count else None
-            shapes[f"a {source}"] = (newer, older, tuple([src[j] for j in related[i]]), named[i])
+        newer, older = (None, *src)[:count], (*src[1:], None)[:count]
+        related = [tuple(map(of, r)) for r in site.related]
+        shapes: dict[str, tuple] = {
+            f"a {source}": shape
+            for source, shape in zip(src, zip(newer, older, related, named, strict=True), strict=True)
+        }
         for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
             shapes[f"p {source}"] = ()
         self._list_shapes(src, shapes)
@@ -630,7 +624,7 @@ class Planner:
             chunks = paginate(indexes, per)
             last = len(chunks) - 1
             for number, chunk in chunks:
-                shown = tuple([src[i] for i in chunk])
+                shown = tuple(map(src.__getitem__, chunk))
                 nav = last if number is None else number < last  # the links to the next pages
                 if term is None:
                     shape = (nav, shown, first if number is None else ())
@@ -1279,6 +1273,20 @@ def feed_pages(site: Site, config: Config, paths: set[str] | None = None) -> lis
 def _named(terms: dict[str, tuple[Term, ...]]) -> tuple:
     """An article's terms as its pages and feed entries show them."""
     return tuple([(t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]])
+
+
+def _all_named(article_terms) -> list[tuple]:
+    """:func:`_named` of each article, in order, each tuple of terms (most are shared: an
+    article's section, its author, often its tags) made into ``(kind, name, path)`` once."""
+    made: dict[int, tuple] = {}
+
+    def shown(terms: tuple[Term, ...]) -> tuple:
+        found = made.get(id(terms))
+        if found is None:
+            found = made[id(terms)] = tuple([(t.kind, t.name, t.path) for t in terms])
+        return found
+
+    return [shown(terms["section"]) + shown(terms["tag"]) + shown(terms["author"]) for terms in article_terms]
 
 
 def paginate(indexes, per: int) -> list[tuple[int | None, list[int]]]:
