@@ -230,9 +230,9 @@ class _Environment(jinja2.Environment):
 
 
 class MemoExtension(jinja2.ext.Extension):
-    """``{% memo page.ui %}…{% endmemo %}``: a fragment written once per build for each value of
-    its key, then copied (Hugo's ``partialCached``): the masthead and the colophon are the
-    same on every page of a language, and rendering them again was a fifth of a page's time.
+    """``{% memo page.ui %}…{% endmemo %}``: a fragment rendered once for each value of its key by
+    each renderer (a build's, in each of its processes), then copied (Hugo's ``partialCached``):
+    the masthead and the colophon are the same on every page of a language.
 
     The key is what the fragment reads beyond ``site`` and the theme's words (the catalogue of
     the page's language, always part of the key): a value the fragment uses but the key leaves
