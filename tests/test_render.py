@@ -308,8 +308,9 @@ def test_template_calls_give_what_jinja_s_own_context_gives(tmp_path):
 
 
 def test_memo_fragments_change_no_byte_of_the_sample_site(tmp_path, monkeypatch):
-    """The masthead and colophon, written once per language (and menu entry) under ``{% memo %}``,
-    give every page of the four-language sample site the bytes of rendering them on each page."""
+    """The fragments the theme writes once per key under ``{% memo %}`` (the masthead, once per
+    language and menu entry) give every page of the four-language sample site the bytes of
+    rendering them on each page."""
     from site_gen.render import MemoExtension
     from tests._site import tree
     from tests.conftest import REPO
@@ -325,7 +326,8 @@ def test_memo_fragments_change_no_byte_of_the_sample_site(tmp_path, monkeypatch)
     monkeypatch.setattr(MemoExtension, "_memo", every_time)
     plain = tmp_path / "plain"
     build_site(site_options(REPO, output=plain, cache_dir=tmp_path / "c2", now=None, jobs=1))
-    assert sorted(where.split(":")[0] for where in places) == ["base.html", "base.html"]  # masthead, colophon
+    # base.html's head, masthead, colophon and worker script; meta.html's site feeds
+    assert sorted(where.split(":")[0] for where in places) == [*["base.html"] * 4, "partials/meta.html"]
     first, second = tree(memo), tree(plain)
     assert first.keys() == second.keys()
     assert [rel for rel in first if first[rel] != second[rel]] == []
