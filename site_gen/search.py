@@ -62,7 +62,8 @@ def add_search_index(writer: OutputWriter, search: bool, language: str) -> list[
     record none, so that the commit removes an earlier build's. Called once every other
     file is recorded. Returns the error when Pagefind fails (nothing is then recorded).
     ``language``: the one language of the index, or empty for an index per language."""
-    kept = [rel for rel in writer.new if reserved(rel)]  # by keep_the_rest: decided here instead
+    # Kept by keep_the_rest: decided here instead (a prefix test first: a site holds many files).
+    kept = [rel for rel in writer.new if rel.startswith(BUNDLE) and reserved(rel)]
     for rel in kept:
         del writer.new[rel]
         writer.stats.pop(rel, None)
