@@ -115,10 +115,13 @@ class Config:
         """:attr:`languages`, or the default language alone."""
         return self.languages or (default_language(self.language),)
 
+    @cached_property
+    def _languages_by_code(self) -> dict[str, Language]:
+        return {item.code: item for item in reversed(self.site_languages)}  # the first of a code wins
+
     def language_of(self, lang: str) -> Language | None:
         """The configured language of a ``lang:`` code (``ur``, ``ur-PK``), or None."""
-        code = lang.split("-")[0].lower()
-        return next((item for item in self.site_languages if item.code == code), None)
+        return self._languages_by_code.get(lang.split("-")[0].lower())
 
     def locale_of(self, lang: str) -> str:
         """The CLDR locale for a ``lang:`` code: the configured one, else the region's default."""
