@@ -38,6 +38,7 @@ import jinja2.runtime
 from markupsafe import Markup, escape
 
 from . import feeds, i18n, offline, share, urls
+from .cache import code_key
 from .collect import served_languages
 from .config import Config
 from .dates import local_digits
@@ -234,10 +235,11 @@ class MemoExtension(jinja2.ext.Extension):
     each renderer (a build's, in each of its processes), then copied (Hugo's ``partialCached``):
     the masthead and the colophon are the same on every page of a language.
 
-    The key is what the fragment reads beyond ``site`` and the theme's words (the catalogue of
-    the page's language, always part of the key): a value the fragment uses but the key leaves
-    out shows the first page's value on every page. ``tests/test_render.py`` builds the sample
-    site with and without the memo and compares every byte.
+    The key is what the fragment reads beyond ``site``, the theme's words and the blocks of the
+    template being rendered (the catalogue of the page's language and that template's name are
+    always part of the key): a value the fragment uses but the key leaves out shows the first
+    page's value on every page. ``tests/test_render.py`` builds the sample site with and without
+    the memo and compares every byte.
     """
 
     tags = {"memo"}
@@ -259,7 +261,7 @@ class MemoExtension(jinja2.ext.Extension):
     def _memo(self, context: jinja2.runtime.Context, where: str, key: tuple, caller: Callable[[], str]) -> str:
         fragments = self.environment.fragments
         try:
-            found = fragments.get(full := (where, context.get("_"), key))
+            found = fragments.get(full := (where, context.name, context.get("_"), key))
         except TypeError:  # a key that is not hashable: no memo
             return caller()
         if found is None:
@@ -273,11 +275,15 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's compiled templates kept in this process (:data:`_COMPILED`), then in ``disk``
     (the cache folder's, when there is one): a process that builds again (the preview, a
     test run) does not compile the same template source twice. Jinja checks each entry
-    against a checksum of the template's source, and every environment is made by
+    against a checksum of the template's source and of site_gen's code (its extensions compile
+    into the templates: :class:`MemoExtension`), and every environment is made by
     :func:`make_environment` with the same options, so an entry compiles to the same code."""
 
     def __init__(self, disk: jinja2.BytecodeCache | None):
         self.disk = disk
+
+    def get_source_checksum(self, source: str) -> str:
+        return super().get_source_checksum(f"{code_key()}\0{source}")
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = _COMPILED.get(bucket.key)

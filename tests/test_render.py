@@ -352,3 +352,51 @@ def test_a_memo_keeps_a_fragment_for_each_language_of_words(tmp_path):
     again = renderer.render(Page("c/", "memo.html", {"page": dict(english, n=3)})).decode()
     assert en == again == "<p>Search 1</p>"  # n is not in the key: the first page's value stays
     assert ur.startswith("<p>") and "Search" not in ur and ur.endswith(" 2</p>")
+
+
+def test_templates_compiled_by_other_code_are_compiled_again(tmp_path, monkeypatch):
+    """Compiled templates kept in the cache folder hold calls into site_gen (``{% memo %}``):
+    those another version of site_gen compiled are not loaded, those of this one are."""
+    import site_gen.render as render
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "t.html").write_text("{% memo 1 %}x{% endmemo %}")
+    compiled = tmp_path / "compiled"
+    compiles = []
+    real = render._Environment.compile
+    monkeypatch.setattr(render._Environment, "compile", lambda self, *a, **k: compiles.append(1) or real(self, *a, **k))
+
+    def compile_count(code: str) -> int:
+        monkeypatch.setattr(render, "_COMPILED", {})  # as a new process: only the folder's
+        monkeypatch.setattr(render, "code_key", lambda: code)
+        compiles.clear()
+        assert render.make_environment(folder, compiled).get_template("t.html").render() == "x"
+        return len(compiles)
+
+    assert compile_count("old") == 1
+    assert compile_count("old") == 0  # loaded from the folder
+    assert compile_count("new") == 1
+
+
+def test_a_memo_holding_a_block_shows_each_page_template_its_own(tmp_path):
+    """A fragment of a base template that holds a block is kept apart for each template that
+    extends it: their blocks differ."""
+    import shutil
+
+    from site_gen.plan import Page
+    from site_gen.render import Renderer
+    from tests.conftest import REPO
+
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "frame.html").write_text('{% memo "frame" %}<b>{% block inner %}{% endblock %}</b>{% endmemo %}')
+    (folder / "one.html").write_text('{% extends "frame.html" %}{% block inner %}one{% endblock %}')
+    (folder / "two.html").write_text('{% extends "frame.html" %}{% block inner %}two{% endblock %}')
+    renderer = Renderer(folder, {})
+    page = {"page": {"ui": "en", "lang": "en"}}
+    assert [renderer.render(Page("x/", name, page)) for name in ("one.html", "two.html", "one.html")] == [
+        b"<b>one</b>",
+        b"<b>two</b>",
+        b"<b>one</b>",
+    ]
