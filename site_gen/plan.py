@@ -1272,12 +1272,13 @@ def feed_pages(site: Site, config: Config, paths: set[str] | None = None) -> lis
 
 def _named(terms: dict[str, tuple[Term, ...]]) -> tuple:
     """An article's terms as its pages and feed entries show them."""
-    return tuple([(t.kind, t.name, t.path) for kind in ("section", "tag", "author") for t in terms[kind]])
+    return _all_named([terms])[0]
 
 
 def _all_named(article_terms) -> list[tuple]:
-    """:func:`_named` of each article, in order, each tuple of terms (most are shared: an
-    article's section, its author, often its tags) made into ``(kind, name, path)`` once."""
+    """:func:`_named` of each article, in order: its sections, tags and authors as
+    ``(kind, name, path)``, each tuple of terms (most are shared: an article's section, its
+    author, often its tags) made once."""
     made: dict[int, tuple] = {}
 
     def shown(terms: tuple[Term, ...]) -> tuple:
