@@ -26,6 +26,7 @@ from .options import BuildOptions, BuildReport
 from .parallel import OVERLAP_MAX_ARTICLES, default_jobs
 from .rebuild import (
     Edits,
+    build_key,
     cache_keys,
     frame_key,
     load_changes,
@@ -411,6 +412,7 @@ def _save(run: Run) -> None:
         len(run.writer.new),
     )
     frame = frame_key(run.options, cache) or ""
+    frames = (frame, build_key(run.options, frame) or "")
     # An edit that moved no article moved no date either: the interval of the last build holds.
     valid = (
         valid_interval(run.loaded.articles, run.now, run.config) if changed is None else changed.valid or cache.valid
@@ -425,7 +427,7 @@ def _save(run: Run) -> None:
     records = {rel: f"{fp} {new[rel]}" for rel, fp in run.fingerprints.items()}
     reads = {result[1]: result[5] for result in run.results if len(result) == 6}
     removed = changed.gone if changed is not None else frozenset()
-    save_cache(cache, run.loaded, records, valid, counts, frame, run.salt_key, blobs, run.lean, keys, reads, removed)
+    save_cache(cache, run.loaded, records, valid, counts, frames, run.salt_key, blobs, run.lean, keys, reads, removed)
     cache.close()
     run.lap("cache")
 

@@ -8,6 +8,9 @@ While planning, each page records the *identities* it reads (:attr:`site_gen.pla
   pages it is on, and the pages of the stories next to it or related to it.
 * ``u:<path>``: that a URL of the site is there (:func:`url`). A page whose body links to it
   reads it: when a story moves away from the URL, those links are checked again.
+* ``t:<name>``: the template a page is rendered with, and every file it extends, includes or
+  imports (:func:`template`, recorded when the page renders): an edit of ``article.html``
+  plans the article pages again, not the lists.
 
 Where an article sits in the site (:func:`place`: its URL, dates, terms, language…) is what
 the site's arrangement is made of (:func:`site_gen.collect.collect_site`). What a page takes
@@ -15,7 +18,8 @@ from the arrangement is its *shape* (:meth:`site_gen.plan.Planner.shapes`: the s
 lists, by source, its neighbours, term names and counts, page numbers).
 
 The cache keeps what each page of the last build read (:meth:`site_gen.cache.Cache.readers`).
-A rebuild turns the edited files into the identities they changed (:func:`changed`) and
+A rebuild turns the edited files into the identities they changed (:func:`changed`,
+:func:`templates_changed`) and
 plans the pages that read one of them; when it arranged the site again (new stories), also
 those whose shape changed (:func:`dirty`). This module is the one answer to "what changed →
 which pages"; the planner only records, and the cache only stores.
@@ -48,6 +52,12 @@ def url(path: str) -> str:
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
     return sys.intern("u:" + path.rstrip("/"))
+
+
+def template(name: str) -> str:
+    """The identity of a template with all it extends, includes or imports (its key,
+    :func:`site_gen.render.template_keys`)."""
+    return sys.intern("t:" + name)
 
 
 def links(a: Article, config) -> tuple[str, ...]:
@@ -126,3 +136,9 @@ def dirty(before: Mapping[str, tuple], after: Mapping[str, tuple]) -> tuple[set[
     are new, and the keys of pages that are gone."""
     changed = {key for key, shape in after.items() if key not in before or before[key] != shape}
     return changed, before.keys() - after.keys()
+
+
+def templates_changed(before: Mapping[str, str], after: Mapping[str, str]) -> set[str]:
+    """The identities of the templates whose key (:func:`site_gen.render.template_keys`)
+    differs between two builds, new and gone ones too."""
+    return {template(name) for name in before.keys() | after.keys() if before.get(name) != after.get(name)}

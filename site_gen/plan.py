@@ -242,12 +242,16 @@ class Planner:
         site (URL, date, language) say what it shows of the article itself (an edit of
         its body leaves the key as it was); its section's name (the most used spelling
         across the site), its image's variants and the clock (scheduled flag) come from elsewhere.
+        Its source is part of the key too: a page that shows the card reads it by source
+        (:func:`~site_gen.identities.card`), and a renamed file renders the page again, which
+        records the new name.
         """
         key = self._card_keys[index]
         if key is None:
             a = self.site.articles[index]
             section = self.site.article_terms[index]["section"]
             parts = (
+                a.source,
                 card_fields(a),
                 a.path,
                 a.date.isoformat(),

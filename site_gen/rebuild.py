@@ -93,12 +93,12 @@ def load_changes(
     lap,
 ):
     """:func:`_load` after a few edits that left every story in its place (but maybe its URL,
-    :func:`~site_gen.identities.moved`), and new stories newer than every published one (the
-    newsroom's everyday rebuild), when nothing else changed. Only those files are read; the
+    :func:`~site_gen.identities.moved`), new stories newer than every published one (the
+    newsroom's everyday rebuild) and edited templates, when nothing else changed. Only those files are read; the
     last build's site is restored around them (every other article taken from the cache when
     a planned page shows it, :class:`LazyArticles`), new stories put in front
     (:func:`~site_gen.collect.insert_newest`). The pages planned are those that read an
-    identity the edits changed (:func:`~site_gen.identities.changed`,
+    identity the edits changed (:func:`~site_gen.identities.changed`, :func:`template_identities`,
     :meth:`~site_gen.cache.Cache.readers`) and those whose shape the new stories changed
     (:func:`~site_gen.identities.dirty`); every other output file is kept, but the old files
     of a story that moved (:func:`moved_away`). None when anything else changed, when a story
@@ -122,11 +122,12 @@ def load_changes(
     edited = {a.source: a for a in (*loaded.articles, *loaded.pages) if a.source in known}
     before = cache.articles([article_key(where, known[where][1]) for where in edited])
     parses = {a.source: a for a, _warnings in before.values()}
-    names = changed(parses, edited)
+    names, templates = changed(parses, edited), template_identities(options, cache)
     blobs = [cache.blob(name) for name in ("site", "sitemap", "images")]
     bare = _bare_site(blobs[0])
-    if names is None or bare is None or None in blobs or len(new) + len(edited) != len(loaded.parsed):
+    if None in (names, templates, bare, *blobs) or len(new) + len(edited) != len(loaded.parsed):
         return None  # a story's place changed, a new static page, or no record of the last build
+    names |= templates
     published = {*bare.articles, *bare.pages}
     if not edited.keys() <= published or any(publishable(a, now, options.drafts, options.future) for a in new):
         return None  # a draft or scheduled story: the full read handles it
@@ -135,6 +136,10 @@ def load_changes(
     try:
         sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
         keys = cache.readers(names) if names else set()
+        if keys is not None and "s" in keys:
+            return None  # the site's own pages (a template they use changed) are planned with every page
+        if keys is not None and len(keys) > AFFECTED_MAX:  # an edited template: all at once, not a bucket at a time
+            cache.articles([article_key(where, state[1]) for where, state in loaded.sources.items()])
         moves = [where for where in sorted(edited) if edited[where].path != parses[where].path]
         away = moved_away(moves, old, parses, cache, config, now, views) if moves and keys is not None else ([], ())
         if keys is None or away is None:
@@ -161,8 +166,7 @@ def load_changes(
             return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
         if moves and _takes_anothers(pages, moves, writer.old.keys() - were):
             return None  # another story's URL: the full read says what and where
-        for page in pages:
-            page.context  # noqa: B018 (every article the pages show is read here, from the cache)
+        _read_shown(pages, site)
         held = [resolve(where) for _kind, _path, where in found if where not in published and where in known]
         checked = [*(edited[where] for where in sorted(edited)), *site.articles[: len(new)], *map(resolve, linking)]
     except (StaleCache, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
@@ -181,6 +185,17 @@ def load_changes(
     )
     images = ProcessedImages(views=views, outputs=outputs, errors=[])
     return config, site, pages, loaded, images, edits
+
+
+def _read_shown(pages: list[Page], site) -> None:
+    """Read here, from the cache, every article the pages show (:class:`StaleCache` when it
+    lacks one): by making their contexts, or, for more pages than :data:`AFFECTED_MAX` (an
+    edited template), every article, their contexts left to the render's workers."""
+    if len(pages) <= AFFECTED_MAX:
+        for page in pages:
+            page.context  # noqa: B018
+    else:
+        site.articles[:], site.pages[:]  # noqa: B018
 
 
 def _with_new_stories(old, new: list[Article], options: BuildOptions, config: Config, writer: OutputWriter, views):
@@ -250,8 +265,8 @@ def _takes_anothers(pages: list[Page], moves: list[str], others: Set[str]) -> bo
 
 
 def only_content_changed(options: BuildOptions, cache: Cache, now: datetime) -> bool:
-    """Whether the last build's output holds but for content edits: the same templates,
-    static files, settings and output (:func:`frame_key`), and no story published or
+    """Whether the last build's output holds but for edits of content and templates: the
+    same static files, settings and output (:func:`frame_key`), and no story published or
     out of the news window since (its valid interval)."""
     low, high = cache.valid
     return bool(cache.frame_key) and low < now.timestamp() < high and cache.frame_key == frame_key(options, cache)
@@ -360,7 +375,7 @@ def save_cache(
     records: dict[str, str],
     valid,
     counts,
-    frame,
+    frame: tuple[str, str],
     site_key,
     blobs,
     some_pages: bool = False,
@@ -375,10 +390,10 @@ def save_cache(
         loaded.parsed,
         live,
         records,
-        build_key=frame,  # the sources table saved with it is the rest of what this build read
+        build_key=frame[1],  # the sources table saved with it is the rest of what this build read
         valid=valid,
         counts=counts,
-        frame_key=frame,
+        frame_key=frame[0],
         site_key=site_key,
         blobs=blobs,
         moved=moved,
@@ -392,7 +407,7 @@ def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Sc
     """Whether a build would find everything as the last successful one left it, from
     stat signatures alone (no file is parsed): every content file as the cache's table
     has it (``scan``), none gone, the same templates, static files, settings and output
-    (:func:`frame_key`, saved as the cache's build key by each successful build), and
+    (:func:`build_key`, saved by each successful build), and
     ``now`` in the interval in which that build's output stays right (no scheduled
     story due, none entering or leaving the news sitemap's window), and every file of
     the output as that build left it (:func:`~site_gen.write.damaged_files`).
@@ -400,7 +415,7 @@ def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Sc
     low, high = cache.valid
     if scan is None or not cache.build_key or not (low < now.timestamp() < high):
         return False
-    if not scan.unchanged(cache.sources) or frame_key(options, cache) != cache.build_key:
+    if not scan.unchanged(cache.sources) or build_key(options, frame_key(options, cache)) != cache.build_key:
         return False
     out = options.path("output")
     hashes, stats = read_manifest_state(out)
@@ -408,16 +423,16 @@ def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Sc
 
 
 def frame_key(options: BuildOptions, cache: Cache) -> str | None:
-    """A key of everything a build reads but the content: the output's manifest
-    (a build killed while moving files has rewritten it), templates, static
-    files, settings and options. None when the output has no manifest."""
+    """A key of everything a build reads but the content and the templates (pages read
+    those by name, :func:`template_identities`): the output's manifest (a build killed
+    while moving files has rewritten it), static files, settings and options. None when
+    the output has no manifest."""
     try:
         parts = [f"manifest={stat_signature(options.path('output') / MANIFEST)}"]
         if (options.path("output") / JOURNAL).exists():
             return None  # a killed commit: the output is not what the manifest says
     except OSError:
         return None
-    parts += [f"template {name}={key}" for name, key in template_file_hashes(options.path("templates"))]
     static = options.path("static")
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
         if not path.is_dir():  # a FIFO or a broken link too: the build that reads it reports it
@@ -432,17 +447,43 @@ def frame_key(options: BuildOptions, cache: Cache) -> str | None:
     return digest("\n".join(parts).encode())
 
 
+def build_key(options: BuildOptions, frame: str | None) -> str | None:
+    """A :func:`frame_key` with the template files: everything a build reads but the content."""
+    return frame and f"{frame} {template_files_key(options)}"
+
+
+def template_identities(options: BuildOptions, cache: Cache) -> set[str] | None:
+    """The identities of the templates that changed since the last build
+    (:func:`~site_gen.identities.templates_changed`); None when the cache does not say."""
+    import json
+
+    from .identities import templates_changed
+    from .render import template_keys
+
+    files, _, before = cache.stored.get("template_keys", "").partition(" ")
+    if not before:
+        return None
+    if files == template_files_key(options):
+        return set()
+    return templates_changed(json.loads(before), remembered_template_keys(options, cache, template_keys))
+
+
 def remembered_template_keys(options: BuildOptions, cache: Cache, template_keys) -> dict[str, str]:
     """:func:`site_gen.render.template_keys`, kept in the cache by the hashes of the template files."""
     import json
 
-    files = digest(repr(template_file_hashes(options.path("templates"))).encode())
-    stored = cache.stored.get("template_keys", "")
-    if stored.startswith(files + " "):
-        return json.loads(stored[len(files) + 1 :])
+    files = template_files_key(options)
+    for stored in (cache.remember.get("template_keys", ""), cache.stored.get("template_keys", "")):
+        if stored.startswith(files + " "):
+            return json.loads(stored[len(files) + 1 :])
     keys = template_keys(options.path("templates"))
     cache.remember["template_keys"] = f"{files} {json.dumps(keys, sort_keys=True)}"
     return keys
+
+
+def template_files_key(options: BuildOptions) -> str:
+    """A hash of every file of the templates folder, by name and bytes (no template is parsed)."""
+    return digest(repr(template_file_hashes(options.path("templates"))).encode())
 
 
 def template_file_hashes(templates: Path) -> list[tuple[str, str]]:

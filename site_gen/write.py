@@ -16,9 +16,9 @@
 * Into an empty output folder (a first build, a fresh clone's CI) files are
   staged at their own paths, and the commit moves the few top-level folders
   instead of tens of thousands of files.
-* New bytes go to a staging folder first (``.site-gen-staging/<build>/``,
-  flat but in a first build, a fresh one per build so that a worker of a killed build that is
-  still writing cannot mix its files into the next build's); only
+* New bytes go to a staging folder first (``.site-gen-staging/<build>/``, spread over
+  :data:`STAGING_FOLDERS` but in a first build, a fresh one per build so that a worker of a
+  killed build that is still writing cannot mix its files into the next build's); only
   when every page rendered are they moved into place, each with an atomic
   rename. A failed or killed build never leaves a truncated file, and a failed
   one leaves the output untouched.
@@ -64,6 +64,9 @@ JOURNAL = MANIFEST + ".pending"
 #: A commit touching more files than this claims them in the manifest itself.
 JOURNAL_MAX = 2000
 STAGING = ".site-gen-staging"
+#: Folders a rebuild's staged files are spread over: this disk creates a file in a folder of
+#: ten thousand at several times the cost of one in a folder of a few hundred (bench/README.md).
+STAGING_FOLDERS = 64
 
 
 def check_rel(rel: str) -> None:
@@ -222,9 +225,10 @@ class OutputWriter:
         own paths and :meth:`commit` moves the few top-level folders, not every file."""
         self.staging.mkdir(parents=True)
 
-    def staged_name(self, rel: str, number: str) -> str:
-        """Where the bytes of ``rel`` are staged: its own path in a :attr:`tree`, else ``number``."""
-        return rel if self.tree else number
+    def staged_name(self, rel: str, kind: str, number: int) -> str:
+        """Where the bytes of ``rel`` are staged: its own path in a :attr:`tree`, else a name
+        made of ``kind`` and ``number`` in one of :data:`STAGING_FOLDERS`."""
+        return rel if self.tree else f"{number % STAGING_FOLDERS}/{kind}{number}"
 
     def is_current(self, rel: str, hashed: str) -> bool:
         """Whether ``rel`` is on disk, untouched since the previous build wrote it with the hash
@@ -280,7 +284,7 @@ class OutputWriter:
         if sig is not None:
             self.record(rel, hashed, None, sig)
             return False
-        name = self.staged_name(rel, f"s{len(self.pending)}")
+        name = self.staged_name(rel, "s", len(self.pending))
         self.record(rel, hashed, name, stage(self.staging, name, data))
         return True
 
@@ -370,10 +374,10 @@ class OutputWriter:
                 _prune_empty(path.parent, self.out)
         # Plain strings, not Paths: a cold build moves tens of thousands of files.
         made: set[str] = set()
-        out, staged = self._out_prefix, os.path.join(self.staging, "")
+        out, staged, there = self._out_prefix, os.path.join(self.staging, ""), self.old
         for name, rel in [] if self._moved_whole(out, staged) else self.pending:
             folder = os.path.dirname(rel)
-            if folder not in made:
+            if rel not in there and folder not in made:  # a file of the last build still stands in its folder
                 os.makedirs(out + folder, exist_ok=True)
                 made.add(folder)
             os.replace(staged + name, out + rel)

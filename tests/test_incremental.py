@@ -100,6 +100,20 @@ EDITS = [
     ),
     ("delete", lambda root, t, s: (root / "content/articles/s7.md").unlink()),
     ("change a template", lambda root, t, s: edit(t / "partials/card.html", "<h3", "<h3 data-edited")),
+    (
+        "change the article template",
+        lambda root, t, s: edit(
+            t / "article.html", '<header class="story-head">', '<header class="story-head" data-e>'
+        ),
+    ),
+    ("change the search page's template", lambda root, t, s: edit(t / "search.html", "<h1>", "<h1 data-e>")),
+    (
+        "edit a body and the article template",
+        lambda root, t, s: (
+            edit(root / "content/articles/s9.md", "Lead paragraph of story 9.", "A new lead for nine."),
+            edit(t / "article.html", "data-e>", "data-edited>"),
+        ),
+    ),
     ("change a static file", lambda root, t, s: (s / "css/site.css").write_text("body { color: red }\n", "utf-8")),
     ("change the config", lambda root, t, s: edit(root / "site.yaml", "per_page: 3", "per_page: 4")),
     ("draft an article", lambda root, t, s: edit(root / "content/articles/s2.md", "title:", "draft: true\ntitle:")),
@@ -137,6 +151,9 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         "retitle",
         "publish the newest story, with a new tag",
         "publish two stories on a new day, one with an alias",
+        "change a template",  # the pages rendered with a template that includes it: not the site's own
+        "change the article template",
+        "edit a body and the article template",
     }
     # The digest pages were among the pages compared: one for each day, new days' too, lead first.
     day = "digest/2025/05/01/index.html"  # stories 0 and 27
@@ -354,6 +371,50 @@ def test_a_body_edit_reads_only_the_edited_file(tmp_path, monkeypatch):
     clean = tmp_path / "clean"
     build_site(site_options(root, output=clean, cache_dir=None))
     assert tree(root / "build") == tree(clean)
+
+
+def test_a_renamed_file_edited_later_updates_every_list_that_shows_it(tmp_path):
+    """A page records what it read by source: after a file is renamed (same contents, same
+    URL), the pages that show its card render again and record the new name, so that a later
+    edit of its lead reaches them (found by the random edits, seed 9, on 37fd22d)."""
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(8)}, config={"per_page": 3})
+    build_site(site_options(root))
+    (root / "content/articles/s3.md").rename(root / "content/articles/s3-renamed.md")
+    build_site(site_options(root))
+    edit(root / "content/articles/s3-renamed.md", "Lead paragraph of story 3.", "A corrected lead for story 3.")
+    report = build_site(site_options(root))
+    assert not report.planned_all
+    clean = tmp_path / "clean"
+    build_site(site_options(root, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
+    assert b"A corrected lead for story 3." in tree(clean)["2025/05/index.html"]  # its month's list
+
+
+def test_an_edited_template_plans_only_the_pages_rendered_with_it(tmp_path, monkeypatch):
+    """Pages record the template they render with (``t:`` identities): an edit of
+    ``article.html`` plans the article pages and their share cards, and no list; the other
+    files are kept, and the output is a clean build's."""
+    import site_gen.collect
+    from site_gen import share
+
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(12)}, config={"per_page": 3})
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    build_site(site_options(root, templates=templates))
+    edit(templates / "article.html", '<header class="story-head">', '<header class="story-head" data-edited>')
+    planned = []
+    select = build_module._select
+    monkeypatch.setattr(build_module, "_select", lambda run: (planned.extend(run.pages), select(run))[1])
+    monkeypatch.setattr(site_gen.collect, "collect_site", lambda *a, **k: pytest.fail("the site was arranged again"))
+    report = build_site(site_options(root, templates=templates))
+    assert not report.planned_all
+    assert {page.template for page in planned} <= {"article.html", share.TEMPLATE}
+    assert report.written == 12
+    monkeypatch.undo()
+    clean = tmp_path / "clean"
+    build_site(site_options(root, templates=templates, output=clean, cache_dir=None))
+    assert tree(root / "build") == tree(clean)
+    assert tree(clean)["2025/05/01/story-number-0/index.html"].count(b"data-edited") == 1
 
 
 def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, monkeypatch):

@@ -19,7 +19,8 @@ The build's options change too (issue 18): the output folder switches to
 another one (``other/``, with the same cache) and back, ``--drafts`` and
 ``--base-url`` go on and off; the clock moves past a scheduled story's date
 and past the news sitemap's 48 hours; a file is renamed (same contents, new
-path); a published story is unpublished (``draft: true``). Each step's build
+path); a published story is unpublished (``draft: true``); a template is edited (pages
+read the template they render with). Each step's build
 is compared with a clean build with the same options into a fresh folder.
 ``SITE_GEN_FUZZ_SEEDS`` and ``SITE_GEN_FUZZ_STEPS`` raise the budget (6 seeds
 of 10 edits by default).
@@ -66,7 +67,7 @@ from site_gen.build import build_site
 from site_gen.errors import BuildFailed
 from site_gen.urls import slugify
 
-from .conftest import KARACHI, NOW, article_text, make_site, site_options, snapshot
+from .conftest import KARACHI, NOW, REPO, article_text, make_site, site_options, snapshot
 
 TAGS = ["Floods", "Trade", "Energy", "Économie", "سیلاب", "Cricket", "Water"]
 RESPELLINGS = {
@@ -102,6 +103,15 @@ LAST_DAY = datetime(2025, 7, 30, 20, 0, tzinfo=KARACHI)
 STAMP = "%Y-%m-%d %H:%M"
 IMAGES = ["/images/torkham-fruit-trucks.jpg", "/images/peshawar-school.png", "/images/syr-darya-reservoir.jpg"]
 ABOUT = {"title": "About us", "date": None, "body": "Who we are.\n"}
+TEMPLATE_EDITS = {
+    "article.html": '<header class="story-head"',
+    "term.html": "<h1",
+    "partials/card.html": "<h3",
+    "search.html": "<h1",
+    "base.html": "<main",
+}
+"""Templates an edit changes (the project's own copy), each at its first ``anchor``: an
+attribute that shows on every page rendered with it."""
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -157,6 +167,8 @@ class Fuzz:
     stories: dict[str, Story] = field(default_factory=dict)
     pages: dict[str, dict] = field(default_factory=lambda: {"about.md": ABOUT})
     page_version: int = 0
+    templates: dict[str, str] = field(default_factory=dict)
+    """The text of each template of :data:`TEMPLATE_EDITS`, by name under ``templates/``."""
     disk: dict[str, str] = field(default_factory=dict)
     now: datetime = NOW
     output: str = "build"
@@ -223,6 +235,7 @@ class Fuzz:
         changed: dict[str, str | None] = {}
         model = {f"articles/{name}": s.text() for name, s in self.stories.items()}
         model.update({f"pages/{name}": article_text(**fields) for name, fields in self.pages.items()})
+        model.update({f"../templates/{name}": text for name, text in self.templates.items()})
         for name in sorted(self.disk.keys() | model.keys()):
             text = model.get(name)
             if self.disk.get(name) != text:
@@ -501,6 +514,17 @@ class Fuzz:
         self.pages[f"page{self.page_version}.md"] = {"title": f"Contact {self.page_version}", "date": None}
         return f"add the static page page{self.page_version}.md"
 
+    def op_template(self) -> str:
+        """An attribute added to (or changed in) one template: the pages rendered with it,
+        or with one that includes it, change; those of the site's own pages are planned with
+        every page."""
+        self.page_version += 1
+        name = self.rng.choice(sorted(TEMPLATE_EDITS))
+        anchor = TEMPLATE_EDITS[name]
+        text = (REPO / "templates" / name).read_text("utf-8")
+        self.templates[name] = text.replace(anchor, f'{anchor} data-edit="{self.page_version}"', 1)
+        return f"edit the template {name}"
+
     def op_own_alias(self) -> str:
         """The newest story with an alias on a page that only it makes: its new tag's, author's
         or section feed's, its new day's or that day's digest (the build must fail, both ways alike)."""
@@ -613,6 +637,7 @@ class Fuzz:
         "output": 2,
         "drafts": 1,
         "base_url": 1,
+        "template": 2,
     }
 
     def random_edit(self) -> str:
@@ -633,12 +658,19 @@ class Fuzz:
         for s in self.rng.sample(list(self.stories.values()), 3):
             s.fields["updated"] = (s.at + timedelta(hours=5)).strftime(STAMP)
         make_site(self.root, config=CONFIG)
+        shutil.copytree(REPO / "templates", self.root / "templates")
+        self.templates = {name: (REPO / "templates" / name).read_text("utf-8") for name in TEMPLATE_EDITS}
         self.sync("the fixture site")
         build_site(self.options())
         assert list((self.root / self.output).glob("digest/*/*/*/index.html")), "the trees compared hold digest pages"
 
     def options(self, **changes):
-        values = dict(output=self.root / self.output, drafts=self.drafts, base_url=self.base_url)
+        values = dict(
+            output=self.root / self.output,
+            drafts=self.drafts,
+            base_url=self.base_url,
+            templates=self.root / "templates",
+        )
         return site_options(self.root, now=self.now, jobs=self.jobs, **{**values, **changes})
 
     def check(self) -> bool:
@@ -676,10 +708,12 @@ class Fuzz:
     def run(self, count: int = STEPS) -> None:
         self.start()
         for _ in range(count):
-            saved = copy.deepcopy((self.stories, self.pages, self.now, self.output, self.drafts, self.base_url))
+            saved = copy.deepcopy(
+                (self.stories, self.pages, self.templates, self.now, self.output, self.drafts, self.base_url)
+            )
             self.sync(self.random_edit())
             if not self.check():
-                self.stories, self.pages, self.now, self.output, self.drafts, self.base_url = saved
+                self.stories, self.pages, self.templates, self.now, self.output, self.drafts, self.base_url = saved
                 self.sync("undo the last edit")
                 assert self.check(), self.describe()
 
@@ -737,6 +771,7 @@ def replay(tmp_path: Path, steps: list[Step], jobs: int = 1) -> None:
     by the two builds and their comparison (see :meth:`Fuzz.check`)."""
     fuzz = Fuzz(tmp_path / "site", tmp_path / "clean", seed=-1, jobs=jobs)
     make_site(fuzz.root, config=CONFIG)
+    shutil.copytree(REPO / "templates", fuzz.root / "templates")
     for i, step in enumerate(steps):
         fuzz.now, fuzz.output, fuzz.drafts, fuzz.base_url = step.now, step.output, step.drafts, step.base_url
         apply(fuzz.root, step)
