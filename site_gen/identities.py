@@ -9,8 +9,8 @@ While planning, each page records the *identities* it reads (:attr:`site_gen.pla
 * ``u:<path>``: that a URL of the site is there (:func:`url`). A page whose body links to it
   reads it: when a story moves away from the URL, those links are checked again.
 * ``t:<name>``: the template a page is rendered with, and every file it extends, includes or
-  imports (:func:`template`, recorded when the page renders): an edit of ``article.html``
-  plans the article pages again, not the lists.
+  imports (:func:`template`): an edit of ``article.html`` plans the article pages again, not
+  the lists.
 
 Where an article sits in the site (:func:`place`: its URL, dates, terms, language…) is what
 the site's arrangement is made of (:func:`site_gen.collect.collect_site`). What a page takes

@@ -91,7 +91,7 @@ class Page:
         self.key = key
         """How the planner makes this page again (:meth:`Planner.pages_for`): its kind and
         what names it, such as ``a content/x.md`` or ``l tag pakistan 3``."""
-        self._reads = reads
+        self._reads = reads if callable(reads) else (*reads, identities.template(template))
         self.lastmod = lastmod
         """``lastmod`` in the sitemap, for a made context (given contexts carry ``page.modified``)."""
         self._context = context
@@ -111,9 +111,10 @@ class Page:
     @property
     def reads(self) -> tuple[str, ...]:
         """The identities the page shows (:mod:`site_gen.identities`), besides the site's
-        arrangement: a rebuild after edits that change one of them plans this page again."""
+        arrangement, and its template: a rebuild after edits that change one of them plans
+        this page again."""
         reads = self._reads
-        return reads() if callable(reads) else reads
+        return (*reads(), identities.template(self.template)) if callable(reads) else reads
 
     @property
     def context(self) -> dict[str, Any]:

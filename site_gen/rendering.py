@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import identities, urls
+from . import urls
 from .cache import Cache, serialize
 from .errors import ContentError
 from .hashing import digest
@@ -79,8 +79,7 @@ def _render_chunk(indexes: list[int]) -> list[tuple]:
         finally:
             page.forget()
         hashed = digest(data)
-        # What the page read, kept with its new fingerprint (see Cache.readers): its template too.
-        read = (page.key, (*page.reads, identities.template(page.template)))
+        read = (page.key, page.reads)  # kept with the page's new fingerprint (see Cache.readers)
         sig = writer.unchanged_on_disk(rel, hashed, data)
         if sig is not None:
             results.append((i, rel, hashed, None, sig, read))
