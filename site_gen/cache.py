@@ -199,10 +199,10 @@ class Cache:
             gitignore.write_text("# site_gen's build cache: safe to delete, never deploy\n*\n", "utf-8")
         self._connect()
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
-        self.stored = stored
         if fresh or stored.get("settings") != self.settings:
             self._clear()
             return
+        self.stored = stored
         self.build_key = stored.get("build_key", "")
         self.frame_key = stored.get("frame_key", "")
         self.site_key = stored.get("site_key", "")

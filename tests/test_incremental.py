@@ -373,6 +373,16 @@ def test_a_body_edit_reads_only_the_edited_file(tmp_path, monkeypatch):
     assert tree(root / "build") == tree(clean)
 
 
+def test_the_rebuild_after_a_fresh_build_plans_only_what_changed(tmp_path):
+    """``--fresh`` starts the cache anew and records everything the next rebuild needs (the
+    template keys among them: the old cache's were once taken for the new one's)."""
+    root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(8)})
+    build_site(site_options(root))
+    build_site(site_options(root, fresh=True))
+    edit(root / "content/articles/s3.md", "Lead paragraph of story 3.", "A corrected lead for story 3.")
+    assert not build_site(site_options(root)).planned_all
+
+
 def test_a_renamed_file_edited_later_updates_every_list_that_shows_it(tmp_path):
     """A page records what it read by source: after a file is renamed (same contents, same
     URL), the pages that show its card render again and record the new name, so that a later
