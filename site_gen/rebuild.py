@@ -94,16 +94,16 @@ def load_changes(
 ):
     """:func:`_load` after a few edits that left every story in its place (but maybe its URL,
     :func:`~site_gen.identities.moved`), new stories newer than every published one (the
-    newsroom's everyday rebuild) and edited templates, when nothing else changed. Only those files are read; the
-    last build's site is restored around them (every other article taken from the cache when
-    a planned page shows it, :class:`LazyArticles`), new stories put in front
-    (:func:`~site_gen.collect.insert_newest`). The pages planned are those that read an
-    identity the edits changed (:func:`~site_gen.identities.changed`, :func:`template_identities`,
-    :meth:`~site_gen.cache.Cache.readers`) and those whose shape the new stories changed
-    (:func:`~site_gen.identities.dirty`); every other output file is kept, but the old files
-    of a story that moved (:func:`moved_away`). None when anything else changed, when a story
-    is held back, would take a URL that needs the whole site looked at or would change what
-    every page shows: the caller reads everything, and reports any error."""
+    newsroom's everyday rebuild) and edited templates, when nothing else changed. Only those
+    files are read; the last build's site is restored around them (every other article taken
+    from the cache when a planned page shows it, :class:`LazyArticles`), new stories put in
+    front (:func:`~site_gen.collect.insert_newest`). The pages planned are those that read an
+    identity the edits changed (:func:`~site_gen.identities.changed`,
+    :func:`template_identities`, :meth:`~site_gen.cache.Cache.readers`) and those whose shape
+    the new stories changed (:func:`~site_gen.identities.dirty`); every other output file is
+    kept, but the old files of a story that moved (:func:`moved_away`). None when anything else
+    changed, when a story is held back, would take a URL that needs the whole site looked at or
+    would change what every page shows: the caller reads everything, and reports any error."""
     import pickle
 
     from .collect import publishable

@@ -33,6 +33,10 @@ operations, mixed with the old ones but not with the switch, found no
 difference in 4 seeds of 10 edits. The smallest sequences are the tests
 of :mod:`tests.test_build_state`.
 
+Known failure when template edits were added (on main at 37fd22d, 24 seeds of 25 edits):
+seed 9, a file renamed and its lead edited four edits later; 9 lists kept the old lead
+(:func:`tests.test_incremental.test_a_renamed_file_edited_later_updates_every_list_that_shows_it`).
+
 On a failure the message names the seed, every step taken so far and the
 files that differ; :func:`replay` runs a recorded list of steps again (what
 one uses to cut a failing run down to its few necessary steps).
