@@ -26,9 +26,8 @@ from .options import BuildOptions, BuildReport
 from .parallel import OVERLAP_MAX_ARTICLES, default_jobs
 from .rebuild import (
     Edits,
-    build_key,
     cache_keys,
-    frame_key,
+    frame_keys,
     load_changes,
     nothing_changed,
     remembered_template_keys,
@@ -411,8 +410,7 @@ def _save(run: Run) -> None:
         site.held_back.get("scheduled", 0),
         len(run.writer.new),
     )
-    frame = frame_key(run.options, cache) or ""
-    frames = (frame, build_key(run.options, frame) or "")
+    frames = frame_keys(run.options, cache)
     # An edit that moved no article moved no date either: the interval of the last build holds.
     valid = (
         valid_interval(run.loaded.articles, run.now, run.config) if changed is None else changed.valid or cache.valid

@@ -135,11 +135,7 @@ def load_changes(
     old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
     try:
         sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
-        keys = cache.readers(names) if names else set()
-        if keys is not None and "s" in keys:
-            return None  # the site's own pages (a template they use changed) are planned with every page
-        if keys is not None and len(keys) > AFFECTED_MAX:  # an edited template: all at once, not a bucket at a time
-            cache.articles([article_key(where, state[1]) for where, state in loaded.sources.items()])
+        keys = _readers(cache, names, loaded)
         moves = [where for where in sorted(edited) if edited[where].path != parses[where].path]
         away = moved_away(moves, old, parses, cache, config, now, views) if moves and keys is not None else ([], ())
         if keys is None or away is None:
@@ -185,6 +181,21 @@ def load_changes(
     )
     images = ProcessedImages(views=views, outputs=outputs, errors=[])
     return config, site, pages, loaded, images, edits
+
+
+def _readers(cache: Cache, names: set[str], loaded: Loaded) -> set[str] | None:
+    """The keys of the pages that read one of ``names`` (:meth:`~site_gen.cache.Cache.readers`);
+    None when the cache cannot say, or when one is the site's own (``s``: a template they use
+    changed), planned with every page. For many pages (an edited template), every article is
+    read from the cache now, at once rather than a bucket at a time."""
+    from .load import article_key
+
+    keys = cache.readers(names) if names else set()
+    if keys is None or "s" in keys:
+        return None
+    if len(keys) > AFFECTED_MAX:
+        cache.articles([article_key(where, state[1]) for where, state in loaded.sources.items()])
+    return keys
 
 
 def _read_shown(pages: list[Page], site) -> None:
@@ -450,6 +461,12 @@ def frame_key(options: BuildOptions, cache: Cache) -> str | None:
 def build_key(options: BuildOptions, frame: str | None) -> str | None:
     """A :func:`frame_key` with the template files: everything a build reads but the content."""
     return frame and f"{frame} {template_files_key(options)}"
+
+
+def frame_keys(options: BuildOptions, cache: Cache) -> tuple[str, str]:
+    """What a build saves for the next: its :func:`frame_key` and :func:`build_key` ("" without a manifest)."""
+    frame = frame_key(options, cache)
+    return frame or "", build_key(options, frame) or ""
 
 
 def template_identities(options: BuildOptions, cache: Cache) -> set[str] | None:
