@@ -135,7 +135,7 @@ def load_changes(
     old = replace(bare, articles=LazyArticles(bare.articles, resolve), pages=LazyArticles(bare.pages, resolve))
     try:
         sitemap, views = pickle.loads(blobs[1]), pickle.loads(blobs[2])
-        keys = _readers(cache, names, loaded)
+        keys, at_once = _readers(cache, names, templates, loaded)
         moves = [where for where in sorted(edited) if edited[where].path != parses[where].path]
         away = moved_away(moves, old, parses, cache, config, now, views) if moves and keys is not None else ([], ())
         if keys is None or away is None:
@@ -162,7 +162,7 @@ def load_changes(
             return None  # two pages on one path (a story's alias on its new tag), or a file where a folder is
         if moves and _takes_anothers(pages, moves, writer.old.keys() - were):
             return None  # another story's URL: the full read says what and where
-        _read_shown(pages, site)
+        _read_shown(pages, site, at_once)
         held = [resolve(where) for _kind, _path, where in found if where not in published and where in known]
         checked = [*(edited[where] for where in sorted(edited)), *site.articles[: len(new)], *map(resolve, linking)]
     except (StaleCache, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError, ImportError):
@@ -183,30 +183,32 @@ def load_changes(
     return config, site, pages, loaded, images, edits
 
 
-def _readers(cache: Cache, names: set[str], loaded: Loaded) -> set[str] | None:
-    """The keys of the pages that read one of ``names`` (:meth:`~site_gen.cache.Cache.readers`);
-    None when the cache cannot say, or when one is the site's own (``s``: a template they use
-    changed), planned with every page. For many pages (an edited template), every article is
-    read from the cache now, at once rather than a bucket at a time."""
+def _readers(cache: Cache, names: set[str], templates: set[str], loaded: Loaded) -> tuple[set[str] | None, bool]:
+    """The keys of the pages that read one of ``names`` (:meth:`~site_gen.cache.Cache.readers`),
+    None when the cache cannot say or when one is the site's own (``s``: a template they use
+    changed), planned with every page; and whether every article is read at once: for more
+    pages than :data:`AFFECTED_MAX` that read an edited template, from the cache now, in one
+    pass rather than a bucket at a time."""
     from .load import article_key
 
     keys = cache.readers(names) if names else set()
     if keys is None or "s" in keys:
-        return None
-    if len(keys) > AFFECTED_MAX:
+        return None, False
+    at_once = bool(templates) and len(keys) > AFFECTED_MAX
+    if at_once:
         cache.articles([article_key(where, state[1]) for where, state in loaded.sources.items()])
-    return keys
+    return keys, at_once
 
 
-def _read_shown(pages: list[Page], site) -> None:
+def _read_shown(pages: list[Page], site, at_once: bool) -> None:
     """Read here, from the cache, every article the pages show (:class:`StaleCache` when it
-    lacks one): by making their contexts, or, for more pages than :data:`AFFECTED_MAX` (an
-    edited template), every article, their contexts left to the render's workers."""
-    if len(pages) <= AFFECTED_MAX:
+    lacks one): by making their contexts, or (``at_once``, :func:`_readers`) every article, the
+    contexts left to the render's workers."""
+    if at_once:
+        site.articles[:], site.pages[:]  # noqa: B018
+    else:
         for page in pages:
             page.context  # noqa: B018
-    else:
-        site.articles[:], site.pages[:]  # noqa: B018
 
 
 def _with_new_stories(old, new: list[Article], options: BuildOptions, config: Config, writer: OutputWriter, views):
