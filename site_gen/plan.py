@@ -457,19 +457,24 @@ class Planner:
             pages += self.home_pages(lang=lang)
             for term in self.language_terms(lang):
                 pages += self.term_pages(term, lang=lang)
-            pages.append(self.search_page(lang))
         pages += self.archive_pages()
         pages += self.digest_pages()
-        pages.append(
-            Page("404.html", "404.html", {"page": self.meta("Page not found", "404.html", robots="noindex")}, key="s")
-        )
-        pages.append(self.search_page(None))
+        for i in range(len(self.site.articles)):
+            pages += self.share_pages(i)
+        return pages + self.site_pages()
+
+    def site_pages(self) -> list[Page]:
+        """The site's own pages (key ``s``), which read the frame only: the 404 page, the
+        search pages, the offline page, the site's share card and the web app manifest."""
+        view = self.meta("Page not found", "404.html", robots="noindex")
+        pages = [Page("404.html", "404.html", {"page": view}, key="s"), self.search_page(None)]
+        pages += [self.search_page(lang) for lang in self.served]
         if self.config.offline_stories:
             view = self.meta("You are offline", offline.OFFLINE, robots="noindex")
             pages.append(Page(offline.OFFLINE, "offline.html", {"page": view}, key="s"))
-        for i in range(len(self.site.articles)):
-            pages += self.share_pages(i)
         pages += self.site_card_pages()
+        if self.config.publisher.icon:
+            pages.append(Page(*offline.manifest_output(self.config, share.THEME_COLOR), key="s"))
         return pages
 
     def search_page(self, lang: str | None) -> Page:
@@ -521,8 +526,8 @@ class Planner:
     def pages_for(self, keys: set[str]) -> list[Page]:
         """The pages with these keys (:attr:`Page.key`), as :meth:`pages` and :func:`plan_pages`
         make them, for a rebuild that plans only the pages whose reads or shape changed (see
-        :mod:`site_gen.identities`). Unknown keys, and ``s`` and ``m`` (the site's own pages
-        and the sitemaps, see :func:`some_pages`), plan nothing."""
+        :mod:`site_gen.identities`). Unknown keys, and ``m`` (the sitemaps, see
+        :func:`some_pages`), plan nothing."""
         articles = self.site.articles
         sources = getattr(articles, "sources", None) or [a.source for a in articles]
         index = {source: i for i, source in enumerate(sources)}
@@ -558,7 +563,8 @@ class Planner:
 
     def _pages_of_key(self, kind: str, rest: str, index: dict[str, int], statics: dict[str, Article]) -> list[Page]:
         """:meth:`pages_for` of a key that names its pages alone (an article's with its share
-        cards, a static page, the news sitemap and robots.txt, the offline files, a term index)."""
+        cards, a static page, the news sitemap and robots.txt, the offline files, a term index,
+        the site's own pages)."""
         if kind == "a" and rest in index:
             return [self.article_page(index[rest]), *self.share_pages(index[rest])]
         if kind == "p" and rest in statics:
@@ -567,6 +573,8 @@ class Planner:
             return [*news_pages(self.site, self.config, self.now), robots_page(self.site, self.config, self.now)]
         if kind == "w":
             return worker_pages(self.site, self.config)
+        if kind == "s":
+            return self.site_pages()
         if kind == "t":
             return [self.term_index_page(rest, dict(self.taxonomies())[rest])]
         return []
@@ -1329,8 +1337,6 @@ def plan_pages(
     pages += news_pages(site, config, now)
     pages.append(robots_page(site, config, now))
     pages += worker_pages(site, config)
-    if config.publisher.icon:
-        pages.append(Page(*offline.manifest_output(config, share.THEME_COLOR), key="s"))
     errors = list(site.translation_errors)
     return pages, errors + find_collisions(pages, site)
 

@@ -184,15 +184,14 @@ def load_changes(
 
 
 def _readers(cache: Cache, names: set[str], templates: set[str], loaded: Loaded) -> tuple[set[str] | None, bool]:
-    """The keys of the pages that read one of ``names`` (:meth:`~site_gen.cache.Cache.readers`),
-    None when the cache cannot say or when one is the site's own (``s``: a template they use
-    changed), planned with every page; and whether every article is read at once: for more
+    """The keys of the pages that read one of ``names`` (:meth:`~site_gen.cache.Cache.readers`,
+    None when the cache cannot say), and whether every article is read at once: for more
     pages than :data:`AFFECTED_MAX` that read an edited template, from the cache now, in one
     pass rather than a bucket at a time."""
     from .load import article_key
 
     keys = cache.readers(names) if names else set()
-    if keys is None or "s" in keys:
+    if keys is None:
         return None, False
     at_once = bool(templates) and len(keys) > AFFECTED_MAX
     if at_once:

@@ -151,8 +151,9 @@ def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path, jobs, 
         "retitle",
         "publish the newest story, with a new tag",
         "publish two stories on a new day, one with an alias",
-        "change a template",  # the pages rendered with a template that includes it: not the site's own
+        "change a template",  # the pages rendered with a template that includes it
         "change the article template",
+        "change the search page's template",
         "edit a body and the article template",
     }
     # The digest pages were among the pages compared: one for each day, new days' too, lead first.
@@ -669,8 +670,14 @@ def test_incremental_builds_equal_clean_builds_after_translation_edits(tmp_path,
         assert ('hreflang="ur" href="https://example.org/2025/05/04/khabar-3/"' in english) == linked, name
     assert (root / "build/ur/index.html").is_file() and not (root / "build/ps/index.html").exists()
     assert (root / "build/ur/digest/2025/07/31/index.html").is_file() and not (root / "build/ps/digest").exists()
-    # A body edit plans the pages that read it; a new Urdu story the lists whose shape it changes.
-    assert partial == {"edit the translation's body", "retitle the translation", "publish the newest Urdu story"}
+    # A body edit plans the pages that read it; a new Urdu story the lists whose shape it
+    # changes; a theme word every page (each template's key holds the catalogues' words).
+    assert partial == {
+        "edit the translation's body",
+        "retitle the translation",
+        "publish the newest Urdu story",
+        "translate a theme word",
+    }
 
 
 LINKED_AFTER = {

@@ -519,9 +519,8 @@ class Fuzz:
         return f"add the static page page{self.page_version}.md"
 
     def op_template(self) -> str:
-        """An attribute added to (or changed in) one template: the pages rendered with it,
-        or with one that includes it, change; those of the site's own pages are planned with
-        every page."""
+        """An attribute added to (or changed in) one template: the pages rendered with it, or
+        with one that includes it, change."""
         self.page_version += 1
         name = self.rng.choice(sorted(TEMPLATE_EDITS))
         anchor = TEMPLATE_EDITS[name]
