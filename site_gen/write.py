@@ -65,7 +65,7 @@ JOURNAL = MANIFEST + ".pending"
 JOURNAL_MAX = 2000
 STAGING = ".site-gen-staging"
 #: Folders a rebuild's staged files are spread over: this disk creates a file in a folder of
-#: ten thousand at several times the cost of one in a folder of a few hundred (bench/README.md).
+#: thousands at several times the cost of one in a folder of a few hundred (bench/README.md).
 STAGING_FOLDERS = 64
 
 
