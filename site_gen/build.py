@@ -23,7 +23,7 @@ from .errors import BuildFailed, ContentError, display_path
 from .folders import check_output_folder
 from .hashing import digest
 from .options import BuildOptions, BuildReport
-from .parallel import OVERLAP_MAX_ARTICLES, default_jobs
+from .parallel import OVERLAP_MAX_ARTICLES, Background, default_jobs
 from .rebuild import (
     Edits,
     cache_keys,
@@ -37,7 +37,7 @@ from .rebuild import (
 )
 from .rendering import BodyStore, fingerprint, gather, render_pages, salts, timed
 from .sources import Scan, find_sources, scan_sources, static_files
-from .write import OutputWriter, add_images, copy_static
+from .write import OutputWriter, add_images, copy_static, damage_check
 
 if TYPE_CHECKING:  # the stages are imported where they run: a no-change build needs none of them
     from .load import Loaded
@@ -228,6 +228,8 @@ class Run:
     now: datetime
     found: list | None
     scan: Scan | None
+    damaged: Background[set[str] | None]
+    """The output files no longer as the last build left them, found beside the start."""
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     writer: OutputWriter | None = None
@@ -260,13 +262,13 @@ class Run:
 def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
     """The stages: start, (nothing to do?), load, select, render and check, write, save."""
     run = _start(options)
-    if not (options.fresh or options.clean) and nothing_changed(options, run.cache, run.now, run.scan):
-        run.cache.close()
-        articles, drafts, scheduled, files = run.cache.counts
-        return BuildReport(articles, drafts=drafts, scheduled=scheduled, unchanged=files, seconds=_since(run))
-    run.options = options = replace(options, now=run.now)
     try:
-        run.writer = OutputWriter(options.path("output"), fresh=options.fresh)
+        if not (options.fresh or options.clean) and nothing_changed(options, run.cache, run.now, run.scan, run.damaged):
+            run.cache.close()
+            articles, drafts, scheduled, files = run.cache.counts
+            return BuildReport(articles, drafts=drafts, scheduled=scheduled, unchanged=files, seconds=_since(run))
+        run.options = options = replace(options, now=run.now)
+        run.writer = OutputWriter(options.path("output"), fresh=options.fresh, damaged=run.damaged)
         # Files of the output changed by hand: every page is planned, and theirs written again.
         incremental = None if options.fresh or options.clean or run.writer.damaged else run.writer
         loaded = _load(options, run.cache, run.config, run.lap, incremental, run.found, run.scan)
@@ -274,6 +276,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         _select(run)
         _render_and_check(run, progress)
     except BaseException:
+        run.damaged.cancel()
         if run.writer is not None:
             run.writer.abort()
         run.cache.close()
@@ -302,14 +305,21 @@ def _since(run: Run) -> float:
 
 
 def _start(options: BuildOptions) -> Run:
-    """The configuration, the cache, and what the content folder holds (stat signatures only)."""
+    """The configuration, the cache, and what the content folder holds (stat signatures
+    only); meanwhile, which files of the output were changed by hand."""
+    started = time.perf_counter()
     check_output_folder(options)
-    config = read_config(options)
-    cache = open_cache(options, config)
-    now = options.now or utc_now()
-    found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
-    scan = scan_sources(found, cache.sources) if found is not None else None
-    return Run(options, config, cache, now, found, scan)
+    damaged = damage_check(options.path("output"), wanted=not options.fresh)
+    try:
+        config = read_config(options)
+        cache = open_cache(options, config)
+        now = options.now or utc_now()
+        found = find_sources(options.path("content"), options.root) if options.path("content").is_dir() else None
+        scan = scan_sources(found, cache.sources) if found is not None else None
+    except BaseException:
+        damaged.cancel()
+        raise
+    return Run(options, config, cache, now, found, scan, damaged, started=started)
 
 
 def _select(run: Run) -> None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from typing import Generic, TypeVar
 
 from .errors import BuildFailed, ContentError
 
@@ -26,6 +28,10 @@ PARALLEL_RENDER_MIN = 400
 
 #: Below this many content files to parse, forking workers costs more than it saves.
 PARALLEL_PARSE_MIN = 200
+
+#: A manifest of at least this many bytes (about 2,000 output files) is checked against the disk
+#: in a forked child (:class:`Background`); for a smaller one the fork costs more than it saves.
+BACKGROUND_MIN_BYTES = 200_000
 
 #: Pages a process rendering alone takes at a time (between progress reports).
 RENDER_STEP = 200
@@ -74,6 +80,68 @@ def _quiet_worker() -> None:
 def worker_pool(jobs: int):
     """A pool of ``jobs`` forked workers (use as a context manager)."""
     return multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+
+
+T = TypeVar("T")
+
+
+class Background(Generic[T]):
+    """``work()`` done by a forked child while the caller goes on, its result pickled back
+    through a pipe: for system calls that would keep the other core idle (an ``lstat`` of
+    every output file), which a thread cannot overlap with Python work (it waits for the GIL
+    after each call). Where there is no fork, or the child fails, :meth:`result` does the
+    work itself; the result never depends on where it was made."""
+
+    def __init__(self, work: Callable[[], T], fork: bool = True):
+        self.work = work
+        self.pid = 0
+        self.pipe = -1
+        self.done: tuple[T] | None = None
+        if not fork or not hasattr(os, "fork"):
+            return
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if self.pid == 0:  # the child: never returns into the caller's code
+            try:
+                os.close(read_end)
+                data = pickle.dumps(work())
+                with open(write_end, "wb", closefd=True) as out:
+                    out.write(data)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self.pipe = read_end
+
+    def result(self) -> T:
+        """The result, waiting for the child if it is still at work."""
+        if self.done is None:
+            data = b""
+            if self.pid:
+                with open(self.pipe, "rb", closefd=True) as pipe:
+                    data = pipe.read()
+                os.waitpid(self.pid, 0)
+                self.pid = 0
+            try:
+                self.done = (pickle.loads(data),)
+            except (pickle.UnpicklingError, EOFError, ValueError):  # the child failed: nothing, or half, came back
+                self.done = (self.work(),)
+        return self.done[0]
+
+    def cancel(self) -> None:
+        """Stop the child, if any, and reap it (the caller will not ask for the result)."""
+        if self.pid:
+            os.close(self.pipe)
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
 
 
 def _check_alive(workers: list) -> None:

@@ -18,12 +18,13 @@ from .config import Config
 from .hashing import content_hash, digest
 from .options import BuildOptions
 from .sources import Scan, read_template, stat_signature, static_files
-from .write import JOURNAL, MANIFEST, OutputWriter, damaged_files, read_manifest_state
+from .write import JOURNAL, MANIFEST, OutputWriter
 
 if TYPE_CHECKING:
     from .images import ProcessedImages
     from .load import Loaded
     from .model import Article
+    from .parallel import Background
     from .plan import Page
 
 
@@ -415,23 +416,24 @@ def save_cache(
     )
 
 
-def nothing_changed(options: BuildOptions, cache: Cache, now: datetime, scan: Scan | None) -> bool:
+def nothing_changed(
+    options: BuildOptions, cache: Cache, now: datetime, scan: Scan | None, damaged: Background[set[str] | None]
+) -> bool:
     """Whether a build would find everything as the last successful one left it, from
     stat signatures alone (no file is parsed): every content file as the cache's table
     has it (``scan``), none gone, the same templates, static files, settings and output
     (:func:`build_key`, saved by each successful build), and
     ``now`` in the interval in which that build's output stays right (no scheduled
     story due, none entering or leaving the news sitemap's window), and every file of
-    the output as that build left it (:func:`~site_gen.write.damaged_files`).
+    the output as that build left it (``damaged``: :func:`~site_gen.write.damage_check`).
     """
     low, high = cache.valid
     if scan is None or not cache.build_key or not (low < now.timestamp() < high):
         return False
     if not scan.unchanged(cache.sources) or build_key(options, frame_key(options, cache)) != cache.build_key:
         return False
-    out = options.path("output")
-    hashes, stats = read_manifest_state(out)
-    return stats is not None and not damaged_files(out, hashes, stats)
+    found = damaged.result()
+    return found is not None and not found
 
 
 def frame_key(options: BuildOptions, cache: Cache) -> str | None:

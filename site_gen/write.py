@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 from . import urls
 from .errors import BuildFailed, ContentError, display_path
 from .hashing import digest
+from .parallel import BACKGROUND_MIN_BYTES, Background
 from .sources import read_static, static_files
 
 if TYPE_CHECKING:
@@ -144,6 +145,23 @@ def damaged_files(out: Path, hashes: dict[str, str], stats: dict[str, str]) -> s
     return damaged
 
 
+def damage(out: Path) -> set[str] | None:
+    """:func:`damaged_files` of the output's manifest; None when the manifest has no stat
+    signatures (an old one, or none)."""
+    hashes, stats = read_manifest_state(out)
+    return None if stats is None else damaged_files(out, hashes, stats)
+
+
+def damage_check(out: Path, wanted: bool = True) -> Background[set[str] | None]:
+    """:func:`damage`, found beside the build's start when the manifest is large (and the
+    build ``wanted`` it: a fresh build trusts no file)."""
+    try:
+        large = wanted and os.stat(out / MANIFEST).st_size >= BACKGROUND_MIN_BYTES
+    except OSError:
+        large = False
+    return Background(lambda: damage(out), fork=large)
+
+
 #: Folders this process made (or found) in the staging folder of the running build.
 _MADE: dict[Path, set[str]] = {}
 
@@ -197,13 +215,16 @@ class OnDisk:
 class OutputWriter:
     """Collects the files of one build and puts them in place at :meth:`commit`."""
 
-    def __init__(self, out: Path, fresh: bool = False):
+    def __init__(self, out: Path, fresh: bool = False, damaged: Background[set[str] | None] | None = None):
         self.out = out
         self._out_prefix = os.path.join(out, "")
         self.staging = out / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
         self.previous, stats = read_manifest_state(out)
         """What the previous build wrote (stale files are found here, even when fresh)."""
-        self.damaged = damaged_files(out, self.previous, stats) if stats is not None else set(self.previous)
+        found = None
+        if stats is not None and not fresh:
+            found = damaged.result() if damaged else damaged_files(out, self.previous, stats)
+        self.damaged = set(self.previous) if found is None else found
         """Files of the previous build no longer as it left them (or, from an old manifest, not known to be)."""
         self.old = {} if fresh else {rel: h for rel, h in self.previous.items() if rel not in self.damaged}
         """Hashes trusted to describe what is on disk."""

@@ -188,8 +188,17 @@ def test_a_base_url_override_and_back(tmp_path, jobs):
 # -- files of build/ removed or edited by hand ----------------------------------------
 
 
+@pytest.mark.parametrize("forked", [False, True], ids=["checked-in-process", "checked-by-a-child"])
 @pytest.mark.parametrize("damage", ["delete index.html", "garbage in feed.xml", "delete a story's folder"])
-def test_a_damaged_output_file_is_written_again(tmp_path, jobs, damage):
+def test_a_damaged_output_file_is_written_again(tmp_path, jobs, damage, forked, monkeypatch):
+    """The output is checked against the manifest by a forked child when it is large; here
+    the threshold is lowered to make one, or raised to check in the build's own process."""
+    from site_gen import write
+
+    monkeypatch.setattr(write, "BACKGROUND_MIN_BYTES", 0 if forked else 10**12)
+    forks = []
+    real = write.Background
+    monkeypatch.setattr(write, "Background", lambda work, fork: forks.append(fork) or real(work, fork))
     root = project(tmp_path / "site")
     ok(cli(root, jobs))
     out = root / "build"
@@ -200,7 +209,9 @@ def test_a_damaged_output_file_is_written_again(tmp_path, jobs, damage):
     else:
         story_page = next(p for p in out.rglob("story-number-4"))
         shutil.rmtree(story_page)
+    forks.clear()
     ok(cli(root, jobs))
+    assert forks == [forked]
     assert_clean(root, jobs)
 
 

@@ -163,3 +163,48 @@ def test_a_run_left_unfinished_does_not_disturb_the_next():
     rest = started + list(first)
     assert sorted(index for index, _ in rest) == list(range(30))
     assert parallel._SHARED == {}
+
+
+# -- Background: work done by a forked child beside the caller -------------------------------
+
+
+def test_background_work_is_done_by_a_child_and_its_result_comes_back():
+    job = parallel.Background(lambda: (os.getpid(), {"a", "b"}))
+    assert job.pid not in (0, os.getpid()), "a child was forked"
+    child = job.pid
+    pid, found = job.result()
+    assert pid == child, "made in the child"
+    assert found == {"a", "b"}
+    assert job.result() == (pid, found), "asked twice, the same result"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+
+
+def test_background_work_the_child_fails_is_done_again_by_the_caller():
+    parent = os.getpid()
+
+    def work():
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "made by the caller"
+
+    job = parallel.Background(work)
+    assert job.pid
+    assert job.result() == "made by the caller"
+
+
+def test_background_work_not_forked_is_done_when_asked():
+    calls = []
+    job = parallel.Background(lambda: calls.append(1) or len(calls), fork=False)
+    assert job.pid == 0 and not calls
+    assert job.result() == 1 and job.result() == 1
+
+
+def test_a_cancelled_child_is_stopped_and_reaped():
+    job = parallel.Background(lambda: time.sleep(60))
+    pid = job.pid
+    started = time.monotonic()
+    job.cancel()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
