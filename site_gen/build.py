@@ -69,11 +69,9 @@ def load_site(
     config: Config | None = None,
     lap: Callable[[str], None] = lambda name: None,
 ):
-    """Read the configuration and content, check them, and plan every page.
-
-    Returns ``(config, site, pages, loaded, images)``; raises :class:`BuildFailed`
-    with every problem found. Images are resized (or taken from their cache) here.
-    """
+    """Read the configuration and content, check them, and plan every page: ``(config, site,
+    pages, loaded, images)``; raises :class:`BuildFailed` with every problem found. Images are
+    resized (or taken from their cache) here."""
     config, site, pages, loaded, images, _changed = _load(options, cache, config or read_config(options), lap)
     return config, site, pages, loaded, images
 
@@ -87,12 +85,10 @@ def _load(
     found: list | None = None,
     scan: Scan | None = None,
 ):
-    """:func:`load_site`, and what a rebuild that planned only some pages knows (:class:`Edits`).
-
-    When a writer of the previous output is given, a rebuild after a few edits plans
-    only the pages that read what they changed or that new stories change
-    (:func:`load_changes`); ``changed`` is None when every page was planned.
-    """
+    """:func:`load_site`, and what a rebuild that planned only some pages knows (:class:`Edits`):
+    given a writer of the previous output, a rebuild after a few edits plans only the pages that
+    read what they changed or that new stories change (:func:`load_changes`); ``changed`` is
+    None when every page was planned."""
     from .images import process_images
     from .plan import plan_pages
     from .share import site_icons
@@ -130,10 +126,8 @@ def _load(
 
 def refuse_errors(options: BuildOptions, config: Config, site, pages, loaded: Loaded) -> None:
     """Raise :class:`BuildFailed` with the errors :mod:`site_gen.check` finds in what is published.
-
-    Drafts and scheduled articles are not checked here (``site-gen check`` does);
-    they only tell which links will work once they are published.
-    """
+    Drafts and scheduled articles are not checked here (``site-gen check`` does); they only tell
+    which links will work once they are published."""
     published = {id(a) for a in (*site.articles, *site.pages)}
     unpublished = [a for a in (*loaded.articles, *loaded.pages) if id(a) not in published]
     problems = check_published(options, config, site.articles, site.pages, pages, unpublished=unpublished)
@@ -197,12 +191,9 @@ def refuse_errors_of(options: BuildOptions, config: Config, edits: Edits, output
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build the whole site; raise :class:`BuildFailed` and change nothing on any error.
 
-    Python's cyclic garbage collector is paused while the site is read and
-    planned (hundreds of thousands of objects, no cycles to find: each pass
-    would scan them all), and those objects are frozen out of its sight
-    while pages render (and in the forked workers, which then do not touch
-    the shared memory pages either).
-    """
+    Python's cyclic garbage collector is paused while the site is read and planned (hundreds
+    of thousands of objects, no cycles to find), and those objects are frozen out of its sight
+    while pages render (and in the forked workers, which then do not touch them either)."""
     from .lock import build_lock
 
     check_output_folder(options)  # before the lock makes the folder
@@ -228,8 +219,7 @@ class Run:
     now: datetime
     found: list | None
     scan: Scan | None
-    damaged: Background[set[str] | None]
-    """The output files no longer as the last build left them, found beside the start."""
+    damaged: Background[set[str] | None]  # the output files changed by hand, found beside the start
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     writer: OutputWriter | None = None
