@@ -671,7 +671,8 @@ def test_incremental_builds_equal_clean_builds_after_translation_edits(tmp_path,
     assert (root / "build/ur/index.html").is_file() and not (root / "build/ps/index.html").exists()
     assert (root / "build/ur/digest/2025/07/31/index.html").is_file() and not (root / "build/ps/digest").exists()
     # A body edit plans the pages that read it; a new Urdu story the lists whose shape it
-    # changes; a theme word every page (each template's key holds the catalogues' words).
+    # changes; a theme word the readers of every template (each template's key holds the
+    # catalogues' words), through the template identities rather than a plan of every page.
     assert partial == {
         "edit the translation's body",
         "retitle the translation",
