@@ -384,6 +384,17 @@ class _FieldReader:
                 self.merged_items(key, name)
         return tuple(seen.values())
 
+    def term_names(self, key: str, synonym: str = "", split_commas: bool = False) -> tuple[str, ...]:
+        """The names of tags, sections or authors; a name with no letter or digit gives its
+        term no address (:func:`~site_gen.urls.term_slug`), so it is an error, not dropped."""
+        names = self.one_of(key, synonym, split_commas) if synonym else self.names(key, split_commas)
+        shown = synonym if synonym and key not in self.fields else key
+        for name in names:
+            if not urls.term_slug(name):
+                message = f"`{shown}` names {name!r}: it has no letter or digit to make its page's address from"
+                self.error(shown, message, "write the name in words, or remove it")
+        return names
+
     def merged_items(self, key: str, name: str) -> None:
         """A `- ` line indented under the item above is read as part of it (``Pakistan -
         Uzbekistan``): report it, when a line of the field's text shows that slip."""
@@ -450,8 +461,8 @@ class _FieldReader:
             self.error("draft", "`draft` must be true or false")
             draft = False
         summary = self.text("summary") or _shorten(rendered.first_paragraph)
-        authors = self.one_of("authors", "author")
-        section_names = self.one_of("section", "category")
+        authors = self.term_names("authors", "author")
+        section_names = self.term_names("section", "category")
         if len(section_names) > 1:
             self.error("section" if "section" in f else "category", "an article has one section", "keep one name")
         published = date or Moment(parse_moment("1970-01-01", self.zone).at, False)
@@ -472,7 +483,7 @@ class _FieldReader:
             dateline=self.text("dateline"),
             authors=authors,
             section=section_names[0] if section_names else "",
-            tags=self.names("tags", split_commas=True),
+            tags=self.term_names("tags", split_commas=True),
             image=self.image(),
             lang=lang,
             draft=draft,

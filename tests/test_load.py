@@ -56,3 +56,17 @@ def test_reading_leaves_no_garbage_for_the_cyclic_collector(site_dir):
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_term_name_with_no_letter_or_digit_is_an_error_not_dropped(site_dir):
+    """A tag, section or author of punctuation alone has no address for its page: the editor is
+    told on its line, rather than the story losing it without a word."""
+    text = "---\ntitle: A\ndate: 2025-07-20\ntags: [Trade, ':']\ncategory: '!!'\nauthor: '--'\n---\n\nText.\n"
+    make_site(site_dir, articles={"a.md": text.encode()})
+    loaded = load_content(site_dir / "content", make_config(), site_dir)
+    assert [(e.line, e.message) for e in loaded.errors] == [
+        (6, "`author` names '--': it has no letter or digit to make its page's address from"),
+        (5, "`category` names '!!': it has no letter or digit to make its page's address from"),
+        (4, "`tags` names ':': it has no letter or digit to make its page's address from"),
+    ]
+    assert all(e.hint == "write the name in words, or remove it" for e in loaded.errors)
