@@ -313,6 +313,9 @@ class Cache:
             gone = before.keys() - pages.keys()
             db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in sorted(gone)])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", sorted(pages.items() - before.items()))
+            if not before:  # a first build: planned and reads only hold rows of the pages table's pages
+                self._first_reads(db, reads)
+                return
         paths = sorted(reads.keys() | gone)
         stored: dict[str, str] = {}
         for chunk in _chunks(paths):
@@ -336,11 +339,6 @@ class Cache:
         db.executemany("DELETE FROM planned WHERE path = ?", [(p,) for p in sorted(gone)])
         db.executemany("INSERT OR REPLACE INTO planned VALUES (?, ?, ?)", rows)
         touched = sorted(drop.keys() | add.keys())
-        if not stored and not some_pages and not before:  # a first build: no row to merge with
-            db.executemany(
-                "INSERT INTO reads VALUES (?, ?)", [(name, "\0".join(sorted(add[name]))) for name in touched]
-            )
-            return
         readers: dict[str, str] = {}
         for chunk in _chunks(touched):
             marks = ",".join("?" * len(chunk))
@@ -352,6 +350,19 @@ class Cache:
             merged.append((name, "\0".join(sorted(paths_now))))
         db.executemany("DELETE FROM reads WHERE identity = ?", [(name,) for name, text in merged if not text])
         db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?)", [row for row in merged if row[1]])
+
+    @staticmethod
+    def _first_reads(db: sqlite3.Connection, reads: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+        """The ``planned`` rows and the ``reads`` index of a first build: no row to merge with,
+        so each identity's pages are listed as the pages come, in order."""
+        rows, index = [], {}
+        for path in sorted(reads):
+            plan, names = reads[path]
+            rows.append((path, plan, "\0".join(names)))
+            for name in set(names):
+                index.setdefault(name, []).append(path)
+        db.executemany("INSERT INTO planned VALUES (?, ?, ?)", rows)
+        db.executemany("INSERT INTO reads VALUES (?, ?)", [(name, "\0".join(index[name])) for name in sorted(index)])
 
     # -- articles ------------------------------------------------------------
     def articles(self, keys: list[str]) -> dict[str, object]:
