@@ -30,7 +30,6 @@ import os
 import shutil
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from . import urls
@@ -181,6 +180,8 @@ def _hint(message: str) -> str:
 
 
 def _version() -> str:
+    from importlib import metadata  # 7 ms to import, and only a build with --search asks
+
     with contextlib.suppress(metadata.PackageNotFoundError):
         return metadata.version("pagefind")
     return ""
