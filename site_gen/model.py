@@ -16,7 +16,7 @@ BODY_START = 64
 """Characters of the body an :class:`Article` keeps."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """The lead image of an article."""
 
@@ -30,7 +30,7 @@ class Image:
     """Photographer or agency (``File photo``, ``AFP``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyLink:
     """A link or image in an article's body."""
 
@@ -44,7 +44,7 @@ class BodyLink:
     """Alt text of an image."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """A correction notice shown at the top of an article."""
 
@@ -54,7 +54,7 @@ class Correction:
     """What was corrected."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article or static page, as read from its file."""
 
@@ -116,7 +116,7 @@ class Article:
     """Links and images of the body, with their lines in the file (for ``site-gen check``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A tag, section or author, with its articles newest first."""
 
@@ -132,7 +132,7 @@ class Term:
     """Indexes into :attr:`Site.articles`, newest first."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """A year, month or day that has articles."""
 
@@ -147,7 +147,7 @@ class Period:
     """Of those, the article changed last (see :func:`site_gen.collect.change_key`)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything published, arranged for planning pages."""
 

@@ -15,6 +15,7 @@ To add a case, add a file and its entry; a file without an entry fails.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def article_fields(article, html: str) -> dict:
         "authors": list(article.authors),
         "section": article.section,
         "tags": list(article.tags),
-        "image": vars(article.image) if article.image else None,
+        "image": dataclasses.asdict(article.image) if article.image else None,
         "lang": article.lang,
         "draft": article.draft,
         "aliases": list(article.aliases),
