@@ -2,9 +2,8 @@
 plan), select, render and check, write, save, over one :class:`Run`.
 
 Nothing is written until every file has been read and checked and every page rendered; a
-failure leaves the output folder as it was. A rebuild plans only what changed
-(:mod:`site_gen.rebuild`), and renders only pages whose fingerprint changed
-(:mod:`site_gen.rendering`).
+failure leaves the output folder as it was. A rebuild plans only what changed (:mod:`site_gen.rebuild`),
+and renders only pages whose fingerprint changed (:mod:`site_gen.rendering`).
 """
 
 from __future__ import annotations
@@ -263,6 +262,7 @@ def _build_site(options: BuildOptions, progress: Callable[[int, int], None] | No
         incremental = None if options.fresh or options.clean or run.writer.damaged else run.writer
         loaded = _load(options, run.cache, run.config, run.lap, incremental, run.found, run.scan)
         run.config, run.site, run.pages, run.loaded, run.images, run.changed = loaded
+        run.found = run.scan = None  # read: not held while the pages render
         _select(run)
         _render_and_check(run, progress)
     except BaseException:

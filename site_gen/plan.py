@@ -46,7 +46,10 @@ class Page:
     A page's *context* is either given or made on first use (``make``): then
     ``deps`` is small plain data that decides the context (article identities,
     card keys, links), so a build can tell whether the page changed without
-    making it, and workers make only the contexts of pages they render.
+    making it, and workers make only the contexts of pages they render. With
+    ``arg``, ``make``, ``deps_fn`` and ``reads`` are functions of it (an article
+    page's index: the planner's methods shared by every article page, not three
+    partial objects for each).
     """
 
     __slots__ = (
@@ -61,6 +64,7 @@ class Page:
         "_reads",
         "_context",
         "_make",
+        "_arg",
     )
 
     def __init__(
@@ -75,7 +79,8 @@ class Page:
         lastmod: str | None = None,
         deps_fn: Callable[[], Any] | None = None,
         key: str = "",
-        reads: tuple[str, ...] | Callable[[], tuple[str, ...]] = (),
+        reads: tuple[str, ...] | Callable[..., tuple[str, ...]] = (),
+        arg: int | None = None,
     ):
         self.path = path
         """Site path (``tags/x/`` or ``404.html``), see :mod:`site_gen.urls`."""
@@ -96,6 +101,10 @@ class Page:
         """``lastmod`` in the sitemap, for a made context (given contexts carry ``page.modified``)."""
         self._context = context
         self._make = make
+        self._arg = arg
+
+    def _made(self, make: Callable) -> Any:
+        return make() if self._arg is None else make(self._arg)
 
     @property
     def deps(self) -> Any:
@@ -105,7 +114,7 @@ class Page:
         build asks once, for the page's fingerprint, and every article page's deps kept through
         rendering add up on a large site (copied again by each worker process that touches them)."""
         if self._deps is None and self._deps_fn is not None:
-            return self._deps_fn()
+            return self._made(self._deps_fn)
         return self._deps
 
     @property
@@ -114,13 +123,13 @@ class Page:
         arrangement, and its template: a rebuild after edits that change one of them plans
         this page again."""
         reads = self._reads
-        return (*reads(), identities.template(self.template)) if callable(reads) else reads
+        return (*self._made(reads), identities.template(self.template)) if callable(reads) else reads
 
     @property
     def context(self) -> dict[str, Any]:
         """Plain data handed to the template, besides ``site``."""
         if self._context is None:
-            self._context = self._make()
+            self._context = self._made(self._make)
         return self._context
 
     def forget(self) -> None:
@@ -196,6 +205,8 @@ class Planner:
         self.digest_langs = list(dict.fromkeys(map(digest_language, (self.default_lang, *self.served))))
         """The languages with digest pages (:func:`digest_language`): the default one (at
         ``/digest/``), then those with pages of their own (``/ur/digest/``)."""
+        self._article_parts = (self.article_context, self.article_deps, self.article_reads)
+        """What every article page makes from its index (:class:`Page`'s ``arg``), bound once."""
 
     # -- views -------------------------------------------------------------
     def link(self, path: str) -> str:
@@ -827,19 +838,17 @@ class Planner:
     def article_page(self, i: int) -> Page:
         """An article's page; its deps and reads are made when asked for."""
         a = self.site.articles[i]
-        make = partial(self.article_context, i)
-        deps = partial(self.article_deps, i)
-        reads = partial(self.article_reads, i)
-        key = f"a {a.source}"
+        make, deps, reads = self._article_parts
         return Page(
             a.path,
             "article.html",
             source=a.source,
             make=make,
             deps_fn=deps,
-            key=key,
+            key=f"a {a.source}",
             reads=reads,
             lastmod=self.changed_iso(i),
+            arg=i,
         )
 
     def share_view(self, i: int) -> dict[str, dict]:
