@@ -1342,7 +1342,7 @@ def plan_pages(
     pages += feed_pages(site, config)
     entries = sorted(sitemap_entries(pages), key=by_path)
     alternates = planner.all_alternates()
-    pages += [Page(*out, key="m") for out in sitemaps.sitemap_outputs(entries, config, alternates=alternates)]
+    pages += sitemap_pages(entries, config, alternates)
     pages += news_pages(site, config, now)
     pages.append(robots_page(site, config, now))
     pages += worker_pages(site, config)
@@ -1366,9 +1366,14 @@ def some_pages(
     entries = dict(sitemap)
     entries.update(sitemap_entries(pages))
     if "m" in keys:  # one entry a path: the plain sort orders them by path, without a key function
-        outputs = sitemaps.sitemap_outputs(sorted(entries.items()), config, alternates=planner.all_alternates())
-        pages += [Page(*out, key="m") for out in outputs]
+        pages += sitemap_pages(sorted(entries.items()), config, planner.all_alternates())
     return pages, entries
+
+
+def sitemap_pages(entries: list[tuple[str, str | None]], config: Config, alternates: dict) -> list[Page]:
+    """The sitemaps (key ``m``, :func:`site_gen.sitemaps.sitemap_files`), their contexts made when rendered."""
+    files = sitemaps.sitemap_files(entries, config, alternates=alternates)
+    return [Page(path, template, make=make, deps=deps, key="m") for path, template, make, deps in files]
 
 
 def whole_reads(site: Site, shown) -> tuple[str, ...]:

@@ -19,8 +19,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from . import urls
 from .config import Config
@@ -114,28 +115,61 @@ def sitemap_outputs(
 
     ``alternates``: the versions in other languages of some paths, ``(hreflang, path)``,
     listed as ``xhtml:link`` in each version's entry."""
+    return [
+        Output(path, template, make())
+        for path, template, make, _deps in sitemap_files(pages, config, max_urls, max_bytes, alternates)
+    ]
+
+
+def sitemap_files(
+    pages: Sequence[tuple[str, str | None]],
+    config: Config,
+    max_urls: int | None = None,
+    max_bytes: int = MAX_BYTES,
+    alternates: dict[str, list[tuple[str, str]]] | None = None,
+) -> list[tuple[str, str, Callable[[], dict], tuple]]:
+    """:func:`sitemap_outputs` as ``(path, template, make, deps)``: each file's context is made
+    by ``make`` when it is rendered (a dict for each of the site's pages is not held from the
+    plan to the render), and ``deps`` is what decides it."""
     limit = min(max_urls or config.sitemap_limit, MAX_URLS)
     paths, lastmods = zip(*pages, strict=True) if pages else ((), ())
     locs = urls.absolute_all(config.base_url, list(paths))
+    # Paths are percent-encoded: only base_url could hold a character to escape.
+    plain = config.base_url.isascii() and not _XML_SPECIAL.search(config.base_url)
+    bounds = split_bounds(locs, lastmods, limit, max_bytes, plain)
+    alternates = alternates or {}
+
+    def part(path: str, start: int, end: int) -> tuple[str, str, Callable[[], dict], tuple]:
+        shown, dates = paths[start:end], lastmods[start:end]
+        versions = tuple((p, tuple(alternates[p])) for p in shown if p in alternates)
+        make = partial(_urlset_context, shown, dates, config.base_url, dict(versions))
+        return path, "sitemaps/urlset.xml", make, (shown, dates, config.base_url, versions)
+
+    if len(bounds) <= 1:
+        return [part(urls.SITEMAP, 0, len(paths))]
+    files = [part(urls.sitemap_part_path(number), start, end) for number, (start, end) in enumerate(bounds, 1)]
+    index = tuple(
+        (urls.absolute(config.base_url, path), _latest(list(filter(None, lastmods[start:end]))))
+        for (path, *_rest), (start, end) in zip(files, bounds, strict=True)
+    )
+    return [(urls.SITEMAP, "sitemaps/index.xml", partial(_index_context, index), index), *files]
+
+
+def _index_context(parts: Sequence[tuple[str, str | None]]) -> dict:
+    """The context of the sitemap index: each part's ``(URL, lastmod)``."""
+    return {"entries": [{"loc": loc, "lastmod": lastmod} for loc, lastmod in parts]}
+
+
+def _urlset_context(paths: Sequence[str], lastmods: Sequence[str | None], base_url: str, alternates: dict) -> dict:
+    """The context of one ``sitemaps/urlset.xml``: an entry for each path, with its versions in
+    other languages (``alternates``)."""
+    locs = urls.absolute_all(base_url, list(paths))
     entries = [{"loc": loc, "lastmod": lastmod} for loc, lastmod in zip(locs, lastmods, strict=True)]
     for path, entry in zip(paths, entries, strict=True) if alternates else ():
         versions = alternates.get(path)
         if versions:
-            entry["alternates"] = [{"hreflang": h, "href": urls.absolute(config.base_url, p)} for h, p in versions]
-    # Paths are percent-encoded: only base_url could hold a character to escape.
-    plain = config.base_url.isascii() and not _XML_SPECIAL.search(config.base_url)
-    bounds = split_bounds(locs, lastmods, limit, max_bytes, plain)
-    if len(bounds) <= 1:
-        return [Output(urls.SITEMAP, "sitemaps/urlset.xml", {"entries": entries})]
-    outputs = []
-    index = []
-    for number, (start, end) in enumerate(bounds, 1):
-        path = urls.sitemap_part_path(number)
-        outputs.append(Output(path, "sitemaps/urlset.xml", {"entries": entries[start:end]}))
-        dates = list(filter(None, lastmods[start:end]))
-        index.append({"loc": urls.absolute(config.base_url, path), "lastmod": _latest(dates)})
-    outputs.insert(0, Output(urls.SITEMAP, "sitemaps/index.xml", {"entries": index}))
-    return outputs
+            entry["alternates"] = [{"hreflang": h, "href": urls.absolute(base_url, p)} for h, p in versions]
+    return {"entries": entries}
 
 
 def _latest(dates: list[str]) -> str | None:
