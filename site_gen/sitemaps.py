@@ -104,23 +104,6 @@ def _split_sized(sizes: Sequence[int], max_urls: int, max_bytes: int) -> list[tu
     return bounds
 
 
-def sitemap_outputs(
-    pages: Sequence[tuple[str, str | None]],
-    config: Config,
-    max_urls: int | None = None,
-    max_bytes: int = MAX_BYTES,
-    alternates: dict[str, list[tuple[str, str]]] | None = None,
-) -> list[Output]:
-    """``sitemap.xml`` for ``(site path, lastmod)`` pairs; an index and parts past the limits.
-
-    ``alternates``: the versions in other languages of some paths, ``(hreflang, path)``,
-    listed as ``xhtml:link`` in each version's entry."""
-    return [
-        Output(path, template, make())
-        for path, template, make, _deps in sitemap_files(pages, config, max_urls, max_bytes, alternates)
-    ]
-
-
 def sitemap_files(
     pages: Sequence[tuple[str, str | None]],
     config: Config,
@@ -128,9 +111,12 @@ def sitemap_files(
     max_bytes: int = MAX_BYTES,
     alternates: dict[str, list[tuple[str, str]]] | None = None,
 ) -> list[tuple[str, str, Callable[[], dict], tuple]]:
-    """:func:`sitemap_outputs` as ``(path, template, make, deps)``: each file's context is made
-    by ``make`` when it is rendered (a dict for each of the site's pages is not held from the
-    plan to the render), and ``deps`` is what decides it."""
+    """``sitemap.xml`` for ``(site path, lastmod)`` pairs; an index and parts past the limits.
+
+    ``alternates``: the versions in other languages of some paths, ``(hreflang, path)``, listed
+    as ``xhtml:link`` in each version's entry. Each file is ``(path, template, make, deps)``: its
+    context is made by ``make`` when it is rendered (a dict for each of the site's pages is not
+    held from the plan to the render), and ``deps`` is what decides it."""
     limit = min(max_urls or config.sitemap_limit, MAX_URLS)
     paths, lastmods = zip(*pages, strict=True) if pages else ((), ())
     locs = urls.absolute_all(config.base_url, list(paths))

@@ -147,23 +147,28 @@ def test_sitemap_becomes_an_index_past_the_limit(tmp_path):
     assert f"{BASE_URL}about/" in listed and f"{BASE_URL}404.html" not in listed
 
 
+def sitemap_pages(pages, config, **limits) -> list[Page]:
+    files = sitemaps.sitemap_files(pages, config, **limits)
+    return [Page(path, template, make=make, deps=deps) for path, template, make, deps in files]
+
+
 def test_sitemap_parts_stay_under_the_byte_limit():
     config = config_of()
     pages = [(f"2025/07/20/story-{n:05d}/", "2025-07-20T09:00:00+05:00") for n in range(300)]
-    outputs = sitemaps.sitemap_outputs(pages, config, max_bytes=10_000)
+    outputs = sitemap_pages(pages, config, max_bytes=10_000)
     assert outputs[0].path == "sitemap.xml" and outputs[0].template == "sitemaps/index.xml"
     parts = outputs[1:]
     assert sum(len(p.context["entries"]) for p in parts) == 300
     renderer = Renderer(REPO / "templates", {})
     for part in parts:
-        data = renderer.render(Page(*part))
+        data = renderer.render(part)
         assert len(data) <= 10_000
         assert len(data) > 10_000 * 0.8 or part is parts[-1]
         ET.fromstring(data)
 
 
 def test_one_sitemap_when_within_the_limits():
-    outputs = sitemaps.sitemap_outputs([("", None), ("about/", "2025-07-01")], config_of())
+    outputs = sitemap_pages([("", None), ("about/", "2025-07-01")], config_of())
     assert [(o.path, o.template) for o in outputs] == [("sitemap.xml", "sitemaps/urlset.xml")]
     assert outputs[0].context["entries"] == [
         {"loc": BASE_URL, "lastmod": None},
