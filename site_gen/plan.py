@@ -74,10 +74,10 @@ class Page:
         context: dict[str, Any] | None = None,
         source: str = "",
         *,
-        make: Callable[[], dict[str, Any]] | None = None,
+        make: Callable[..., dict[str, Any]] | None = None,
         deps: Any = None,
         lastmod: str | None = None,
-        deps_fn: Callable[[], Any] | None = None,
+        deps_fn: Callable[..., Any] | None = None,
         key: str = "",
         reads: tuple[str, ...] | Callable[..., tuple[str, ...]] = (),
         arg: int | None = None,
@@ -104,6 +104,7 @@ class Page:
         self._arg = arg
 
     def _made(self, make: Callable) -> Any:
+        """``make()``, or ``make(arg)`` for a page given an ``arg``."""
         return make() if self._arg is None else make(self._arg)
 
     @property
