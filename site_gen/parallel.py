@@ -18,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
@@ -240,17 +241,46 @@ def shared_work(
             # chunk is claimed once and the tickets left when the parent has taken the rest
             # come back empty.
             done = pool.imap_unordered(_ticket, range(len(chunks)))
-            for task in side:
-                task()
-                yield from _finished(done, workers, wait=False)
-            while (index := _claim(state, parent_from_end)) < len(chunks):
-                yield index, func(chunks[index])
-                yield from _finished(done, workers, wait=False)  # what the workers finished meanwhile
-            yield from _finished(done, workers, wait=True)
+            try:
+                for task in side:
+                    task()
+                    yield from _finished(done, workers, wait=False)
+                while (index := _claim(state, parent_from_end)) < len(chunks):
+                    yield index, func(chunks[index])
+                    yield from _finished(done, workers, wait=False)  # what the workers finished meanwhile
+                yield from _finished(done, workers, wait=True)
+            except BaseException:
+                _wind_down(state, done, workers)
+                raise
     finally:
         sys.setswitchinterval(interval)
         if _SHARED.get("front") is front:
             _SHARED.clear()
+
+
+def _wind_down(state: dict, done, workers: list) -> None:
+    """After a failure (or Ctrl-C): no chunk is handed out any more, and the workers' own chunks
+    are let finish, for :data:`WIND_DOWN` seconds at most (not at all once a worker has died: its
+    chunk never comes back). The pool's shutdown kills its workers, and one killed while it sent
+    a result holds the lock of the results' pipe for good: the shutdown would then wait forever."""
+    front, back = state["front"], state["back"]
+    if front.get_lock().acquire(timeout=WIND_DOWN):
+        try:
+            front.value = back.value + 1  # nothing left to claim
+        finally:
+            front.get_lock().release()
+    deadline = time.monotonic() + WIND_DOWN
+    while time.monotonic() < deadline and all(worker.exitcode in (None, 0) for worker in workers):
+        try:
+            done.next(timeout=_WATCH)
+        except StopIteration:
+            return
+        except Exception:  # a timeout, or another chunk's failure (the first is the one raised)
+            continue
+
+
+#: Seconds the workers of a failed :func:`shared_work` get to finish the chunks they hold.
+WIND_DOWN = 10.0
 
 
 def _finished(done, workers: list, wait: bool) -> Iterator[tuple[int, object]]:

@@ -136,6 +136,31 @@ def test_a_failure_leaves_no_worker_and_no_shared_state():
 _PARENT = os.getpid()
 
 
+def _worker_finishes_parent_fails(chunk: list[str]) -> list[str]:
+    folder = chunk[0]
+    if os.getpid() != _PARENT:
+        open(os.path.join(folder, f"started-{chunk[1]}"), "w").close()
+        time.sleep(0.3)
+        open(os.path.join(folder, f"done-{chunk[1]}"), "w").close()
+        return chunk
+    deadline = time.monotonic() + 10
+    while not any(name.startswith("started") for name in os.listdir(folder)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    raise ValueError("the parent's chunk")
+
+
+def test_after_a_failure_the_workers_finish_their_chunks_before_the_pool_stops(tmp_path):
+    # A worker stopped while it sends its result back holds the results' lock for good, and
+    # the pool's shutdown then waits for it forever: the workers' chunks are let finish.
+    with pytest.raises(ValueError, match="the parent's chunk"):
+        list(shared_work(_worker_finishes_parent_fails, [[str(tmp_path), n] for n in range(2)], jobs=2))
+    started = sorted(p.name[len("started-") :] for p in tmp_path.glob("started-*"))
+    done = sorted(p.name[len("done-") :] for p in tmp_path.glob("done-*"))
+    assert started and done == started
+    assert parallel._SHARED == {}
+    assert _no_children_left()
+
+
 def _killed_in_a_worker(chunk: list[int]) -> list[int]:
     if os.getpid() != _PARENT and 5 in chunk:
         os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
