@@ -43,6 +43,9 @@ RENDER_STEP = 200
 #: larger sites run them before and after rendering (figures in bench/README.md).
 OVERLAP_MAX_ARTICLES = 50_000
 
+#: Seconds the workers of a failed :func:`shared_work` get to finish the chunks they hold.
+WIND_DOWN = 10.0
+
 
 def render_chunk_size(pages: int, jobs: int) -> int:
     """Pages per chunk when processes share the rendering: small chunks (about 32 a process,
@@ -277,10 +280,6 @@ def _wind_down(state: dict, done, workers: list) -> None:
             return
         except Exception:  # a timeout, or another chunk's failure (the first is the one raised)
             continue
-
-
-#: Seconds the workers of a failed :func:`shared_work` get to finish the chunks they hold.
-WIND_DOWN = 10.0
 
 
 def _finished(done, workers: list, wait: bool) -> Iterator[tuple[int, object]]:
