@@ -29,9 +29,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .images import image_refs
 from .model import Article
+
+if TYPE_CHECKING:
+    from .plan import Planner
 
 
 def whole(source: str) -> str:
@@ -136,6 +140,25 @@ def dirty(before: Mapping[str, tuple], after: Mapping[str, tuple]) -> tuple[set[
     are new, and the keys of pages that are gone."""
     changed = {key for key, shape in after.items() if key not in before or before[key] != shape}
     return changed, before.keys() - after.keys()
+
+
+def dirty_between(before: Planner, after: Planner, fork: bool) -> tuple[set[str], set[str]]:
+    """:func:`dirty` of two planners' sites, a half of the shapes at a time
+    (:data:`~site_gen.plan.SHAPE_PARTS`): the lists' compared by a forked child meanwhile
+    (:class:`~site_gen.parallel.Background`) when ``fork`` and the site is large."""
+    from .parallel import SPLIT_SHAPES_MIN, Background
+    from .plan import SHAPE_PARTS
+
+    articles, lists = SHAPE_PARTS
+    large = fork and len(after.site.articles) >= SPLIT_SHAPES_MIN
+    listed = Background(lambda: dirty(before.shapes(lists), after.shapes(lists)), fork=large)
+    try:
+        moved, gone = dirty(before.shapes(articles), after.shapes(articles))
+    except BaseException:
+        listed.cancel()
+        raise
+    more, fewer = listed.result()
+    return moved | more, gone | fewer
 
 
 def templates_changed(before: Mapping[str, str], after: Mapping[str, str]) -> set[str]:

@@ -36,6 +36,9 @@ BACKGROUND_MIN_BYTES = 200_000
 
 #: Pages a process rendering alone takes at a time (between progress reports).
 RENDER_STEP = 200
+#: From this many articles a rebuild after new stories compares the lists' shapes in a forked
+#: child while it compares the other pages' (:func:`~site_gen.identities.dirty_between`).
+SPLIT_SHAPES_MIN = 2_000
 
 #: Up to this many articles the checks and the first part of the cache save run while the
 #: workers render. Both touch every article, and what the parent touches while a forked worker

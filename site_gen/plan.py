@@ -32,6 +32,9 @@ from .images import local_path, share_photo
 from .model import Article, Period, Site, Term, identity
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
+SHAPE_PARTS = ("articles", "lists")
+"""The two halves of :meth:`Planner.shapes`: the article and static pages; every page that
+lists stories (front pages, terms, dates, digests, feeds, the offline list)."""
 SECTION_CARDS = 4
 """Stories in each section block of the home page."""
 LANGUAGE_CARDS = 6
@@ -607,29 +610,30 @@ class Planner:
                 pages += self.term_pages(terms[name], numbers, lang=lang)
         return pages
 
-    def shapes(self) -> dict[str, tuple]:
+    def shapes(self, part: str | None = None) -> dict[str, tuple]:
         """Each page key of the site (but ``s``, ``m``, ``n`` and redirects) with its *shape*:
         what its page takes from the site's arrangement (which stories it lists, in what
         order, next to which; term names and counts; page numbers), named by source, so that
         it is made without reading an article. A rebuild that arranged the site again plans
         the pages whose shape changed (:func:`site_gen.identities.dirty`); what the page takes
-        from the articles themselves, it reads (:attr:`Page.reads`)."""
+        from the articles themselves, it reads (:attr:`Page.reads`). With ``part``, one of
+        :data:`SHAPE_PARTS` only."""
         site = self.site
         src = tuple(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
-        named = _all_named(site.article_terms)
-        of = src.__getitem__  # the sources at some indexes: tuple(map(of, indexes)), mapped in C
-        count = len(src)
-        newer, older = (None, *src)[:count], (*src[1:], None)[:count]
-        related = [tuple(map(of, r)) for r in site.related]
-        shapes: dict[str, tuple] = {
-            f"a {source}": shape
-            for source, shape in zip(src, zip(newer, older, related, named, strict=True), strict=True)
-        }
-        for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
-            shapes[f"p {source}"] = ()
-        self._list_shapes(src, shapes)
-        self._archive_shapes(src, shapes)
-        self._feed_shapes(src, named, shapes)
+        shapes: dict[str, tuple] = {}
+        named = _all_named(site.article_terms) if part != "lists" else _Named(site.article_terms)
+        if part != "lists":
+            of = src.__getitem__  # the sources at some indexes: tuple(map(of, indexes)), mapped in C
+            count = len(src)
+            newer, older = (None, *src)[:count], (*src[1:], None)[:count]
+            related = [tuple(map(of, r)) for r in site.related]
+            shapes.update(zip(map("a ".__add__, src), zip(newer, older, related, named, strict=True), strict=True))
+            for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
+                shapes[f"p {source}"] = ()
+        if part != "articles":
+            self._list_shapes(src, shapes)
+            self._archive_shapes(src, shapes)
+            self._feed_shapes(src, named, shapes)
         return shapes
 
     def _list_shapes(self, src: list[str], shapes: dict[str, tuple]) -> None:
@@ -1291,6 +1295,18 @@ def feed_pages(site: Site, config: Config, paths: set[str] | None = None) -> lis
         Page(path, template, make=make, deps=deps, key=f"f {path}", reads=partial(reads, shown))
         for path, template, deps, make, shown in feeds.lazy_feeds(site, config, paths)
     ]
+
+
+class _Named(dict):
+    """:func:`_named` of the articles at the indexes asked for, each made once."""
+
+    def __init__(self, article_terms):
+        super().__init__()
+        self.article_terms = article_terms
+
+    def __missing__(self, index: int) -> tuple:
+        found = self[index] = _named(self.article_terms[index])
+        return found
 
 
 def _named(terms: dict[str, tuple[Term, ...]]) -> tuple:

@@ -218,7 +218,7 @@ def _with_new_stories(old, new: list[Article], options: BuildOptions, config: Co
     the whole site's checks report."""
     from .check import check_urls
     from .collect import insert_newest
-    from .identities import dirty
+    from .identities import dirty_between
     from .images import process_images
     from .plan import Planner
     from .render import site_view
@@ -231,7 +231,7 @@ def _with_new_stories(old, new: list[Article], options: BuildOptions, config: Co
     fresh = process_images(new, options.path("static"), options.path("image_cache"), config.base_path, options.root)
     if fresh.errors:
         return None
-    moved, gone = dirty(Planner(old, config).shapes(), Planner(site, config).shapes())
+    moved, gone = dirty_between(Planner(old, config), Planner(site, config), options.jobs != 1)
     if gone:
         return None
     keys = moved | {f"r {a.source}" for a in new} | {"n", "m"}

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from site_gen import identities
+from site_gen import identities, parallel
 from site_gen.collect import collect_site
-from site_gen.plan import Planner, plan_pages
+from site_gen.plan import SHAPE_PARTS, Planner, plan_pages
 from tests.conftest import NOW, make_article, make_config
 
 _LIST = re.compile(r"^(?P<first>.*?)(?:page/(?P<number>\d+)/)?$")
@@ -469,15 +469,30 @@ def test_the_pages_that_read_what_an_edit_changed_are_all_that_change(edit):
     ids=["same terms", "new tag and section", "new author, other language", "new month"],
 )
 @pytest.mark.parametrize("count", [1, 3])
-def test_the_pages_a_new_story_changes_are_those_whose_shape_changed(new, count):
+def test_the_pages_a_new_story_changes_are_those_whose_shape_changed(new, count, monkeypatch):
     """A new newest story arranges the site again: every page whose context changes is new or
     has another shape (:meth:`Planner.shapes`), or is one of its redirects, the news sitemap or
-    the sitemaps; and each is planned as a full plan plans it."""
+    the sitemaps; and each is planned as a full plan plans it. The shapes compared half by
+    half, one half in a forked child, give the same pages."""
     config = make_config(per_page=2)
     added = [_desk(20 + n, **{"date": f"2025-07-{20 + n} 10:00", **new}) for n in range(count)]
     before_site, after_site = collect_site(list(_DESK), [], NOW), collect_site([*_DESK, *added], [], NOW)
     moved, gone = identities.dirty(Planner(before_site, config).shapes(), Planner(after_site, config).shapes())
     assert not gone
+    halves = [Planner(after_site, config).shapes(part) for part in SHAPE_PARTS]
+    assert (
+        not halves[0].keys() & halves[1].keys() and {**halves[0], **halves[1]} == Planner(after_site, config).shapes()
+    )
+    forks = []
+    real_fork = parallel.os.fork
+    monkeypatch.setattr(parallel, "SPLIT_SHAPES_MIN", 0)
+    monkeypatch.setattr(parallel.os, "fork", lambda: forks.append(1) or real_fork())
+    for fork in (True, False):
+        assert identities.dirty_between(Planner(before_site, config), Planner(after_site, config), fork) == (
+            moved,
+            gone,
+        )
+    assert forks == [1]
     before, after = plan(_DESK, per_page=2), plan([*_DESK, *added], per_page=2)
     changed = {path for path in after if path not in before or before[path].context != after[path].context}
     keys = moved | {f"r {a.source}" for a in added} | {"n", "m"}
