@@ -64,24 +64,49 @@ class Scan:
 
 
 def scan_sources(found: list[tuple[str, str, str]], table: dict[str, tuple[str, str]]) -> Scan:
-    """Stat every file of ``found``; ``table`` maps shown names to ``(signature, hash)``."""
+    """Stat every file of ``found``; ``table`` maps shown names to ``(signature, hash)``.
+    Each file is stat-ed by its name in its folder, opened once for the folder's files:
+    the kernel then walks one name, not the whole path, for each file of the archive."""
     signatures: dict[str, str] = {}
     stale = []
     known = 0
     stat, get = os.stat, table.get
-    for item in found:
-        _kind, path, where = item
-        entry = get(where)
-        if entry is not None:
-            known += 1
-        try:
-            st = stat(path)  # stat_signature, inline: this runs for every file of the archive
-            signature = signatures[path] = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
-        except OSError:
-            signature = None
-        if entry is None or entry[0] != signature:
-            stale.append(item)
+    folder, handle = None, None
+    try:
+        for item in found:
+            _kind, path, where = item
+            entry = get(where)
+            if entry is not None:
+                known += 1
+            head, _, name = path.rpartition("/")
+            if head != folder:
+                folder, handle = head, _open_folder(head, handle)
+            try:
+                st = stat(path) if handle is None else stat(name, dir_fd=handle)  # stat_signature, inline
+                signature = signatures[path] = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
+            except OSError:
+                signature = None
+            if entry is None or entry[0] != signature:
+                stale.append(item)
+    finally:
+        _open_folder(None, handle)
     return Scan(signatures, stale, known)
+
+
+_BY_FOLDER = os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+
+
+def _open_folder(folder: str | None, previous: int | None) -> int | None:
+    """Close ``previous`` (a folder's descriptor, or None) and open ``folder``; None when it
+    cannot be opened (its files are then stat-ed by their whole path) or is None."""
+    if previous is not None:
+        os.close(previous)
+    if folder is None or not _BY_FOLDER:
+        return None
+    try:
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return None
 
 
 MAX_FILE_BYTES = 2_000_000

@@ -1,5 +1,7 @@
 """The cache keeps body HTML while parsing (site_gen.load, site_gen.cache)."""
 
+import shutil
+
 from site_gen import load
 from site_gen.build import build_site
 from site_gen.cache import Cache
@@ -29,12 +31,24 @@ def test_bodies_go_to_the_cache_while_parsing_or_stay_with_the_build_when_it_can
 
 
 def test_the_scan_signature_is_stat_signature(tmp_path):
+    """In every folder (each stat-ed through the folder it is in), and a file or folder gone
+    since it was found is stale, with no signature."""
     from site_gen.sources import scan_sources, stat_signature
 
-    path = tmp_path / "a.md"
-    path.write_text("x", "utf-8")
-    scan = scan_sources([("article", str(path), "a.md")], {"a.md": (stat_signature(path), "h")})
-    assert scan.signatures == {str(path): stat_signature(path)} and not scan.stale and scan.known == 1
+    names = ["a.md", "x/b.md", "x/c.md", "x/y/d.md", "x/e.md", "z/f.md", "gone/g.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, "utf-8")
+    table = {name: (stat_signature(tmp_path / name), "h") for name in names}
+    (tmp_path / "x/c.md").unlink()
+    shutil.rmtree(tmp_path / "gone")
+    found = [("article", str(tmp_path / name), name) for name in [*names, "new.md"]]
+    (tmp_path / "new.md").write_text("new", "utf-8")
+    scan = scan_sources(found, table)
+    here = [name for name in names if name not in ("x/c.md", "gone/g.md")]
+    assert scan.signatures == {str(tmp_path / name): stat_signature(tmp_path / name) for name in [*here, "new.md"]}
+    assert [where for _kind, _path, where in scan.stale] == ["x/c.md", "gone/g.md", "new.md"]
+    assert scan.known == len(names)
 
 
 def test_fresh_starts_from_a_new_database_file_and_keeps_only_this_builds_rows(tmp_path):
