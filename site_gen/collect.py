@@ -263,7 +263,7 @@ def insert_newest(site: Site, new: list[Article]) -> Site | None:
         article_terms=tuple(article_terms),
         held_back=site.held_back,
         languages=languages,
-        translations=(*(() for _ in range(count)), *(shifted(t) for t in site.translations)),
+        translations=(*((),) * count, *[shifted(t) if t else t for t in site.translations]),  # most have none
         translation_targets=site.translation_targets,
         latest_change=_inserted_latest_change(site, ordered_new, article_terms),
     )
