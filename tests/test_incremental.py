@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from site_gen import build as build_module
+from site_gen import parallel
 from site_gen import rendering as rendering_module
 from site_gen.build import build_site
 from site_gen.errors import BuildFailed
@@ -428,23 +429,30 @@ def test_an_edited_template_plans_only_the_pages_rendered_with_it(tmp_path, monk
     assert tree(clean)["2025/05/01/story-number-0/index.html"].count(b"data-edited") == 1
 
 
-def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_new_story_reads_only_itself_and_plans_only_what_it_changes(tmp_path, monkeypatch, jobs):
     """The everyday rebuild: one new story, newer than all. The other articles come from
-    the cache when a planned page shows them; the result is a clean build's."""
+    the cache when a planned page shows them; the result is a clean build's. With two jobs
+    a forked child compares the lists' shapes (:func:`~site_gen.identities.dirty_between`)."""
     import site_gen.load
 
     root = make_site(tmp_path / "site", articles={f"s{n}.md": story(n) for n in range(30)}, config={"per_page": 3})
-    build_site(site_options(root))
+    build_site(site_options(root, jobs=jobs))
     newest = story(70, date="2025-07-30 10:00", tags=["Floods", "Locust swarm"], aliases=["/old/locusts/"])
     (root / "content/articles/newest.md").write_text(article_text(**newest), "utf-8")
     monkeypatch.setattr(site_gen.load, "load_content", lambda *a, **k: pytest.fail("every article was read"))
-    report = build_site(site_options(root))
+    forks = []
+    real_fork = parallel.os.fork
+    monkeypatch.setattr(parallel, "SPLIT_SHAPES_MIN", 0)
+    monkeypatch.setattr(parallel.os, "fork", lambda: forks.append(1) or real_fork())
+    report = build_site(site_options(root, jobs=jobs))
     monkeypatch.undo()
+    assert len(forks) == (jobs - 1)
     assert not report.planned_all
     # Its four share cards and the service worker (which keeps the newest stories) are among them.
     assert report.pages < 45 and report.written < 30, report
     clean = tmp_path / "clean"
-    build_site(site_options(root, output=clean, cache_dir=None))
+    build_site(site_options(root, output=clean, cache_dir=None, jobs=jobs))
     assert tree(root / "build") == tree(clean)
     assert (clean / "old/locusts/index.html").is_file() and (clean / "tags/locust-swarm/index.html").is_file()
 
