@@ -33,8 +33,9 @@ from .model import Article, Period, Site, Term, identity
 
 TAXONOMY_TITLES = {"tag": "Tags", "section": "Sections", "author": "Authors"}
 SHAPE_PARTS = ("articles", "lists")
-"""The two halves of :meth:`Planner.shapes`: the article and static pages; every page that
-lists stories (front pages, terms, dates, digests, feeds, the offline list)."""
+"""The two halves of :meth:`Planner.shapes`, about as long to make: the article and static
+pages, the date and digest pages, the feeds and the offline list; the paginated lists (front
+pages, terms) and the term indexes."""
 SECTION_CARDS = 4
 """Stories in each section block of the home page."""
 LANGUAGE_CARDS = 6
@@ -618,22 +619,39 @@ class Planner:
         the pages whose shape changed (:func:`site_gen.identities.dirty`); what the page takes
         from the articles themselves, it reads (:attr:`Page.reads`). With ``part``, one of
         :data:`SHAPE_PARTS` only."""
-        site = self.site
-        src = tuple(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
         shapes: dict[str, tuple] = {}
-        named = _all_named(site.article_terms) if part != "lists" else _Named(site.article_terms)
         if part != "lists":
-            of = src.__getitem__  # the sources at some indexes: tuple(map(of, indexes)), mapped in C
-            count = len(src)
-            newer, older = (None, *src)[:count], (*src[1:], None)[:count]
-            related = [tuple(map(of, r)) for r in site.related]
-            shapes.update(zip(map("a ".__add__, src), zip(newer, older, related, named, strict=True), strict=True))
-            for source in getattr(site.pages, "sources", None) or [p.source for p in site.pages]:
-                shapes[f"p {source}"] = ()
+            src, columns = self.article_shapes()
+            shapes.update(article_shapes_by_key(src, columns))
+            shapes.update(self.around_shapes(src, columns[-1]))
         if part != "articles":
-            self._list_shapes(src, shapes)
-            self._archive_shapes(src, shapes)
-            self._feed_shapes(src, named, shapes)
+            self._list_shapes(self.sources(), shapes)
+        return shapes
+
+    def sources(self) -> tuple[str, ...]:
+        """The articles' sources, in the site's order."""
+        site = self.site
+        return tuple(getattr(site.articles, "sources", None) or [a.source for a in site.articles])
+
+    def article_shapes(self) -> tuple[tuple[str, ...], tuple[tuple, tuple, list, list]]:
+        """The article pages' :meth:`shapes` as columns: the sources in the site's order, and
+        aligned with them the story newer and the one older, the related stories and the
+        terms (:func:`article_shapes_by_key` makes the shapes of them)."""
+        src = self.sources()
+        of = src.__getitem__  # the sources at some indexes: tuple(map(of, indexes)), mapped in C
+        count = len(src)
+        newer, older = (None, *src)[:count], (*src[1:], None)[:count]
+        related = [tuple(map(of, r)) for r in self.site.related]
+        return src, (newer, older, related, _all_named(self.site.article_terms))
+
+    def around_shapes(self, src: tuple[str, ...], named: list[tuple]) -> dict[str, tuple]:
+        """The other :meth:`shapes` of the first of :data:`SHAPE_PARTS`: the static pages
+        (which take nothing from the arrangement), the date and digest pages, the feeds and
+        the offline list; ``src`` and ``named`` as :meth:`article_shapes` gives them."""
+        pages = self.site.pages
+        shapes = {f"p {source}": () for source in getattr(pages, "sources", None) or [p.source for p in pages]}
+        self._archive_shapes(src, shapes)
+        self._feed_shapes(src, named, shapes)
         return shapes
 
     def _list_shapes(self, src: list[str], shapes: dict[str, tuple]) -> None:
@@ -1297,21 +1315,14 @@ def feed_pages(site: Site, config: Config, paths: set[str] | None = None) -> lis
     ]
 
 
-class _Named(dict):
-    """:func:`_named` of the articles at the indexes asked for, each made once."""
-
-    def __init__(self, article_terms):
-        super().__init__()
-        self.article_terms = article_terms
-
-    def __missing__(self, index: int) -> tuple:
-        found = self[index] = _named(self.article_terms[index])
-        return found
-
-
 def _named(terms: dict[str, tuple[Term, ...]]) -> tuple:
     """An article's terms as its pages and feed entries show them."""
     return _all_named([terms])[0]
+
+
+def article_shapes_by_key(src: tuple[str, ...], columns: tuple) -> dict[str, tuple]:
+    """The article pages' shapes by page key, from :meth:`Planner.article_shapes`."""
+    return dict(zip(map("a ".__add__, src), zip(*columns, strict=True), strict=True))
 
 
 def _all_named(article_terms) -> list[tuple]:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from site_gen import identities, parallel
+from site_gen import plan as plan_module
 from site_gen.collect import collect_site
 from site_gen.plan import SHAPE_PARTS, Planner, plan_pages
 from tests.conftest import NOW, make_article, make_config
@@ -502,6 +503,42 @@ def test_the_pages_a_new_story_changes_are_those_whose_shape_changed(new, count,
     for path, page in planned.items():
         assert page.context == after[path].context, path
     assert len(planned) < len(after) * 3 / 4  # not every page: most lists keep their older pages
+
+
+@pytest.mark.parametrize(
+    "before, after, by_rows",
+    [
+        (_DESK, [*_DESK, _desk(20, date="2025-07-20 10:00")], True),
+        (_DESK, [*_DESK, _desk(20, date="2025-07-20 10:00"), _desk(21, date="2025-07-21 10:00")], True),
+        (_DESK, [*_DESK[:5], _desk(5, tags=["Locusts"]), *_DESK[6:]], True),
+        (_DESK, [*_DESK[:5], _desk(5, authors=["Zarina Aliyeva"]), *_DESK[6:]], True),
+        (_DESK, [*_DESK, _desk(20, date="2025-04-20 10:00")], False),
+        ([*_DESK, _desk(20, date="2025-07-20 10:00")], _DESK, False),
+        (_DESK, [*_DESK[:3], *_DESK[4:]], False),
+    ],
+    ids=[
+        "new story",
+        "two new stories",
+        "retagged",
+        "another author",
+        "backdated story",
+        "story gone",
+        "older story gone",
+    ],
+)
+def test_the_article_shapes_compared_row_by_row_are_those_compared_by_key(before, after, by_rows, monkeypatch):
+    """:func:`identities.dirty_articles` gives what :func:`identities.dirty` gives of the
+    first half of the shapes: row by row when the site after holds the site before with
+    stories in front, by key otherwise."""
+    config = make_config(per_page=2)
+    old, new = Planner(collect_site(before, [], NOW), config), Planner(collect_site(after, [], NOW), config)
+    expected = identities.dirty(old.shapes(SHAPE_PARTS[0]), new.shapes(SHAPE_PARTS[0]))
+    assert expected[0] or expected[1]
+    by_key = []
+    real = plan_module.article_shapes_by_key
+    monkeypatch.setattr(plan_module, "article_shapes_by_key", lambda *a: by_key.append(1) or real(*a))
+    assert identities.dirty_articles(old, new) == expected
+    assert bool(by_key) is not by_rows
 
 
 def test_pages_read_one_identity_string_per_source():
